@@ -1,0 +1,200 @@
+package cryptopay
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// CreatedAccount is a new Apirone account. Keep TransferKey secret: it
+// authorizes transfers. Printing a CreatedAccount with any fmt verb hides it.
+type CreatedAccount struct {
+	Account     string `json:"account"`      // account id, "apr-..."
+	Created     Time   `json:"created"`      // creation time (UTC)
+	TransferKey string `json:"transfer-key"` // the key for protected calls
+}
+
+// Format prints the account id and creation time, never the transfer key.
+func (a CreatedAccount) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "cryptopay.CreatedAccount{Account:%s Created:%s TransferKey:REDACTED}",
+		a.Account, a.Created.Format(timeLayout))
+}
+
+// CreateAccount creates a new multi-currency account. It is not retried
+// after the request may have left: a repeat would create a second account.
+//
+// POST /v2/accounts
+func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
+	return call[CreatedAccount](ctx, &c.backend, endpoint{method: http.MethodPost, path: "/v2/accounts"})
+}
+
+// Account is a handle on one Apirone account. It holds the account id and,
+// for protected calls (Transfer and the callback endpoints), the transfer
+// key. Printing an Account with any fmt verb shows the id only.
+type Account struct {
+	client      *Client
+	id          string
+	transferKey string
+}
+
+// Account returns a handle on the account id. transferKey may be "" when
+// only public calls are made; protected calls then fail with
+// ErrInvalidParams without sending anything. The id is checked on each call.
+func (c *Client) Account(id, transferKey string) *Account {
+	return &Account{client: c, id: id, transferKey: transferKey}
+}
+
+// ID returns the account id.
+func (a *Account) ID() string { return a.id }
+
+// Format prints "cryptopay.Account{<id>}" for every verb.
+func (a *Account) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Account{%s}", a.id) }
+
+// endpoint declares a call on /v2/accounts/{id} followed by path, which
+// must be escaped already ("" or "/balance", say).
+func (a *Account) endpoint(method, path string) endpoint {
+	ep := endpoint{method: method, path: "/v2/accounts/" + a.id + path}
+	ep.check(checkAccountID(a.id))
+	return ep
+}
+
+// addressEndpoint declares a call on /v2/accounts/{id}/addresses/{address}
+// followed by suffix.
+func (a *Account) addressEndpoint(method, address, suffix string) endpoint {
+	seg, err := pathSegment("address", address)
+	ep := a.endpoint(method, "/addresses/"+seg+suffix)
+	ep.check(err)
+	return ep
+}
+
+// checkAccountID checks an account id: "apr-" followed by letters and digits.
+func checkAccountID(id string) error {
+	rest, ok := strings.CutPrefix(id, "apr-")
+	if !ok || rest == "" || strings.IndexFunc(rest, func(r rune) bool {
+		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
+	}) >= 0 {
+		return invalid("account", "want \"apr-\" followed by letters and digits, got %q", id)
+	}
+	return nil
+}
+
+// authorize makes ep a protected call: it fails without a transfer key, and
+// a GET carries the key in its query (a POST carries it in its body).
+func (a *Account) authorize(ep endpoint) endpoint {
+	if a.transferKey == "" {
+		ep.check(invalid("transfer-key", "this call needs the account's transfer key; pass it to Client.Account"))
+	}
+	if ep.method == http.MethodGet {
+		if ep.query == nil {
+			ep.query = url.Values{}
+		}
+		ep.query.Set("transfer-key", a.transferKey)
+	}
+	return ep
+}
+
+// AccountInfo describes an account's currencies.
+type AccountInfo struct {
+	Account string         `json:"account"`
+	Info    []CurrencyInfo `json:"info"`
+}
+
+// CurrencyInfo is one currency's settings in an account.
+type CurrencyInfo struct {
+	Currency     string        `json:"currency"`
+	Created      Time          `json:"created"`
+	Units        string        `json:"units"`        // e.g. "satoshi"
+	Destinations []Destination `json:"destinations"` // forwarding; nil when none is set
+	Fee          FeeStrategy   `json:"fee"`
+}
+
+// Info returns the account's settings for currency, or for every currency
+// when currency is "".
+//
+// GET /v2/accounts/{account}
+func (a *Account) Info(ctx context.Context, currency string) (*AccountInfo, error) {
+	ep := a.endpoint(http.MethodGet, "")
+	ep.query = optionalQuery("currency", currency)
+	return call[AccountInfo](ctx, &a.client.backend, ep)
+}
+
+// BalanceParams selects what Balance reports. Addresses needs Currency.
+type BalanceParams struct {
+	Currency  string   // "" = every currency
+	Addresses []string // only these addresses (sent comma-separated)
+}
+
+// AccountBalance is an account's balance per currency.
+type AccountBalance struct {
+	Account string            `json:"account"`
+	Balance []CurrencyBalance `json:"balance"`
+}
+
+// CurrencyBalance is the balance of one currency, in minor units.
+type CurrencyBalance struct {
+	Currency  string `json:"currency"`
+	Available Amount `json:"available"` // spendable now
+	Total     Amount `json:"total"`     // including unconfirmed
+}
+
+// Balance returns the account's balance. A nil p means every currency.
+//
+// GET /v2/accounts/{account}/balance
+func (a *Account) Balance(ctx context.Context, p *BalanceParams) (*AccountBalance, error) {
+	ep := a.endpoint(http.MethodGet, "/balance")
+	if p != nil {
+		if len(p.Addresses) > 0 && p.Currency == "" {
+			ep.check(invalid("currency", "is required with addresses"))
+		}
+		ep.query = optionalQuery("currency", p.Currency, "addresses", strings.Join(p.Addresses, ","))
+	}
+	return call[AccountBalance](ctx, &a.client.backend, ep)
+}
+
+// optionalQuery builds a query from name, value pairs, leaving out empty values.
+func optionalQuery(pairs ...string) url.Values {
+	q := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			q.Set(pairs[i], pairs[i+1])
+		}
+	}
+	return q
+}
+
+// PageParams selects one page of a list. Zero values leave the server's
+// defaults (offset 0, limit 10).
+type PageParams struct {
+	Limit  int
+	Offset int
+}
+
+// Pagination is the position of a page in a list.
+type Pagination struct {
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+}
+
+// addTo writes limit and offset into q, leaving out zeros.
+func (p *PageParams) addTo(q url.Values) error {
+	if p == nil {
+		return nil
+	}
+	if p.Limit < 0 {
+		return invalid("limit", "must not be negative, got %d", p.Limit)
+	}
+	if p.Offset < 0 {
+		return invalid("offset", "must not be negative, got %d", p.Offset)
+	}
+	if p.Limit > 0 {
+		q.Set("limit", strconv.Itoa(p.Limit))
+	}
+	if p.Offset > 0 {
+		q.Set("offset", strconv.Itoa(p.Offset))
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package cryptopay
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Callback says where Apirone reports payments to an address: the URL, the
+// HTTP method (GET or POST) and data echoed back with every callback.
+type Callback struct {
+	Method string            `json:"method,omitempty"` // "GET" or "POST"; Apirone's default is POST
+	URL    string            `json:"url"`
+	Data   map[string]string `json:"data,omitempty"`
+}
+
+// maxCallbackURL is Apirone's limit on callback URL length (API-NOTES.md).
+const maxCallbackURL = 1023
+
+// check validates the callback before it is sent.
+func (cb *Callback) check() error {
+	if cb == nil {
+		return nil
+	}
+	u, err := url.Parse(cb.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid("callback.url", "want an absolute http(s) URL")
+	}
+	if len(cb.URL) > maxCallbackURL {
+		return invalid("callback.url", "longer than %d characters", maxCallbackURL)
+	}
+	if m := strings.ToUpper(cb.Method); m != "" && m != http.MethodGet && m != http.MethodPost {
+		return invalid("callback.method", "want GET or POST, got %q", cb.Method)
+	}
+	return nil
+}
+
+// GenerateAddressParams describes a new address.
+type GenerateAddressParams struct {
+	Currency string    `json:"currency"`            // required, e.g. "btc"
+	AddrType string    `json:"addr-type,omitempty"` // e.g. "p2sh-p2wpkh"; "" = the currency's default
+	Callback *Callback `json:"callback,omitempty"`  // where payments are reported
+}
+
+// Address is a newly generated address.
+type Address struct {
+	Account  string    `json:"account"`
+	Currency string    `json:"currency"`
+	Address  string    `json:"address"`
+	Created  Time      `json:"created"`
+	Type     string    `json:"type"`
+	Callback *Callback `json:"callback"`
+}
+
+// GenerateAddress creates a new address in the account. Each call makes a
+// new address, so a failed call is not retried once the request may have
+// left.
+//
+// POST /v2/accounts/{account}/addresses
+func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
+	ep := a.endpoint(http.MethodPost, "/addresses")
+	if p == nil {
+		p = &GenerateAddressParams{}
+	}
+	ep.check(required("currency", p.Currency))
+	ep.check(p.Callback.check())
+	ep.body = p
+	return call[Address](ctx, &a.client.backend, ep)
+}
+
+// Balance is the balance of one address, in minor units.
+type Balance struct {
+	Available Amount `json:"available"` // spendable now
+	Total     Amount `json:"total"`     // including unconfirmed
+}
+
+// AddressInfo describes one address of the account.
+type AddressInfo struct {
+	Account  string  `json:"account"`
+	Currency string  `json:"currency"`
+	Address  string  `json:"address"`
+	Type     string  `json:"type"`
+	Created  Time    `json:"created"`
+	Balance  Balance `json:"balance"`
+}
+
+// AddressInfo returns an address's type, creation time and balance.
+//
+// GET /v2/accounts/{account}/addresses/{address}
+func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
+	return call[AddressInfo](ctx, &a.client.backend, a.addressEndpoint(http.MethodGet, address, ""))
+}
+
+// AddressBalance is the balance of one address, in minor units.
+type AddressBalance struct {
+	Account   string `json:"account"`
+	Currency  string `json:"currency"`
+	Address   string `json:"address"`
+	Available Amount `json:"available"`
+	Total     Amount `json:"total"`
+}
+
+// AddressBalance returns the balance of one address.
+//
+// GET /v2/accounts/{account}/addresses/{address}/balance
+func (a *Account) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
+	return call[AddressBalance](ctx, &a.client.backend, a.addressEndpoint(http.MethodGet, address, "/balance"))
+}
+
+// AddressesParams selects a page of the account's addresses.
+type AddressesParams struct {
+	Currency string
+	Limit    int    // page size; 0 = server default (10)
+	Offset   int    // first item
+	Address  string // filter: the address or part of it
+	NonEmpty bool   // filter: leave out addresses with a zero total balance
+}
+
+// AddressList is one page of the account's addresses.
+type AddressList struct {
+	Account    string         `json:"account"`
+	Currency   string         `json:"currency"`
+	Addresses  []AddressEntry `json:"addresses"`
+	Pagination Pagination     `json:"pagination"`
+}
+
+// AddressEntry is one address in an AddressList.
+type AddressEntry struct {
+	Address  string  `json:"address"`
+	Currency string  `json:"currency"` // may be empty: the list's Currency applies
+	Type     string  `json:"type"`
+	Created  Time    `json:"created"`
+	Balance  Balance `json:"balance"`
+}
+
+// Addresses returns one page of the account's addresses. A nil p means the
+// first page of every currency.
+//
+// GET /v2/accounts/{account}/addresses
+func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressList, error) {
+	ep := a.endpoint(http.MethodGet, "/addresses")
+	if p == nil {
+		p = &AddressesParams{}
+	}
+	ep.query = optionalQuery("currency", p.Currency)
+	ep.check((&PageParams{Limit: p.Limit, Offset: p.Offset}).addTo(ep.query))
+	var filter []string
+	if p.Address != "" {
+		filter = append(filter, "address:"+p.Address)
+	}
+	if p.NonEmpty {
+		filter = append(filter, "empty:false") // "empty" takes only false
+	}
+	setFilter(ep.query, filter)
+	return call[AddressList](ctx, &a.client.backend, ep)
+}
+
+// AllAddresses ranges over every address matching p, fetching pages of
+// p.Limit (default 100) as the loop asks for them, from p.Offset on. A
+// failed page yields its error once and ends the loop.
+func (a *Account) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
+	page := AddressesParams{}
+	if p != nil {
+		page = *p
+	}
+	return paginate(page.Limit, page.Offset, func(limit, offset int) ([]AddressEntry, Pagination, error) {
+		q := page
+		q.Limit, q.Offset = limit, offset
+		list, err := a.Addresses(ctx, &q)
+		if err != nil {
+			return nil, Pagination{}, err
+		}
+		return list.Addresses, list.Pagination, nil
+	})
+}
+
+// setFilter writes Apirone's q filter: comma-separated key:value pairs.
+func setFilter(q url.Values, pairs []string) {
+	if len(pairs) > 0 {
+		q.Set("q", strings.Join(pairs, ","))
+	}
+}
+
+// defaultPageSize is the page size iterators ask for when none is given.
+const defaultPageSize = 100
+
+// paginate yields the items of successive pages of limit items (default
+// 100), starting at offset. It moves the offset on by the items received and
+// stops after the last item counted by Pagination.Total, at an empty page,
+// or at the first error, which it yields once. It fetches a page only when
+// the loop asks for its first item.
+func paginate[T any](limit, offset int, fetch func(limit, offset int) ([]T, Pagination, error)) iter.Seq2[T, error] {
+	if limit == 0 {
+		limit = defaultPageSize
+	}
+	return func(yield func(T, error) bool) {
+		for offset := offset; ; {
+			items, pg, err := fetch(limit, offset)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, item := range items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			offset += len(items)
+			if len(items) == 0 || offset >= pg.Total {
+				return
+			}
+		}
+	}
+}

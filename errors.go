@@ -1,0 +1,154 @@
+package cryptopay
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors for errors.Is. An *APIError matches the one its HTTP status
+// stands for; client-side checks match ErrInvalidParams.
+var (
+	// ErrInvalidParams: the call's arguments failed a check before anything
+	// was sent. The error names the field.
+	ErrInvalidParams = errors.New("cryptopay: invalid parameters")
+	// ErrBadRequest: the provider rejected the request (HTTP 400 or 422).
+	ErrBadRequest = errors.New("cryptopay: bad request")
+	// ErrUnauthorized: missing or wrong credentials (HTTP 401 or 403).
+	ErrUnauthorized = errors.New("cryptopay: unauthorized")
+	// ErrNotFound: the account, address or item does not exist (HTTP 404).
+	ErrNotFound = errors.New("cryptopay: not found")
+	// ErrRateLimited: too many requests (HTTP 429).
+	ErrRateLimited = errors.New("cryptopay: rate limited")
+	// ErrServer: the provider failed (HTTP 5xx).
+	ErrServer = errors.New("cryptopay: server error")
+	// ErrOutcomeUnknown: a money-moving call failed after the request may
+	// have reached the provider, so it may or may not have taken effect.
+	// Look the operation up (history, transactions) before trying again.
+	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown")
+)
+
+// maxErrorBody is how much of an error response an *APIError keeps.
+const maxErrorBody = 4 << 10
+
+// APIError is an answer from the provider with an HTTP status of 300 or more.
+// Its Error text holds the method, the path (never the query, which may
+// carry a transfer key), the status and the provider's message.
+type APIError struct {
+	StatusCode int               // HTTP status
+	Method     string            // request method
+	Path       string            // request path, without query
+	Message    string            // Apirone "message" or AlphaPo "error"
+	Code       string            // AlphaPo "code", e.g. "bad_header_signature"
+	Fields     map[string]string // AlphaPo "errors": field name to message
+	Body       []byte            // the first bytes of the response body (at most 4 KiB)
+}
+
+// Error returns e.g. `cryptopay: POST /v2/accounts/apr-.../transfer: 400 Bad Request: Invalid wallet.`.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "cryptopay: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Code != "" {
+		b.WriteString(" (" + e.Code + ")")
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "; %s: %s", k, e.Fields[k])
+	}
+	return b.String()
+}
+
+// Is matches the sentinel error for the status: ErrBadRequest,
+// ErrUnauthorized, ErrNotFound, ErrRateLimited or ErrServer.
+func (e *APIError) Is(target error) bool {
+	switch s := e.StatusCode; target {
+	case ErrBadRequest:
+		return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
+	case ErrUnauthorized:
+		return s == http.StatusUnauthorized || s == http.StatusForbidden
+	case ErrNotFound:
+		return s == http.StatusNotFound
+	case ErrRateLimited:
+		return s == http.StatusTooManyRequests
+	case ErrServer:
+		return s >= 500
+	}
+	return false
+}
+
+// newAPIError builds an *APIError from a response body prefix. Bodies that
+// are not JSON (an HTML page from a proxy, plain text) leave Message empty.
+func newAPIError(method, path string, status int, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Method: method, Path: path}
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
+	e.Body = body
+	var wire struct {
+		Message string                     `json:"message"`
+		Error   string                     `json:"error"`
+		Code    json.RawMessage            `json:"code"`
+		Errors  map[string]json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &wire) != nil {
+		return e
+	}
+	e.Message = wire.Message
+	if e.Message == "" {
+		e.Message = wire.Error
+	}
+	e.Code = rawText(wire.Code)
+	if len(wire.Errors) > 0 {
+		e.Fields = make(map[string]string, len(wire.Errors))
+		for k, v := range wire.Errors {
+			e.Fields[k] = rawText(v)
+		}
+	}
+	return e
+}
+
+// rawText renders a JSON scalar or list of scalars as plain text: strings
+// unquoted, lists joined with "; ".
+func rawText(raw json.RawMessage) string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil {
+		parts := make([]string, len(list))
+		for i, item := range list {
+			parts[i] = rawText(item)
+		}
+		return strings.Join(parts, "; ")
+	}
+	if s, isNull, err := unquoteScalar(raw); err == nil && !isNull {
+		return s
+	}
+	return strings.TrimSpace(string(raw))
+}
+
+// ParamError is a client-side check that failed: nothing was sent. It
+// matches ErrInvalidParams.
+type ParamError struct {
+	Field   string // the parameter, as the API names it
+	Problem string // what is wrong with it
+}
+
+// Error returns e.g. "cryptopay: invalid parameters: currency: is required".
+func (e *ParamError) Error() string {
+	return "cryptopay: invalid parameters: " + e.Field + ": " + e.Problem
+}
+
+// Is reports whether target is ErrInvalidParams.
+func (e *ParamError) Is(target error) bool { return target == ErrInvalidParams }
+
+func invalid(field, format string, args ...any) error {
+	return &ParamError{Field: field, Problem: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,132 @@
+package cryptopay_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+func ExampleNewClient() {
+	c, err := cryptopay.NewClient(cryptopay.WithUserAgent("my-shop/1.0"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	created, err := c.CreateAccount(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Store created.TransferKey in your secret store: it authorizes transfers.
+	acct := c.Account(created.Account, created.TransferKey)
+	fmt.Println(acct.ID())
+}
+
+func ExampleAccount_Balance() {
+	// A stand-in for Apirone, so the example runs offline.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"account":"apr-e729d9982f079fa86b10a0e3aa6ff37b","balance":[{"currency":"btc","available":150000,"total":250000}]}`)
+	}))
+	defer srv.Close()
+
+	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	bal, err := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "").Balance(context.Background(), &cryptopay.BalanceParams{Currency: "btc"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, b := range bal.Balance {
+		fmt.Printf("%s: %s of %s satoshi available\n", b.Currency, b.Available, b.Total)
+	}
+	// Output: btc: 150000 of 250000 satoshi available
+}
+
+func ExampleAccount_GenerateAddress() {
+	c, _ := cryptopay.NewClient()
+	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "")
+	addr, err := acct.GenerateAddress(context.Background(), &cryptopay.GenerateAddressParams{
+		Currency: "btc",
+		Callback: &cryptopay.Callback{
+			Method: "POST",
+			URL:    "https://shop.example.com/apirone/callback",
+			Data:   map[string]string{"order": "1042", "secret": "a-shared-secret"},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("pay to", addr.Address)
+}
+
+func ExampleAccount_Transfer() {
+	c, _ := cryptopay.NewClient()
+	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "transfer-key-from-your-secret-store")
+	params := &cryptopay.TransferParams{
+		Currency: "btc",
+		Destinations: []cryptopay.Destination{
+			{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: cryptopay.Units(10000)},
+			{Address: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: cryptopay.Percent(50)},
+		},
+		Fee:                   cryptopay.FeeNormal,
+		SubtractFeeFromAmount: true,
+	}
+	// Estimate first: no money moves and no transfer key is needed.
+	est, err := acct.EstimateTransfer(context.Background(), params)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("network fee:", est.Fee.Network.Amount)
+
+	res, err := acct.Transfer(context.Background(), params)
+	switch {
+	case errors.Is(err, cryptopay.ErrOutcomeUnknown):
+		log.Fatal("the transfer may have gone out: check History before trying again")
+	case err != nil:
+		log.Fatal(err)
+	}
+	fmt.Println("sent in", res.Txs)
+}
+
+func ExampleAccount_AllHistory() {
+	c, _ := cryptopay.NewClient()
+	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "")
+	received := cryptopay.NewAmount(0)
+	for item, err := range acct.AllHistory(context.Background(), &cryptopay.HistoryParams{Currency: "btc", ItemType: cryptopay.ItemReceipt}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		received = received.Add(item.Amount)
+	}
+	fmt.Println("received:", received, "satoshi")
+}
+
+func ExampleAlphaPoClient_TakeAddress() {
+	ap, err := cryptopay.NewAlphaPoClient("public-key", "secret-key")
+	if err != nil {
+		log.Fatal(err)
+	}
+	addr, err := ap.TakeAddress(context.Background(), &cryptopay.TakeAddressParams{
+		Currency:         "BTC",
+		ForeignID:        "customer-17",
+		EndUserReference: "customer-17",
+		ConvertTo:        "EUR",
+	})
+	var apiErr *cryptopay.APIError
+	if errors.As(err, &apiErr) {
+		log.Fatalf("AlphaPo said %d: %s %v", apiErr.StatusCode, apiErr.Message, apiErr.Fields)
+	}
+	fmt.Println(addr.Address, addr.Tag)
+}
+
+func ExampleSigner() {
+	s := cryptopay.NewSigner("AbCdEfG123456")
+	body := []byte(`{"currency":"BTC","foreign_id":"123456"}`)
+	sig := s.Sign(body)
+	fmt.Println(sig[:16], s.Verify(body, sig))
+	// Output: 03c25fcf7cd35e7d true
+}

@@ -1,0 +1,127 @@
+package cryptopay
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testAccountID   = "apr-e729d9982f079fa86b10a0e3aa6ff37b"
+	testTransferKey = "82ookirnTwWNXXqFwdOQMVZIamt8s1uT"
+	testAlphaKey    = "ap-public-key"
+	testAlphaSecret = "AbCdEfG123456"
+)
+
+// sent is one request as the server saw it.
+type sent struct {
+	Method   string
+	Path     string // escaped path
+	RawQuery string
+	Header   http.Header
+	Body     string
+}
+
+// wire is a mocked HTTP transport that records every request.
+type wire struct {
+	t    *testing.T
+	mock *httpmock.MockTransport
+	mu   sync.Mutex
+	reqs []sent
+}
+
+func newWire(t *testing.T) *wire {
+	t.Helper()
+	w := &wire{t: t, mock: httpmock.NewMockTransport()}
+	w.mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		w.record(r)
+		t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		return httpmock.NewStringResponse(599, "unexpected"), nil
+	})
+	return w
+}
+
+func (w *wire) httpClient() *http.Client { return &http.Client{Transport: w.mock} }
+
+func (w *wire) record(r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.reqs = append(w.reqs, sent{
+		Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery,
+		Header: r.Header.Clone(), Body: string(body),
+	})
+}
+
+// respond answers method+url (any query) with status and body.
+func (w *wire) respond(method, url string, status int, body string) {
+	w.mock.RegisterResponder(method, url, func(r *http.Request) (*http.Response, error) {
+		w.record(r)
+		return newJSONResponse(status, body), nil
+	})
+}
+
+// only returns the one request sent, failing the test otherwise.
+func (w *wire) only() sent {
+	w.t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	require.Len(w.t, w.reqs, 1, "requests sent")
+	return w.reqs[0]
+}
+
+func (w *wire) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.reqs)
+}
+
+// apirone returns a client whose requests go to w.
+func (w *wire) apirone() *Client {
+	w.t.Helper()
+	c, err := NewClient(WithHTTPClient(w.httpClient()))
+	require.NoError(w.t, err)
+	return c
+}
+
+func (w *wire) account() *Account {
+	return w.apirone().Account(testAccountID, testTransferKey)
+}
+
+func (w *wire) alphapo() *AlphaPoClient {
+	w.t.Helper()
+	c, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, WithHTTPClient(w.httpClient()))
+	require.NoError(w.t, err)
+	return c
+}
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// ts parses an Apirone timestamp for expected values.
+func ts(t *testing.T, s string) Time {
+	t.Helper()
+	v, err := time.Parse("2006-01-02T15:04:05.999999", s)
+	require.NoError(t, err)
+	return Time{v}
+}
+
+func newJSONResponse(status int, body string) *http.Response {
+	resp := httpmock.NewStringResponse(status, body)
+	resp.Header.Set("Content-Type", "application/json")
+	return resp
+}

@@ -1,0 +1,161 @@
+package cryptopay
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// ItemType is the kind of a history item.
+type ItemType string
+
+// History item types. Values the server sends that are not listed here are
+// kept as they are.
+const (
+	ItemPayment ItemType = "payment" // money sent out
+	ItemReceipt ItemType = "receipt" // money received
+)
+
+// filterTimeLayout is how DateFrom and DateTo go into the q filter: ISO-8601
+// with a numeric offset. The '+' of the offset is percent-encoded on the wire.
+const filterTimeLayout = "2006-01-02T15:04:05-07:00"
+
+// HistoryParams selects a page of the account's history.
+type HistoryParams struct {
+	Currency string
+	Limit    int       // page size; 0 = server default (10)
+	Offset   int       // first item
+	ItemType ItemType  // filter: payments or receipts only
+	Address  string    // filter: the address or part of it
+	DateFrom time.Time // filter: items at or after; zero = no bound
+	DateTo   time.Time // filter: items at or before; zero = no bound
+}
+
+// HistoryPage is one page of the account's history.
+type HistoryPage struct {
+	Account    string         `json:"account"`
+	Items      []HistoryEntry `json:"items"`
+	Pagination Pagination     `json:"pagination"`
+}
+
+// HistoryEntry is one payment or receipt in a HistoryPage.
+type HistoryEntry struct {
+	ID          string   `json:"id"`
+	Date        Time     `json:"date"`
+	Type        ItemType `json:"type"`
+	Currency    string   `json:"currency"`
+	Txs         []string `json:"txs"` // blockchain transaction ids
+	IsConfirmed bool     `json:"is_confirmed"`
+	Amount      Amount   `json:"amount"` // minor units; negative for payments
+}
+
+// History returns one page of the account's payments and receipts, newest
+// first. A nil p means the first page, unfiltered.
+//
+// GET /v2/accounts/{account}/history
+func (a *Account) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
+	ep := a.endpoint(http.MethodGet, "/history")
+	if p == nil {
+		p = &HistoryParams{}
+	}
+	ep.query = optionalQuery("currency", p.Currency)
+	ep.check((&PageParams{Limit: p.Limit, Offset: p.Offset}).addTo(ep.query))
+	var filter []string
+	if p.ItemType != "" {
+		filter = append(filter, "item_type:"+string(p.ItemType))
+	}
+	if p.Address != "" {
+		filter = append(filter, "address:"+p.Address)
+	}
+	if !p.DateFrom.IsZero() {
+		filter = append(filter, "date_from:"+p.DateFrom.Format(filterTimeLayout))
+	}
+	if !p.DateTo.IsZero() {
+		filter = append(filter, "date_to:"+p.DateTo.Format(filterTimeLayout))
+	}
+	setFilter(ep.query, filter)
+	return call[HistoryPage](ctx, &a.client.backend, ep)
+}
+
+// AllHistory ranges over every history item matching p, fetching pages of
+// p.Limit (default 100) as the loop asks for them, from p.Offset on. A
+// failed page yields its error once and ends the loop.
+func (a *Account) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
+	page := HistoryParams{}
+	if p != nil {
+		page = *p
+	}
+	return paginate(page.Limit, page.Offset, func(limit, offset int) ([]HistoryEntry, Pagination, error) {
+		q := page
+		q.Limit, q.Offset = limit, offset
+		h, err := a.History(ctx, &q)
+		if err != nil {
+			return nil, Pagination{}, err
+		}
+		return h.Items, h.Pagination, nil
+	})
+}
+
+// HistoryItem is the detail of one payment or receipt.
+type HistoryItem struct {
+	Account      string          `json:"account"`
+	Currency     string          `json:"currency"`
+	Created      Time            `json:"created"`
+	Type         ItemType        `json:"type"`
+	ID           string          `json:"id"`
+	Txs          []string        `json:"txs"`
+	Destinations []AddressAmount `json:"destinations"`
+	Amount       Amount          `json:"amount"`
+	Total        Amount          `json:"total"` // amount plus all fees
+	Fee          FeeInfo         `json:"fee"`
+}
+
+// HistoryItem returns one payment or receipt by its id (HistoryEntry.ID,
+// TransferResult.ID, PaymentCallback.Payment).
+//
+// GET /v2/accounts/{account}/history/{id}
+func (a *Account) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
+	seg, err := pathSegment("id", id)
+	ep := a.endpoint(http.MethodGet, "/history/"+seg)
+	ep.check(err)
+	return call[HistoryItem](ctx, &a.client.backend, ep)
+}
+
+// AddressHistory is one page of an address's blockchain transactions.
+type AddressHistory struct {
+	Account    string      `json:"account"`
+	Currency   string      `json:"currency"`
+	Address    string      `json:"address"`
+	Txs        []AddressTx `json:"txs"`
+	Pagination Pagination  `json:"pagination"`
+}
+
+// AddressTx is one blockchain transaction touching an address.
+type AddressTx struct {
+	TxID    string `json:"txid"`
+	Created Time   `json:"created"` // time of its block
+	Amount  Amount `json:"amount"`  // minor units; negative when spent
+	Block   Block  `json:"block"`
+	Deleted bool   `json:"deleted"`
+}
+
+// Block is the block a transaction is in. Height 1 means the mempool: the
+// transaction is not confirmed.
+type Block struct {
+	Hash    string `json:"hash"`
+	Height  int64  `json:"height"`
+	Deleted bool   `json:"deleted"`
+}
+
+// AddressHistory returns one page of an address's transactions. A nil p
+// means the first page.
+//
+// GET /v2/accounts/{account}/addresses/{address}/history
+func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistory, error) {
+	ep := a.addressEndpoint(http.MethodGet, address, "/history")
+	ep.query = url.Values{}
+	ep.check(p.addTo(ep.query))
+	return call[AddressHistory](ctx, &a.client.backend, ep)
+}

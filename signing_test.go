@@ -1,0 +1,96 @@
+package cryptopay
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const notesSignature = "03c25fcf7cd35e7d995e402cd5d51edd72d48e1471e865907967809a0c189ba55b90815f20e2bb10f82c7a9e9d865546fda58989c2ae9e8e2ff7bc29195fa1ec"
+
+type signingVector struct {
+	Secret    string `json:"secret"`
+	Body      string `json:"body"`
+	Signature string `json:"signature"`
+}
+
+func signingVectors(t *testing.T) []signingVector {
+	t.Helper()
+	var callback signingVector
+	raw, err := os.ReadFile("testdata/signing/alphapo-callback-vector.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &callback))
+	return []signingVector{
+		{Secret: "AbCdEfG123456", Body: `{"currency":"BTC","foreign_id":"123456"}`, Signature: notesSignature},
+		callback,
+	}
+}
+
+func TestSignKnownAnswers(t *testing.T) {
+	for _, v := range signingVectors(t) {
+		assert.Equal(t, v.Signature, NewSigner(v.Secret).Sign([]byte(v.Body)))
+	}
+}
+
+func TestVerify(t *testing.T) {
+	for _, v := range signingVectors(t) {
+		s := NewSigner(v.Secret)
+		body := []byte(v.Body)
+		assert.True(t, s.Verify(body, v.Signature), "valid")
+		assert.True(t, s.Verify(body, strings.ToUpper(v.Signature)), "upper-case hex is the same value")
+		assert.True(t, s.Verify(body, mixCase(v.Signature)), "mixed-case hex is the same value")
+
+		assert.False(t, s.Verify(body, ""), "empty")
+		assert.False(t, s.Verify(body, v.Signature[:126]), "truncated")
+		assert.False(t, s.Verify(body, v.Signature+"00"), "too long")
+		assert.False(t, s.Verify(body, "zz"+v.Signature[2:]), "not hex")
+		assert.False(t, s.Verify(body, flipLastDigit(v.Signature)), "one digit changed")
+		assert.False(t, s.Verify(append(body, ' '), v.Signature), "body changed")
+		assert.False(t, NewSigner(v.Secret+"x").Verify(body, v.Signature), "wrong secret")
+	}
+}
+
+func mixCase(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); i += 2 {
+		if b[i] >= 'a' && b[i] <= 'f' {
+			b[i] -= 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func flipLastDigit(s string) string {
+	last := s[len(s)-1]
+	repl := byte('0')
+	if last == '0' {
+		repl = '1'
+	}
+	return s[:len(s)-1] + string(repl)
+}
+
+func TestSignerHidesSecret(t *testing.T) {
+	s := NewSigner("super-secret-value")
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%q"} {
+		out := fmt.Sprintf(verb, s)
+		assert.NotContains(t, out, "super-secret-value", verb)
+		assert.NotContains(t, out, "115 117 112", verb) // the secret's bytes
+	}
+}
+
+func FuzzVerify(f *testing.F) {
+	f.Add([]byte(`{"currency":"BTC","foreign_id":"123456"}`), notesSignature)
+	f.Add([]byte(`{}`), "00")
+	s := NewSigner("AbCdEfG123456")
+	f.Fuzz(func(t *testing.T, body []byte, sig string) {
+		ok := s.Verify(body, sig)
+		if ok != strings.EqualFold(sig, s.Sign(body)) {
+			t.Fatalf("Verify(%q, %q) = %v", body, sig, ok)
+		}
+	})
+}

@@ -1,0 +1,284 @@
+package cryptopay
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// FeeStrategy is how the network fee of a transfer is chosen.
+type FeeStrategy string
+
+// Fee strategies. Values the server sends that are not listed here are kept
+// as they are.
+const (
+	FeeNormal   FeeStrategy = "normal"
+	FeePriority FeeStrategy = "priority"
+	FeeCustom   FeeStrategy = "custom" // with TransferParams.FeeRate
+)
+
+// DestinationAmount is what a destination receives: a number of minor units
+// (Units) or a percentage of the available balance (Percent). On the wire
+// it is a JSON number or a string such as "50%".
+type DestinationAmount struct {
+	units     Amount
+	percent   Decimal
+	isPercent bool
+}
+
+// Units is an amount of n minor units (satoshi, wei, ...).
+func Units(n int64) DestinationAmount { return DestinationAmount{units: NewAmount(n)} }
+
+// UnitsOf is an amount in minor units too large for an int64.
+func UnitsOf(a Amount) DestinationAmount { return DestinationAmount{units: a} }
+
+// Percent is p percent (1 to 100) of the available balance.
+func Percent(p int) DestinationAmount {
+	return DestinationAmount{percent: Decimal{text: strconv.Itoa(p)}, isPercent: true}
+}
+
+// Units returns the amount in minor units, and false for a percentage.
+func (d DestinationAmount) Units() (Amount, bool) { return d.units, !d.isPercent }
+
+// Percent returns the percentage, and false for an amount in minor units.
+func (d DestinationAmount) Percent() (Decimal, bool) { return d.percent, d.isPercent }
+
+// String returns "10000" for units and "50%" for a percentage.
+func (d DestinationAmount) String() string {
+	if d.isPercent {
+		return d.percent.String() + "%"
+	}
+	return d.units.String()
+}
+
+// MarshalJSON encodes units as a number and a percentage as "50%".
+func (d DestinationAmount) MarshalJSON() ([]byte, error) {
+	if d.isPercent {
+		return []byte(`"` + d.String() + `"`), nil
+	}
+	return d.units.MarshalJSON()
+}
+
+// UnmarshalJSON accepts a number, a string of digits, or a percentage string.
+func (d *DestinationAmount) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil || isNull {
+		return err
+	}
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		dec, err := ParseDecimal(p)
+		if err != nil {
+			return err
+		}
+		*d = DestinationAmount{percent: dec, isPercent: true}
+		return nil
+	}
+	a, err := ParseAmount(s)
+	if err != nil {
+		return err
+	}
+	*d = DestinationAmount{units: a}
+	return nil
+}
+
+var one, hundred = big.NewRat(1, 1), big.NewRat(100, 1)
+
+func (d DestinationAmount) check(field string) error {
+	if !d.isPercent {
+		if d.units.Sign() <= 0 {
+			return invalid(field, "must be positive, got %s", d.units)
+		}
+		return nil
+	}
+	if p := d.percent.Rat(); p.Cmp(one) < 0 || p.Cmp(hundred) > 0 {
+		return invalid(field, "percentage must be from 1 to 100, got %s", d)
+	}
+	return nil
+}
+
+// Destination is an address and what it receives.
+type Destination struct {
+	Address string            `json:"address"`
+	Amount  DestinationAmount `json:"amount"`
+}
+
+// AddressAmount is an address and an exact amount in minor units, as the
+// server reports destinations after fees.
+type AddressAmount struct {
+	Address string `json:"address"`
+	Amount  Amount `json:"amount"`
+}
+
+// TransferParams describes a transfer out of the account.
+type TransferParams struct {
+	Currency     string        // required
+	Destinations []Destination // required: at least one
+	Fee          FeeStrategy   // "" = the server's default (normal)
+	// FeeRate is the network fee rate for FeeCustom (e.g. satoshi per byte).
+	FeeRate int64
+	// SubtractFeeFromAmount takes the fee proportionally from the
+	// destinations' amounts instead of adding it on top.
+	SubtractFeeFromAmount bool
+	// Addresses spends only from these account addresses.
+	Addresses []string
+}
+
+// check validates p before anything is sent.
+func (p *TransferParams) check() error {
+	if p == nil {
+		return invalid("destinations", "is required")
+	}
+	if err := required("currency", p.Currency); err != nil {
+		return err
+	}
+	if len(p.Destinations) == 0 {
+		return invalid("destinations", "is required")
+	}
+	for i, d := range p.Destinations {
+		field := fmt.Sprintf("destinations[%d]", i)
+		if err := checkListItem(field+".address", d.Address); err != nil {
+			return err
+		}
+		if err := d.Amount.check(field + ".amount"); err != nil {
+			return err
+		}
+	}
+	for i, a := range p.Addresses {
+		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	switch {
+	case p.FeeRate < 0:
+		return invalid("fee-rate", "must be positive, got %d", p.FeeRate)
+	case p.FeeRate > 0 && p.Fee != FeeCustom:
+		return invalid("fee-rate", "is only used with the custom fee strategy")
+	case p.Fee == FeeCustom && p.FeeRate == 0:
+		return invalid("fee-rate", "is required with the custom fee strategy")
+	}
+	return nil
+}
+
+// checkListItem rejects an empty address or one that would break a
+// comma-separated list of address:amount pairs.
+func checkListItem(field, v string) error {
+	if v == "" {
+		return invalid(field, "is required")
+	}
+	if strings.ContainsAny(v, ",: ") {
+		return invalid(field, "must not contain ',', ':' or spaces")
+	}
+	return nil
+}
+
+// Estimation is what a transfer would cost, without sending it.
+type Estimation struct {
+	Account      string          `json:"account"`
+	Currency     string          `json:"currency"`
+	Destinations []AddressAmount `json:"destinations"` // after fees
+	Amount       Amount          `json:"amount"`       // the transfer amount
+	Total        Amount          `json:"total"`        // amount plus all fees
+	Fee          FeeInfo         `json:"fee"`
+}
+
+// FeeInfo is how the fees of a transfer were charged.
+type FeeInfo struct {
+	SubtractFromAmount bool       `json:"subtract-from-amount"`
+	Network            NetworkFee `json:"network"`
+}
+
+// NetworkFee is the blockchain fee of a transfer.
+type NetworkFee struct {
+	Strategy FeeStrategy `json:"strategy"`
+	Amount   Amount      `json:"amount"` // minor units
+	Rate     Decimal     `json:"rate"`   // fee rate used, e.g. "2.97"
+}
+
+// EstimateTransfer returns the fees and amounts a transfer with p would have.
+// It moves no money and needs no transfer key.
+//
+// GET /v2/accounts/{account}/transfer
+func (a *Account) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
+	ep := a.endpoint(http.MethodGet, "/transfer")
+	ep.check(p.check())
+	if ep.err == nil {
+		ep.query = p.estimateQuery()
+	}
+	return call[Estimation](ctx, &a.client.backend, ep)
+}
+
+// estimateQuery renders p as the estimation's query:
+// destinations=addr:10000,addr2:50% and so on.
+func (p *TransferParams) estimateQuery() url.Values {
+	dests := make([]string, len(p.Destinations))
+	for i, d := range p.Destinations {
+		dests[i] = d.Address + ":" + d.Amount.String()
+	}
+	q := optionalQuery(
+		"currency", p.Currency,
+		"destinations", strings.Join(dests, ","),
+		"fee", string(p.Fee),
+		"addresses", strings.Join(p.Addresses, ","),
+	)
+	if p.FeeRate > 0 {
+		q.Set("fee-rate", strconv.FormatInt(p.FeeRate, 10))
+	}
+	if p.SubtractFeeFromAmount {
+		q.Set("subtract-fee-from-amount", "true")
+	}
+	return q
+}
+
+// transferBody is the JSON body of a transfer, in the reference's order.
+type transferBody struct {
+	Currency              string        `json:"currency"`
+	TransferKey           string        `json:"transfer-key"`
+	Addresses             []string      `json:"addresses,omitempty"`
+	Destinations          []Destination `json:"destinations"`
+	Fee                   FeeStrategy   `json:"fee,omitempty"`
+	FeeRate               int64         `json:"fee-rate,omitempty"`
+	SubtractFeeFromAmount bool          `json:"subtract-fee-from-amount,omitempty"`
+}
+
+// TransferResult is a completed transfer (a payment history item).
+type TransferResult struct {
+	Account       string          `json:"account"`
+	Currency      string          `json:"currency"`
+	Created       Time            `json:"created"`
+	Type          ItemType        `json:"type"` // "payment"
+	ID            string          `json:"id"`   // the history item id
+	Txs           []string        `json:"txs"`  // blockchain transaction ids
+	Destinations  []AddressAmount `json:"destinations"`
+	Amount        Amount          `json:"amount"`
+	Total         Amount          `json:"total"`
+	Fee           FeeInfo         `json:"fee"`
+	ChangeAddress string          `json:"change-address"` // where the change went, if any
+}
+
+// Transfer sends money out of the account. It needs the transfer key. The
+// key travels in the JSON body, never in the URL.
+//
+// A transfer is never sent twice by this SDK. If it fails after the request
+// may have reached Apirone, check History before trying again.
+//
+// POST /v2/accounts/{account}/transfer
+func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
+	ep := a.authorize(a.endpoint(http.MethodPost, "/transfer"))
+	ep.check(p.check())
+	if ep.err == nil {
+		ep.body = &transferBody{
+			Currency:              p.Currency,
+			TransferKey:           a.transferKey,
+			Addresses:             p.Addresses,
+			Destinations:          p.Destinations,
+			Fee:                   p.Fee,
+			FeeRate:               p.FeeRate,
+			SubtractFeeFromAmount: p.SubtractFeeFromAmount,
+		}
+	}
+	return call[TransferResult](ctx, &a.client.backend, ep)
+}

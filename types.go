@@ -1,0 +1,331 @@
+package cryptopay
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Amount is an exact integer amount in a currency's minor units (satoshi,
+// wei, sun, ...). It has no size limit: Ethereum amounts in wei do not fit
+// in an int64. The zero value is 0.
+//
+// An Amount decodes from a JSON number or a JSON string of digits and
+// encodes as a JSON number. It never passes through float64.
+type Amount struct {
+	small int64    // the value, when big is nil
+	big   *big.Int // the value, when it does not fit in an int64
+}
+
+// NewAmount returns the Amount n minor units.
+func NewAmount(n int64) Amount { return Amount{small: n} }
+
+// AmountFromBig returns an Amount equal to n. A nil n is 0.
+func AmountFromBig(n *big.Int) Amount {
+	if n == nil {
+		return Amount{}
+	}
+	if n.IsInt64() {
+		return Amount{small: n.Int64()}
+	}
+	return Amount{big: new(big.Int).Set(n)}
+}
+
+// ParseAmount parses a base-10 integer such as "-10000" or
+// "123456789012345678901234". Signs, fractions and exponents other than a
+// leading minus are rejected.
+func ParseAmount(s string) (Amount, error) {
+	if !isInteger(s) {
+		return Amount{}, fmt.Errorf("cryptopay: amount %q is not an integer", s)
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return Amount{small: n}, nil
+	}
+	n, _ := new(big.Int).SetString(s, 10)
+	return Amount{big: n}, nil
+}
+
+// MustAmount is ParseAmount for constants in code: it panics on a bad string.
+func MustAmount(s string) Amount {
+	a, err := ParseAmount(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// Int64 returns the amount as an int64 and whether it fits.
+func (a Amount) Int64() (int64, bool) {
+	if a.big != nil {
+		return 0, false
+	}
+	return a.small, true
+}
+
+// BigInt returns the amount as a new *big.Int the caller may modify.
+func (a Amount) BigInt() *big.Int {
+	if a.big != nil {
+		return new(big.Int).Set(a.big)
+	}
+	return big.NewInt(a.small)
+}
+
+// Sign returns -1, 0 or +1 for a negative, zero or positive amount.
+func (a Amount) Sign() int {
+	if a.big != nil {
+		return a.big.Sign()
+	}
+	switch {
+	case a.small < 0:
+		return -1
+	case a.small > 0:
+		return 1
+	}
+	return 0
+}
+
+// Cmp compares a and b: -1 if a < b, 0 if equal, +1 if a > b.
+func (a Amount) Cmp(b Amount) int {
+	if a.big == nil && b.big == nil {
+		switch {
+		case a.small < b.small:
+			return -1
+		case a.small > b.small:
+			return 1
+		}
+		return 0
+	}
+	return a.BigInt().Cmp(b.BigInt())
+}
+
+// Add returns a + b, exactly.
+func (a Amount) Add(b Amount) Amount {
+	return AmountFromBig(new(big.Int).Add(a.BigInt(), b.BigInt()))
+}
+
+// Sub returns a - b, exactly.
+func (a Amount) Sub(b Amount) Amount {
+	return AmountFromBig(new(big.Int).Sub(a.BigInt(), b.BigInt()))
+}
+
+// String returns the amount in base 10, e.g. "-10000".
+func (a Amount) String() string {
+	if a.big != nil {
+		return a.big.String()
+	}
+	return strconv.FormatInt(a.small, 10)
+}
+
+// MarshalJSON encodes the amount as a JSON number.
+func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalJSON accepts a JSON integer or a string holding one; null leaves
+// the amount unchanged.
+func (a *Amount) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil || isNull {
+		return err
+	}
+	v, err := ParseAmount(s)
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
+// Decimal is an exact decimal number kept as its text, e.g. "0.01000000".
+// AlphaPo sends amounts this way. A Decimal decodes from a JSON number or
+// string and encodes as a JSON string, digit for digit as it was given.
+// The zero value is "0".
+type Decimal struct {
+	text string // a valid decimal; "" means 0
+}
+
+// ParseDecimal parses a plain decimal such as "12", "-0.5" or "0.01000000".
+// Exponents, signs other than a leading minus, and empty parts are rejected.
+func ParseDecimal(s string) (Decimal, error) {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if !isInteger(intPart) || (hasDot && !isDigits(frac)) {
+		return Decimal{}, fmt.Errorf("cryptopay: %q is not a decimal number", s)
+	}
+	return Decimal{text: s}, nil
+}
+
+// MustDecimal is ParseDecimal for constants in code: it panics on a bad string.
+func MustDecimal(s string) Decimal {
+	d, err := ParseDecimal(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// String returns the decimal exactly as it was given ("0" for the zero value).
+func (d Decimal) String() string {
+	if d.text == "" {
+		return "0"
+	}
+	return d.text
+}
+
+// Rat returns the exact value as a *big.Rat.
+func (d Decimal) Rat() *big.Rat {
+	r, _ := new(big.Rat).SetString(d.String())
+	return r
+}
+
+// Sign returns -1, 0 or +1 for a negative, zero or positive value.
+func (d Decimal) Sign() int { return d.Rat().Sign() }
+
+// Cmp compares the values of d and e (so "1.50" equals "1.5").
+func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
+
+// MarshalJSON encodes the decimal as a JSON string.
+func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
+// UnmarshalJSON accepts a JSON number or string; null leaves d unchanged.
+func (d *Decimal) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil || isNull {
+		return err
+	}
+	v, err := ParseDecimal(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// timeLayout is Apirone's timestamp form: ISO-8601 with microseconds and no
+// zone, meaning UTC (see API-NOTES.md, "Data conventions").
+const timeLayout = "2006-01-02T15:04:05.000000"
+
+// Time is an Apirone timestamp such as "2021-11-03T11:03:55.083199": no zone,
+// read as UTC. It encodes back in the same form with six fractional digits.
+// A timestamp that does carry a zone (RFC 3339) is accepted too.
+type Time struct {
+	time.Time
+}
+
+// MarshalJSON writes the time in UTC as "2006-01-02T15:04:05.000000"; the
+// zero Time is null.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + t.UTC().Format(timeLayout) + `"`), nil
+}
+
+// UnmarshalJSON reads a zone-less timestamp as UTC, or an RFC 3339 one with
+// its zone; null and "" give the zero Time.
+func (t *Time) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil || isNull || s == "" {
+		return err
+	}
+	v, err := parseTime(s)
+	if err != nil {
+		return err
+	}
+	t.Time = v
+	return nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if v, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
+		return v, nil // no zone: time.Parse returns UTC
+	}
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("cryptopay: bad timestamp %q", s)
+	}
+	return v, nil
+}
+
+// FlexInt is an integer that providers send sometimes as a JSON number and
+// sometimes as a string ("1"): confirmations and numeric ids. It decodes
+// both and encodes a number.
+type FlexInt int64
+
+// UnmarshalJSON accepts a JSON integer or a string holding one; null and ""
+// leave the value unchanged.
+func (n *FlexInt) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil || isNull || s == "" {
+		return err
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("cryptopay: %q is not an integer", s)
+	}
+	*n = FlexInt(v)
+	return nil
+}
+
+// Tag is a destination tag or memo (XRP, XLM, EOS, ...). Providers send it as
+// a string, a number or null; it decodes all three ("" for null) and encodes
+// a string, or null when empty.
+type Tag string
+
+// MarshalJSON encodes an empty tag as null and any other as a string.
+func (t Tag) MarshalJSON() ([]byte, error) {
+	if t == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(t))
+}
+
+// UnmarshalJSON accepts a string, a number or null.
+func (t *Tag) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil {
+		return err
+	}
+	if isNull {
+		s = ""
+	}
+	*t = Tag(s)
+	return nil
+}
+
+// unquoteScalar returns the text of a JSON string or number. Objects, arrays
+// and booleans are errors.
+func unquoteScalar(data []byte) (s string, isNull bool, err error) {
+	data = bytes.TrimSpace(data)
+	switch {
+	case len(data) == 0:
+		return "", false, errors.New("cryptopay: empty JSON value")
+	case string(data) == "null":
+		return "", true, nil
+	case data[0] == '"':
+		err = json.Unmarshal(data, &s)
+		return s, false, err
+	case data[0] == '-' || (data[0] >= '0' && data[0] <= '9'):
+		return string(data), false, nil
+	}
+	return "", false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
+}
+
+// isInteger reports whether s is an optional '-' followed by one or more digits.
+func isInteger(s string) bool {
+	return isDigits(strings.TrimPrefix(s, "-"))
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
