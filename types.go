@@ -189,11 +189,17 @@ func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
 // MarshalJSON encodes the decimal as a JSON string.
 func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
 
-// UnmarshalJSON accepts a JSON number or string; null leaves d unchanged.
+// UnmarshalJSON accepts a JSON number or string; null leaves d unchanged. A
+// number in exponent form (1e-08) is written out exactly (0.00000001).
 func (d *Decimal) UnmarshalJSON(data []byte) error {
 	s, isNull, err := unquoteScalar(data)
 	if err != nil || isNull {
 		return err
+	}
+	if data[0] != '"' && strings.ContainsAny(s, "eE") {
+		if s, err = expandExponent(s); err != nil {
+			return err
+		}
 	}
 	v, err := ParseDecimal(s)
 	if err != nil {
@@ -201,6 +207,42 @@ func (d *Decimal) UnmarshalJSON(data []byte) error {
 	}
 	*d = v
 	return nil
+}
+
+// maxExponent bounds the exponents expandExponent writes out.
+const maxExponent = 100
+
+// expandExponent rewrites a number such as "1.5e-3" as "0.0015", exactly.
+func expandExponent(s string) (string, error) {
+	mant, expText, _ := strings.Cut(strings.ToLower(s), "e")
+	exp, err := strconv.Atoi(expText)
+	if err != nil || exp > maxExponent || exp < -maxExponent {
+		return "", fmt.Errorf("cryptopay: %q is not a decimal number", s)
+	}
+	if _, err := ParseDecimal(mant); err != nil {
+		return "", err
+	}
+	sign := ""
+	if strings.HasPrefix(mant, "-") {
+		sign, mant = "-", mant[1:]
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	point := len(intPart) + exp
+	switch {
+	case point <= 0:
+		digits = "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		digits += strings.Repeat("0", point-len(digits))
+	default:
+		digits = digits[:point] + "." + digits[point:]
+	}
+	if trimmed := strings.TrimLeft(digits, "0"); trimmed == "" || trimmed[0] == '.' {
+		digits = "0" + trimmed
+	} else {
+		digits = trimmed
+	}
+	return sign + digits, nil
 }
 
 // timeLayout is Apirone's timestamp form: ISO-8601 with microseconds and no

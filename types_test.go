@@ -170,3 +170,22 @@ func FuzzTime(f *testing.F) {
 		}
 	})
 }
+
+func TestDecimalExponentNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		`1e-08`:   "0.00000001",
+		`1E-8`:    "0.00000001",
+		`1.5e-3`:  "0.0015",
+		`-2.5e2`:  "-250",
+		`12.34e1`: "123.4",
+		`0e0`:     "0",
+		`1e0`:     "1",
+	} {
+		var d Decimal
+		require.NoError(t, json.Unmarshal([]byte(in), &d), in)
+		assert.Equal(t, want, d.String(), in)
+	}
+	var d Decimal
+	assert.Error(t, json.Unmarshal([]byte(`"1e-8"`), &d), "strings stay plain decimals")
+	assert.Error(t, json.Unmarshal([]byte(`1e999`), &d), "exponent out of range")
+}
