@@ -32,19 +32,21 @@ func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
 }
 
 // Account is a handle on one Apirone account. It holds the account id and,
-// for protected calls (Transfer and the callback endpoints), the transfer
-// key. Printing an Account with any fmt verb shows the id only.
+// for protected calls (Transfer, settings, private invoices and the callback
+// endpoints), the transfer key or the tokens from Login. Printing an Account
+// with any fmt verb shows the id only. It is safe for concurrent use.
 type Account struct {
 	client      *Client
 	id          string
 	transferKey string
+	session     *session // tokens from Login or UseTokens
 }
 
 // Account returns a handle on the account id. transferKey may be "" when
 // only public calls are made; protected calls then fail with
 // ErrInvalidParams without sending anything. The id is checked on each call.
 func (c *Client) Account(id, transferKey string) *Account {
-	return &Account{client: c, id: id, transferKey: transferKey}
+	return &Account{client: c, id: id, transferKey: transferKey, session: newSession()}
 }
 
 // ID returns the account id.
@@ -79,21 +81,6 @@ func checkAccountID(id string) error {
 		return invalid("account", "want \"apr-\" followed by letters and digits, got %q", id)
 	}
 	return nil
-}
-
-// authorize makes ep a protected call: it fails without a transfer key, and
-// a GET carries the key in its query (a POST carries it in its body).
-func (a *Account) authorize(ep endpoint) endpoint {
-	if a.transferKey == "" {
-		ep.check(invalid("transfer-key", "this call needs the account's transfer key; pass it to Client.Account"))
-	}
-	if ep.method == http.MethodGet {
-		if ep.query == nil {
-			ep.query = url.Values{}
-		}
-		ep.query.Set("transfer-key", a.transferKey)
-	}
-	return ep
 }
 
 // AccountInfo describes an account's currencies.

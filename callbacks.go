@@ -3,6 +3,7 @@ package cryptopay
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // PaymentCallback is what Apirone sends to an address's callback URL when
@@ -29,14 +30,14 @@ type AccountCallback struct {
 }
 
 // CallbackInfo returns the account's saved callback for currency. It needs
-// the transfer key, which it sends in the query.
+// the transfer key, which it sends in the query, or tokens from Login.
 //
 // GET /v2/accounts/{account}/callback
 func (a *Account) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
 	ep := a.endpoint(http.MethodGet, "/callback")
 	ep.check(required("currency", currency))
 	ep.query = optionalQuery("currency", currency)
-	return call[AccountCallback](ctx, &a.client.backend, a.authorize(ep))
+	return callProtected[AccountCallback](ctx, a, ep)
 }
 
 // AddressCallback is the callback saved for one address.
@@ -48,12 +49,11 @@ type AddressCallback struct {
 }
 
 // AddressCallbackInfo returns the callback saved for address. It needs the
-// transfer key, which it sends in the query.
+// transfer key, which it sends in the query, or tokens from Login.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback
 func (a *Account) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
-	ep := a.authorize(a.addressEndpoint(http.MethodGet, address, "/callback"))
-	return call[AddressCallback](ctx, &a.client.backend, ep)
+	return callProtected[AddressCallback](ctx, a, a.addressEndpoint(http.MethodGet, address, "/callback"))
 }
 
 // CallbackLog is one page of the callbacks Apirone sent for an address and
@@ -88,12 +88,13 @@ type CallbackLogResponse struct {
 }
 
 // AddressCallbackLog returns one page of the callback log of address. It
-// needs the transfer key, which it sends in the query. A nil p means the
-// first page.
+// needs the transfer key, which it sends in the query, or tokens from Login.
+// A nil p means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback-log
 func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLog, error) {
-	ep := a.authorize(a.addressEndpoint(http.MethodGet, address, "/callback-log"))
+	ep := a.addressEndpoint(http.MethodGet, address, "/callback-log")
+	ep.query = url.Values{}
 	ep.check(p.addTo(ep.query))
-	return call[CallbackLog](ctx, &a.client.backend, ep)
+	return callProtected[CallbackLog](ctx, a, ep)
 }

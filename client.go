@@ -125,6 +125,8 @@ type endpoint struct {
 	signedBody bool
 	// envelope: the result comes wrapped in {"data": ...} (AlphaPo).
 	envelope bool
+	// bearer, when set, is sent as "Authorization: Bearer <bearer>".
+	bearer string
 	// err is a problem found while declaring the call; do returns it and
 	// sends nothing.
 	err error
@@ -195,6 +197,9 @@ func (b *backend) newRequest(ctx context.Context, ep endpoint, payload []byte) (
 	req.Header.Set("User-Agent", b.userAgent)
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if ep.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+ep.bearer)
 	}
 	if b.sign != nil && payload != nil {
 		b.sign(req.Header, payload)

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 )
@@ -129,4 +130,45 @@ func ExampleSigner() {
 	sig := s.Sign(body)
 	fmt.Println(sig[:16], s.Verify(body, sig))
 	// Output: 03c25fcf7cd35e7d true
+}
+
+func ExampleAccount_Login() {
+	c, _ := cryptopay.NewClient()
+	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "transfer-key-from-your-secret-store")
+	if err := acct.Login(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	defer acct.Logout(context.Background())
+	// Protected calls now send "Authorization: Bearer ..." and renew the
+	// token by themselves.
+	cb, err := acct.CallbackInfo(context.Background(), "btc")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cb.Callback.URL)
+}
+
+func ExampleAccount_CreateInvoice() {
+	c, _ := cryptopay.NewClient()
+	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "")
+	inv, err := acct.CreateInvoice(context.Background(), &cryptopay.InvoiceParams{
+		Currency:    "btc",
+		Amount:      cryptopay.NewAmount(25000),
+		Lifetime:    time.Hour,
+		CallbackURL: "https://shop.example.com/apirone/invoice",
+		UserData:    &cryptopay.InvoiceUserData{Merchant: "Shop", Price: "$10.00"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("send the payer to", inv.InvoiceURL)
+}
+
+func ExampleFormatUnits() {
+	fmt.Println(cryptopay.FormatUnits(cryptopay.NewAmount(12345), 8), "BTC")
+	sat, _ := cryptopay.ParseUnits("0.5", 8)
+	fmt.Println(sat, "satoshi")
+	// Output:
+	// 0.00012345 BTC
+	// 50000000 satoshi
 }

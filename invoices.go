@@ -190,14 +190,14 @@ func (c *Client) Invoice(ctx context.Context, id string) (*Invoice, error) {
 }
 
 // Invoice returns the private view of one of the account's invoices. It
-// needs the transfer key.
+// needs the transfer key or tokens from Login.
 //
 // GET /v2/accounts/{account}/invoices/{invoice}
 func (a *Account) Invoice(ctx context.Context, id string) (*Invoice, error) {
 	seg, err := pathSegment("invoice", id)
 	ep := a.endpoint(http.MethodGet, "/invoices/"+seg)
 	ep.check(err)
-	return call[Invoice](ctx, &a.client.backend, a.authorize(ep))
+	return callProtected[Invoice](ctx, a, ep)
 }
 
 // InvoiceList is one page of the account's invoices.
@@ -208,14 +208,14 @@ type InvoiceList struct {
 }
 
 // Invoices returns one page of the account's invoices. It needs the
-// transfer key. A nil p means the first page.
+// transfer key or tokens from Login. A nil p means the first page.
 //
 // GET /v2/accounts/{account}/invoices
 func (a *Account) Invoices(ctx context.Context, p *PageParams) (*InvoiceList, error) {
 	ep := a.endpoint(http.MethodGet, "/invoices")
 	ep.query = url.Values{}
 	ep.check(p.addTo(ep.query))
-	return call[InvoiceList](ctx, &a.client.backend, a.authorize(ep))
+	return callProtected[InvoiceList](ctx, a, ep)
 }
 
 // AllInvoices ranges over all the account's invoices, fetching pages of

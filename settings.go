@@ -45,6 +45,8 @@ type destinationsField struct{ list []Destination }
 
 func (d *destinationsField) MarshalJSON() ([]byte, error) { return json.Marshal(d.list) }
 
+func (b *settingsBody) setTransferKey(key string) { b.TransferKey = key }
+
 func (p *SettingsParams) body() (*settingsBody, error) {
 	if p == nil || p.Currency == "" {
 		return nil, invalid("currency", "is required")
@@ -89,16 +91,13 @@ type AccountSettings struct {
 
 // UpdateSettings changes a currency's callback, forwarding destinations or
 // processing-fee policy. It needs the transfer key, which it sends in the
-// JSON body.
+// JSON body, or tokens from Login.
 //
 // PATCH /v2/accounts/{account}
 func (a *Account) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
-	ep := a.authorize(a.endpoint(http.MethodPatch, ""))
+	ep := a.endpoint(http.MethodPatch, "")
 	body, err := p.body()
 	ep.check(err)
-	if body != nil {
-		body.TransferKey = a.transferKey
-	}
 	ep.body = body
-	return call[AccountSettings](ctx, &a.client.backend, ep)
+	return callProtected[AccountSettings](ctx, a, ep)
 }

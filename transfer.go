@@ -236,13 +236,15 @@ func (p *TransferParams) estimateQuery() url.Values {
 // transferBody is the JSON body of a transfer, in the reference's order.
 type transferBody struct {
 	Currency              string        `json:"currency"`
-	TransferKey           string        `json:"transfer-key"`
+	TransferKey           string        `json:"transfer-key,omitempty"` // absent with tokens
 	Addresses             []string      `json:"addresses,omitempty"`
 	Destinations          []Destination `json:"destinations"`
 	Fee                   FeeStrategy   `json:"fee,omitempty"`
 	FeeRate               int64         `json:"fee-rate,omitempty"`
 	SubtractFeeFromAmount bool          `json:"subtract-fee-from-amount,omitempty"`
 }
+
+func (b *transferBody) setTransferKey(key string) { b.TransferKey = key }
 
 // TransferResult is a completed transfer (a payment history item).
 type TransferResult struct {
@@ -259,20 +261,19 @@ type TransferResult struct {
 	ChangeAddress string          `json:"change-address"` // where the change went, if any
 }
 
-// Transfer sends money out of the account. It needs the transfer key. The
-// key travels in the JSON body, never in the URL.
+// Transfer sends money out of the account. It needs the transfer key, which
+// travels in the JSON body (never in the URL), or tokens from Login.
 //
 // A transfer is never sent twice by this SDK. If it fails after the request
 // may have reached Apirone, check History before trying again.
 //
 // POST /v2/accounts/{account}/transfer
 func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
-	ep := a.authorize(a.endpoint(http.MethodPost, "/transfer"))
+	ep := a.endpoint(http.MethodPost, "/transfer")
 	ep.check(p.check())
 	if ep.err == nil {
 		ep.body = &transferBody{
 			Currency:              p.Currency,
-			TransferKey:           a.transferKey,
 			Addresses:             p.Addresses,
 			Destinations:          p.Destinations,
 			Fee:                   p.Fee,
@@ -280,5 +281,5 @@ func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferRes
 			SubtractFeeFromAmount: p.SubtractFeeFromAmount,
 		}
 	}
-	return call[TransferResult](ctx, &a.client.backend, ep)
+	return callProtected[TransferResult](ctx, a, ep)
 }

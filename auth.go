@@ -1,0 +1,264 @@
+package cryptopay
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Tokens are an account's JWT access and refresh tokens (POST
+// /v2/auth/login). They are secrets like the transfer key: printing Tokens
+// with any fmt verb shows neither.
+type Tokens struct {
+	Access  string `json:"access-token"`
+	Refresh string `json:"refresh-token"`
+}
+
+// Format prints "cryptopay.Tokens{REDACTED}" for every verb.
+func (t Tokens) Format(f fmt.State, verb rune) { io.WriteString(f, "cryptopay.Tokens{REDACTED}") }
+
+// refreshMargin is how long before its exp claim an access token is
+// renewed. Apirone's access tokens live about 10 minutes (API-NOTES.md).
+const refreshMargin = 30 * time.Second
+
+// session holds an account's tokens. lock is a one-slot channel used as a
+// mutex that a waiting caller can abandon when its context ends; it also
+// makes concurrent callers share one refresh.
+type session struct {
+	lock    chan struct{}
+	tokens  Tokens
+	expires time.Time // the access token's exp claim; zero when unknown
+	now     func() time.Time
+}
+
+func newSession() *session {
+	return &session{lock: make(chan struct{}, 1), now: time.Now}
+}
+
+func (s *session) acquire(ctx context.Context) error {
+	select {
+	case s.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *session) release() { <-s.lock }
+
+// set stores tokens; the caller holds the lock.
+func (s *session) set(t Tokens) {
+	if t.Refresh == "" {
+		t.Refresh = s.tokens.Refresh // the refresh token did not rotate
+	}
+	s.tokens = t
+	s.expires = tokenExpiry(t.Access)
+}
+
+// tokenExpiry reads the exp claim of a JWT without verifying it (the server
+// does that); it returns the zero time when there is none.
+func tokenExpiry(jwt string) time.Time {
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return time.Time{}
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return time.Time{}
+	}
+	exp, err := claims.Exp.Int64()
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(exp, 0)
+}
+
+// loginBody is what POST /v2/auth/login takes.
+type loginBody struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// Login signs in with the account id and transfer key. Afterwards the
+// account's protected calls send "Authorization: Bearer <access token>"
+// and no transfer key; the access token is renewed shortly before it
+// expires (its exp claim) and once after a 401, with concurrent calls
+// sharing one renewal.
+//
+// POST /v2/auth/login
+func (a *Account) Login(ctx context.Context) error {
+	if err := a.session.acquire(ctx); err != nil {
+		return err
+	}
+	defer a.session.release()
+	return a.login(ctx)
+}
+
+// login runs with the session lock held.
+func (a *Account) login(ctx context.Context) error {
+	ep := endpoint{method: http.MethodPost, path: "/v2/auth/login"}
+	ep.check(checkAccountID(a.id))
+	if a.transferKey == "" {
+		ep.check(invalid("transfer-key", "Login needs the account's transfer key; pass it to Client.Account"))
+	}
+	ep.body = &loginBody{Login: a.id, Password: a.transferKey}
+	t, err := call[Tokens](ctx, &a.client.backend, ep)
+	if err != nil {
+		return err
+	}
+	if t.Access == "" {
+		return errors.New("cryptopay: POST /v2/auth/login: no access-token in the answer")
+	}
+	a.session.set(*t)
+	return nil
+}
+
+// UseTokens makes the account's protected calls use tokens the caller
+// stored from an earlier Login (see Tokens), renewing them as Login does.
+func (a *Account) UseTokens(t Tokens) {
+	a.session.lock <- struct{}{}
+	defer a.session.release()
+	a.session.set(t)
+}
+
+// Tokens returns the account's current tokens, e.g. to store them; both
+// are empty before Login or UseTokens.
+func (a *Account) Tokens() Tokens {
+	a.session.lock <- struct{}{}
+	defer a.session.release()
+	return a.session.tokens
+}
+
+// Logout ends the token session on the server and forgets the tokens:
+// protected calls go back to the transfer key.
+//
+// POST /v2/auth/logout
+func (a *Account) Logout(ctx context.Context) error {
+	if err := a.session.acquire(ctx); err != nil {
+		return err
+	}
+	defer a.session.release()
+	if a.session.tokens.Access == "" {
+		return nil
+	}
+	ep := endpoint{method: http.MethodPost, path: "/v2/auth/logout", bearer: a.session.tokens.Access}
+	err := a.client.do(ctx, ep, nil)
+	a.session.tokens, a.session.expires = Tokens{}, time.Time{}
+	return err
+}
+
+// accessToken returns a usable access token, renewing it first when it is
+// about to expire. It returns "" when the account has no tokens.
+func (a *Account) accessToken(ctx context.Context) (string, error) {
+	s := a.session
+	if err := s.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer s.release()
+	if s.tokens.Access != "" && !s.expires.IsZero() && !s.now().Add(refreshMargin).Before(s.expires) {
+		if err := a.renew(ctx); err != nil {
+			return "", err
+		}
+	}
+	return s.tokens.Access, nil
+}
+
+// renewAfter renews the access token after the server refused stale,
+// unless another caller already did.
+func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) {
+	s := a.session
+	if err := s.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer s.release()
+	if s.tokens.Access == stale {
+		if err := a.renew(ctx); err != nil {
+			return "", err
+		}
+	}
+	return s.tokens.Access, nil
+}
+
+// renew trades the refresh token for new tokens, or signs in again when
+// that fails and the transfer key is known. The caller holds the lock.
+//
+// POST /v2/auth/refresh-token
+func (a *Account) renew(ctx context.Context) error {
+	ep := endpoint{method: http.MethodPost, path: "/v2/auth/refresh-token", bearer: a.session.tokens.Refresh}
+	if a.session.tokens.Refresh == "" {
+		ep.check(invalid("refresh-token", "none is stored"))
+	}
+	t, err := call[Tokens](ctx, &a.client.backend, ep)
+	if err == nil && t.Access != "" {
+		a.session.set(*t)
+		return nil
+	}
+	if a.transferKey != "" {
+		return a.login(ctx)
+	}
+	if err == nil {
+		err = errors.New("cryptopay: POST /v2/auth/refresh-token: no access-token in the answer")
+	}
+	return err
+}
+
+// keyHolder is a request body that carries the transfer key.
+type keyHolder interface{ setTransferKey(key string) }
+
+// callProtected performs a call that needs authorization. With tokens (see
+// Login) it sends the access token, renewing it once after a 401; without
+// them it sends the transfer key, in the query of a GET and in the body
+// otherwise. Without either it fails before sending anything.
+func callProtected[T any](ctx context.Context, a *Account, ep endpoint) (*T, error) {
+	if ep.err != nil {
+		return nil, ep.err
+	}
+	token, err := a.accessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" {
+		return call[T](ctx, &a.client.backend, a.withTransferKey(ep))
+	}
+	ep.bearer = token
+	out, err := call[T](ctx, &a.client.backend, ep)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+		return out, err
+	}
+	if ep.bearer, err = a.renewAfter(ctx, token); err != nil {
+		return nil, err
+	}
+	return call[T](ctx, &a.client.backend, ep)
+}
+
+// withTransferKey puts the transfer key where ep's method takes it.
+func (a *Account) withTransferKey(ep endpoint) endpoint {
+	if a.transferKey == "" {
+		ep.check(invalid("transfer-key", "this call needs the account's transfer key (Client.Account) or tokens (Login)"))
+		return ep
+	}
+	if body, ok := ep.body.(keyHolder); ok {
+		body.setTransferKey(a.transferKey)
+		return ep
+	}
+	q := ep.query
+	if q == nil {
+		q = make(map[string][]string)
+	}
+	q.Set("transfer-key", a.transferKey)
+	ep.query = q
+	return ep
+}
