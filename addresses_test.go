@@ -167,18 +167,8 @@ func TestAddressesRejectsNegativePaging(t *testing.T) {
 
 // pagedAddresses serves total addresses in pages, recording the queries.
 func pagedAddresses(w *wire, total int) {
-	w.mock.RegisterResponder(http.MethodGet, apironeAccountURL+"/addresses", func(r *http.Request) (*http.Response, error) {
-		w.record(r)
-		var offset, limit int
-		fmt.Sscan(r.URL.Query().Get("offset"), &offset)
-		fmt.Sscan(r.URL.Query().Get("limit"), &limit)
-		var items []string
-		for i := offset; i < total && i < offset+limit; i++ {
-			items = append(items, fmt.Sprintf(`{"address":"addr%d","balance":{"available":%d,"total":%d}}`, i, i, i))
-		}
-		body := fmt.Sprintf(`{"account":%q,"addresses":[%s],"pagination":{"total":%d,"offset":%d,"limit":%d}}`,
-			testAccountID, strings.Join(items, ","), total, offset, limit)
-		return newJSONResponse(200, body), nil
+	w.pages(apironeAccountURL+"/addresses", "addresses", total, func(i int) string {
+		return fmt.Sprintf(`{"address":"addr%d","balance":{"available":%d,"total":%d}}`, i, i, i)
 	})
 }
 

@@ -1,10 +1,13 @@
 package cryptopay
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,4 +127,20 @@ func newJSONResponse(status int, body string) *http.Response {
 	resp := httpmock.NewStringResponse(status, body)
 	resp.Header.Set("Content-Type", "application/json")
 	return resp
+}
+
+// pages serves a list of total items at url in pages, as Apirone does: the
+// items under listKey and a pagination object, honouring offset and limit.
+func (w *wire) pages(url, listKey string, total int, item func(i int) string) {
+	w.mock.RegisterResponder(http.MethodGet, url, func(r *http.Request) (*http.Response, error) {
+		w.record(r)
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		var items []string
+		for i := offset; i < total && i < offset+limit; i++ {
+			items = append(items, item(i))
+		}
+		return newJSONResponse(200, fmt.Sprintf(`{"account":%q,%q:[%s],"pagination":{"total":%d,"offset":%d,"limit":%d}}`,
+			testAccountID, listKey, strings.Join(items, ","), total, offset, limit)), nil
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -69,17 +68,8 @@ func TestHistoryUTCDateUsesNumericOffset(t *testing.T) {
 func TestAllHistory(t *testing.T) {
 	w := newWire(t)
 	const total = 25
-	w.mock.RegisterResponder(http.MethodGet, apironeAccountURL+"/history", func(r *http.Request) (*http.Response, error) {
-		w.record(r)
-		var offset, limit int
-		fmt.Sscan(r.URL.Query().Get("offset"), &offset)
-		fmt.Sscan(r.URL.Query().Get("limit"), &limit)
-		var items []string
-		for i := offset; i < total && i < offset+limit; i++ {
-			items = append(items, fmt.Sprintf(`{"id":"item%d","type":"receipt","amount":%d}`, i, i+1))
-		}
-		return newJSONResponse(200, fmt.Sprintf(`{"items":[%s],"pagination":{"total":%d,"offset":%d,"limit":%d}}`,
-			strings.Join(items, ","), total, offset, limit)), nil
+	w.pages(apironeAccountURL+"/history", "items", total, func(i int) string {
+		return fmt.Sprintf(`{"id":"item%d","type":"receipt","amount":%d}`, i, i+1)
 	})
 
 	sum := NewAmount(0)
