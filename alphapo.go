@@ -12,7 +12,8 @@ import (
 // neither the key nor the secret.
 type AlphaPoClient struct {
 	backend
-	signer *Signer
+	signer    *Signer
+	callbacks *AlphaPoCallbackVerifier // same key and signer
 }
 
 // NewAlphaPoClient returns an AlphaPo client for the API key and secret of
@@ -28,7 +29,8 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 	if err != nil {
 		return nil, err
 	}
-	c := &AlphaPoClient{backend: b, signer: NewSigner(secret)}
+	signer := NewSigner(secret)
+	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: key, signer: signer}}
 	c.sign = func(h http.Header, body []byte) {
 		h.Set("X-Processing-Key", key)
 		h.Set("X-Processing-Signature", c.signer.Sign(body))

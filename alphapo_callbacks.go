@@ -1,0 +1,241 @@
+package cryptopay
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// AlphaPoCallbackType is the kind of operation an AlphaPo callback reports.
+type AlphaPoCallbackType string
+
+// AlphaPo callback types (API-NOTES.md). Values AlphaPo sends that are not
+// listed here (e.g. "withdrawal_instant") are kept as they are.
+const (
+	AlphaPoCallbackDeposit            AlphaPoCallbackType = "deposit"
+	AlphaPoCallbackDepositExchange    AlphaPoCallbackType = "deposit_exchange" // deposit converted to ConvertTo
+	AlphaPoCallbackWithdrawal         AlphaPoCallbackType = "withdrawal"
+	AlphaPoCallbackWithdrawalExchange AlphaPoCallbackType = "withdrawal_exchange" // withdrawal with conversion
+	AlphaPoCallbackExchange           AlphaPoCallbackType = "exchange"
+	AlphaPoCallbackInvoice            AlphaPoCallbackType = "invoice"
+)
+
+// AlphaPoStatus is the state of the operation an AlphaPo callback reports.
+type AlphaPoStatus string
+
+// AlphaPo statuses (API-NOTES.md). Values AlphaPo sends that are not listed
+// here are kept as they are.
+const (
+	AlphaPoStatusConfirmed    AlphaPoStatus = "confirmed"     // final: the money moved
+	AlphaPoStatusNotConfirmed AlphaPoStatus = "not_confirmed" // seen, not yet guaranteed
+	AlphaPoStatusCancelled    AlphaPoStatus = "cancelled"     // see AlphaPoCallback.Error
+	AlphaPoStatusPending      AlphaPoStatus = "pending"
+	AlphaPoStatusDeclined     AlphaPoStatus = "declined" // see AlphaPoCallback.Error
+	AlphaPoStatusProcessing   AlphaPoStatus = "processing"
+	AlphaPoStatusFailed       AlphaPoStatus = "failed"
+)
+
+// AlphaPoCallback is the JSON body AlphaPo POSTs to the merchant's callback
+// URL when an operation changes state. Amounts are exact Decimals and
+// decode from strings or numbers; ids and confirmations from numbers or
+// strings; tags from strings, numbers or null. Fields a callback type does
+// not use stay zero (or nil, for pointers).
+//
+// The same callback may arrive more than once: see DedupeKey.
+type AlphaPoCallback struct {
+	ID               FlexInt                `json:"id"`
+	ForeignID        string                 `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
+	EndUserReference string                 `json:"end_user_reference,omitempty"`
+	Type             AlphaPoCallbackType    `json:"type"`
+	CryptoAddress    *AlphaPoCryptoAddress  `json:"crypto_address,omitempty"`
+	CurrencySent     *AlphaPoCurrencyAmount `json:"currency_sent,omitempty"`
+	CurrencyReceived *AlphaPoCurrencyAmount `json:"currency_received,omitempty"`
+	Transactions     []AlphaPoTransaction   `json:"transactions,omitempty"`
+	Fees             []AlphaPoFee           `json:"fees,omitempty"`
+	Error            string                 `json:"error,omitempty"` // why a cancelled or declined operation failed
+	Status           AlphaPoStatus          `json:"status"`
+	FixedAt          FlexInt                `json:"fixed_at,omitempty"`   // invoices: when the rate was fixed, Unix seconds
+	ExpiresAt        FlexInt                `json:"expires_at,omitempty"` // invoices: when the invoice expires, Unix seconds
+}
+
+// AlphaPoCryptoAddress is the address a callback's operation concerns: the
+// deposit address, or the withdrawal's destination.
+type AlphaPoCryptoAddress struct {
+	ID        FlexInt `json:"id"`
+	Currency  string  `json:"currency"`
+	ConvertTo string  `json:"convert_to,omitempty"`
+	Address   string  `json:"address"`
+	Tag       Tag     `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	ForeignID string  `json:"foreign_id,omitempty"`
+}
+
+// AlphaPoCurrencyAmount is an amount in a currency: what was sent or what
+// was received.
+type AlphaPoCurrencyAmount struct {
+	Currency string  `json:"currency"`
+	Amount   Decimal `json:"amount"`
+	// RemainingAmount is what is left to pay (invoices; sent side only).
+	RemainingAmount *Decimal `json:"remaining_amount,omitempty"`
+	// AmountMinusFee is the amount after AlphaPo's fees (received side).
+	AmountMinusFee *Decimal `json:"amount_minus_fee,omitempty"`
+}
+
+// AlphaPoTransaction is one blockchain transaction or exchange behind a
+// callback.
+type AlphaPoTransaction struct {
+	ID              FlexInt  `json:"id"`
+	Currency        string   `json:"currency"`
+	CurrencyTo      string   `json:"currency_to,omitempty"` // exchanges
+	TransactionType string   `json:"transaction_type"`      // "blockchain" or "exchange"
+	Type            string   `json:"type"`                  // "deposit", "withdrawal" or "exchange"
+	Address         string   `json:"address,omitempty"`
+	Tag             Tag      `json:"tag,omitempty"`
+	Amount          Decimal  `json:"amount"`
+	AmountTo        *Decimal `json:"amount_to,omitempty"` // exchanges: the amount in CurrencyTo
+	TxID            string   `json:"txid,omitempty"`
+	RiskScore       *Decimal `json:"riskscore,omitempty"` // AML risk score, e.g. "0.5"; nil when not scored
+	Confirmations   FlexInt  `json:"confirmations"`
+}
+
+// AlphaPoFee is a fee AlphaPo charged for the operation.
+type AlphaPoFee struct {
+	Type     string  `json:"type"` // e.g. "deposit", "mining", "fee_crypto_deposit_to_fiat"
+	Currency string  `json:"currency"`
+	Amount   Decimal `json:"amount"`
+}
+
+// DedupeKey identifies the event this callback reports, for idempotent
+// handling: "<id>:<status>", as AlphaPo advises. A repeat delivery has the
+// same key; the same operation in a new status has a new one.
+func (c *AlphaPoCallback) DedupeKey() string {
+	return strconv.FormatInt(int64(c.ID), 10) + ":" + string(c.Status)
+}
+
+// decodeAlphaPoCallback decodes a callback body. Only call it on bytes that
+// passed verification. A callback without id or status, the fields that
+// identify it, is ErrCallbackMalformed.
+func decodeAlphaPoCallback(body []byte) (*AlphaPoCallback, error) {
+	cb := new(AlphaPoCallback)
+	if err := json.Unmarshal(body, cb); err != nil {
+		return nil, malformed("%v", err)
+	}
+	if cb.ID == 0 || cb.Status == "" {
+		return nil, malformed("id or status is missing")
+	}
+	return cb, nil
+}
+
+// AlphaPoCallbackVerifier checks and decodes the callbacks AlphaPo sends,
+// for services that receive callbacks without calling the API. An
+// AlphaPoClient has one built in (AlphaPoClient.VerifyCallback and
+// friends). It is safe for concurrent use and never prints its key or
+// secret.
+type AlphaPoCallbackVerifier struct {
+	key    string
+	signer *Signer
+}
+
+// NewAlphaPoCallbackVerifier returns a verifier for callbacks signed for
+// the merchant's API key and secret. Both are required.
+func NewAlphaPoCallbackVerifier(key, secret string) (*AlphaPoCallbackVerifier, error) {
+	if key == "" {
+		return nil, invalid("key", "is required")
+	}
+	if secret == "" {
+		return nil, invalid("secret", "is required")
+	}
+	return &AlphaPoCallbackVerifier{key: key, signer: NewSigner(secret)}, nil
+}
+
+// Format prints "cryptopay.AlphaPoCallbackVerifier{REDACTED}" for every verb.
+func (v *AlphaPoCallbackVerifier) Format(f fmt.State, verb rune) {
+	io.WriteString(f, "cryptopay.AlphaPoCallbackVerifier{REDACTED}")
+}
+
+// Verify checks that body, the raw bytes exactly as received, came from
+// AlphaPo: header must hold exactly one X-Processing-Key equal to the
+// merchant's key and exactly one X-Processing-Signature equal to the
+// HMAC-SHA512 of body (see Signer). Both comparisons are constant-time.
+// A failure matches ErrCallbackUnverified; its text never holds the
+// expected key or signature.
+func (v *AlphaPoCallbackVerifier) Verify(body []byte, header http.Header) error {
+	keys := header.Values("X-Processing-Key")
+	sigs := header.Values("X-Processing-Signature")
+	switch {
+	case len(keys) != 1:
+		return fmt.Errorf("%w: want one X-Processing-Key header, got %d", ErrCallbackUnverified, len(keys))
+	case !secretMatches(keys[0], v.key):
+		return fmt.Errorf("%w: X-Processing-Key is not the merchant's key", ErrCallbackUnverified)
+	case len(sigs) != 1:
+		return fmt.Errorf("%w: want one X-Processing-Signature header, got %d", ErrCallbackUnverified, len(sigs))
+	case !v.signer.Verify(body, sigs[0]):
+		return fmt.Errorf("%w: X-Processing-Signature does not match the body", ErrCallbackUnverified)
+	}
+	return nil
+}
+
+// Parse verifies body (see Verify) and only then decodes it.
+func (v *AlphaPoCallbackVerifier) Parse(body []byte, header http.Header) (*AlphaPoCallback, error) {
+	if err := v.Verify(body, header); err != nil {
+		return nil, err
+	}
+	return decodeAlphaPoCallback(body)
+}
+
+// ParseRequest reads a callback from r and parses it (see Parse). It
+// accepts only POST (else ErrCallbackMethod) and reads at most
+// MaxCallbackBody bytes (else ErrCallbackTooLarge).
+func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoCallback, error) {
+	if r.Method != http.MethodPost {
+		return nil, fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
+	}
+	body, err := readCallbackBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return v.Parse(body, r.Header)
+}
+
+// Handler returns an http.Handler for AlphaPo callbacks. It parses each
+// request with ParseRequest, calls fn with the request's context, and
+// answers:
+//
+//   - exactly 200 (empty body) when fn returns nil;
+//   - 500 when fn returns an error, so AlphaPo retries later;
+//   - 403 when verification fails (fn is not called);
+//   - 400, 405 or 413 for a malformed, non-POST or oversized request.
+func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoCallback) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cb, err := v.ParseRequest(r)
+		serveCallback(w, err, http.MethodPost, func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
+			w.WriteHeader(http.StatusOK)
+		})
+	})
+}
+
+// VerifyCallback checks a callback body against its headers with the
+// client's key and secret; see AlphaPoCallbackVerifier.Verify.
+func (c *AlphaPoClient) VerifyCallback(body []byte, header http.Header) error {
+	return c.callbacks.Verify(body, header)
+}
+
+// ParseCallback verifies and then decodes a callback body; see
+// AlphaPoCallbackVerifier.Parse.
+func (c *AlphaPoClient) ParseCallback(body []byte, header http.Header) (*AlphaPoCallback, error) {
+	return c.callbacks.Parse(body, header)
+}
+
+// ParseCallbackRequest reads, verifies and decodes a callback request; see
+// AlphaPoCallbackVerifier.ParseRequest.
+func (c *AlphaPoClient) ParseCallbackRequest(r *http.Request) (*AlphaPoCallback, error) {
+	return c.callbacks.ParseRequest(r)
+}
+
+// CallbackHandler returns an http.Handler for AlphaPo callbacks signed with
+// the client's key and secret; see AlphaPoCallbackVerifier.Handler.
+func (c *AlphaPoClient) CallbackHandler(fn func(context.Context, *AlphaPoCallback) error) http.Handler {
+	return c.callbacks.Handler(fn)
+}

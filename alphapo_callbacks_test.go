@@ -1,0 +1,420 @@
+package cryptopay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dec(s string) Decimal   { return MustDecimal(s) }
+func decp(s string) *Decimal { d := MustDecimal(s); return &d }
+
+// signedHeader is what AlphaPo sends with body.
+func signedHeader(key, secret string, body []byte) http.Header {
+	h := make(http.Header)
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Processing-Key", key)
+	h.Set("X-Processing-Signature", NewSigner(secret).Sign(body))
+	return h
+}
+
+func signedRequest(body []byte) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/alphapo", strings.NewReader(string(body)))
+	r.Header = signedHeader(testAlphaKey, testAlphaSecret, body)
+	return r
+}
+
+func testVerifier(t *testing.T) *AlphaPoCallbackVerifier {
+	t.Helper()
+	v, err := NewAlphaPoCallbackVerifier(testAlphaKey, testAlphaSecret)
+	require.NoError(t, err)
+	return v
+}
+
+// The published callback vector: its signature verifies over the body
+// exactly as given, and every field decodes.
+func TestAlphaPoCallbackVector(t *testing.T) {
+	vec := signingVectors(t)[1]
+	v, err := NewAlphaPoCallbackVerifier(testAlphaKey, vec.Secret)
+	require.NoError(t, err)
+	body := []byte(vec.Body)
+	h := http.Header{"X-Processing-Key": {testAlphaKey}, "X-Processing-Signature": {vec.Signature}}
+
+	got, err := v.Parse(body, h)
+	require.NoError(t, err)
+	assert.Equal(t, &AlphaPoCallback{
+		ID:   3576,
+		Type: AlphaPoCallbackDepositExchange,
+		CryptoAddress: &AlphaPoCryptoAddress{
+			ID: 7419, Currency: "BTC", ConvertTo: "USD", Address: "2N1QTWoPZ6Z7rQue3KS5YAMUQhKabrN4nHn", ForeignID: "test",
+		},
+		CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.00100000")},
+		CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "USD", Amount: dec("11.40406820"), AmountMinusFee: decp("10.81135268")},
+		Transactions: []AlphaPoTransaction{
+			{
+				ID: 4418, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
+				Address: "2N1QTWoPZ6Z7rQue3KS5YAMUQhKabrN4nHn", Amount: dec("0.00100000"),
+				TxID: "daeb0cfb14a2c6d425906f75f14fb4b6b55221a0586a0c890436dd1a9bd9005d", Confirmations: 1,
+			},
+			{
+				ID: 4419, Currency: "BTC", CurrencyTo: "USD", TransactionType: "exchange", Type: "exchange",
+				Amount: dec("0.00100000"), AmountTo: decp("11.40406820"),
+			},
+		},
+		Fees:   []AlphaPoFee{{Type: "fee_crypto_deposit_to_fiat", Currency: "USD", Amount: dec("0.59271552")}},
+		Status: AlphaPoStatusConfirmed,
+	}, got)
+	assert.Equal(t, "3576:confirmed", got.DedupeKey())
+
+	// Verification is over the bytes received: the same callback encoded
+	// again is different bytes, and does not verify.
+	again, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.NotEqual(t, vec.Body, string(again))
+	assert.ErrorIs(t, v.Verify(again, h), ErrCallbackUnverified)
+}
+
+// Callback bodies in the shapes of AlphaPo's (CoinsPaid's) published
+// examples for each type (docs.cryptoprocessing.com, "Callbacks"), with the
+// inconsistencies seen there: confirmations and ids as numbers or strings,
+// amounts as strings or numbers, tags as null, numbers or strings.
+func TestAlphaPoCallbackTypes(t *testing.T) {
+	tests := []struct {
+		file string
+		want *AlphaPoCallback
+	}{
+		{"deposit.json", &AlphaPoCallback{
+			ID: 2686563, EndUserReference: "customer-17", Type: AlphaPoCallbackDeposit,
+			CryptoAddress: &AlphaPoCryptoAddress{
+				ID: 381738, Currency: "ETH", Address: "0xd61180ff0cf74dc3ee8e264751f18c47060729b9", ForeignID: "customer-17",
+			},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.01000000")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.01000000"), AmountMinusFee: decp("0.00939500")},
+			Transactions: []AlphaPoTransaction{{
+				ID: 714657, Currency: "ETH", TransactionType: "blockchain", Type: "deposit",
+				Address: "0xd61180ff0cf74dc3ee8e264751f18c47060729b9", Amount: dec("0.01000000"),
+				TxID:      "0x6b353da88a8ba2df4926c1ccc58991f484a683ba57ec3dde70e812b5c8c7fa1d",
+				RiskScore: decp("0.5"), Confirmations: 9,
+			}},
+			Fees: []AlphaPoFee{
+				{Type: "transfer", Currency: "ETH", Amount: dec("0.00010500")},
+				{Type: "deposit", Currency: "ETH", Amount: dec("0.00050000")},
+			},
+			Status: AlphaPoStatusConfirmed,
+		}},
+		{"invoice.json", &AlphaPoCallback{
+			ID: 588, ForeignID: "order-1042", EndUserReference: "customer-17", Type: AlphaPoCallbackInvoice,
+			CryptoAddress: &AlphaPoCryptoAddress{
+				ID: 386897, Currency: "BTC", ConvertTo: "EUR", Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk",
+			},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.02000000"), RemainingAmount: decp("0.01000000")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("520.00000000")},
+			Transactions: []AlphaPoTransaction{{
+				ID: 750294, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
+				Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk", Amount: dec("0.01000000"),
+				TxID: "528dcda13270f8590853405600bf5634d53aa66d2ce5d3a873006a670f9da788", Confirmations: 0,
+			}},
+			Fees:    []AlphaPoFee{{Type: "fee_crypto_deposit", Currency: "BTC", Amount: dec("0.0008")}},
+			Status:  AlphaPoStatusProcessing,
+			FixedAt: 1592307241, ExpiresAt: 1592308141,
+		}},
+		{"withdrawal.json", &AlphaPoCallback{
+			ID: 132506128, ForeignID: "payout-77", EndUserReference: "customer-17", Type: AlphaPoCallbackWithdrawal,
+			CryptoAddress: &AlphaPoCryptoAddress{
+				ID: 3776972, Currency: "XRP", Address: "rLW9gnQo7BQhU6igk5keqYnH3TVrCxGRzm", Tag: "1234567",
+			},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "XRP", Amount: dec("25.5")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "XRP", Amount: dec("25.50000000")},
+			Transactions: []AlphaPoTransaction{{
+				ID: 3745618, Currency: "XRP", TransactionType: "blockchain", Type: "withdrawal",
+				Address: "rLW9gnQo7BQhU6igk5keqYnH3TVrCxGRzm", Tag: "1234567", Amount: dec("25.5"),
+				TxID: "E08D6E9754025BA2534A78707605E0601F03ACE063687A0CA1BDDACFCD1698C7", Confirmations: 3,
+			}},
+			Fees:   []AlphaPoFee{},
+			Status: AlphaPoStatusConfirmed,
+		}},
+		{"withdrawal_exchange.json", &AlphaPoCallback{
+			ID: 132506129, ForeignID: "payout-78", EndUserReference: "customer-17", Type: AlphaPoCallbackWithdrawalExchange,
+			CryptoAddress: &AlphaPoCryptoAddress{
+				ID: 3776973, Currency: "ETH", Address: "0x071B2E45e2CD08011555755b93d5C76D2E62C4Cd",
+			},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("804.25693204")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.67715984")},
+			Transactions: []AlphaPoTransaction{
+				{
+					ID: 3745619, Currency: "EUR", CurrencyTo: "ETH", TransactionType: "exchange", Type: "exchange",
+					Amount: dec("804.25693204"), AmountTo: decp("0.67715984"),
+				},
+				{
+					ID: 3745620, Currency: "ETH", TransactionType: "blockchain", Type: "withdrawal",
+					Address: "0x071B2E45e2CD08011555755b93d5C76D2E62C4Cd", Amount: dec("0.67715984"),
+					TxID: "0x1f3ab0bd6bdb84b0a1c2d4bbf52e1c2d12c6e4d3f45f0a8c9b0f4c0a9bd7a1e2",
+				},
+			},
+			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("8.04256932")}},
+			Status: AlphaPoStatusPending,
+		}},
+		{"exchange.json", &AlphaPoCallback{
+			ID: 2686999, ForeignID: "exchange-5", Type: AlphaPoCallbackExchange,
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.5")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("13000.12")},
+			Transactions: []AlphaPoTransaction{{
+				ID: 714999, Currency: "BTC", CurrencyTo: "EUR", TransactionType: "exchange", Type: "exchange",
+				Amount: dec("0.50000000"), AmountTo: decp("13000.12"),
+			}},
+			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("130.0")}},
+			Error:  "Not enough funds",
+			Status: AlphaPoStatusDeclined,
+		}},
+	}
+	v := testVerifier(t)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			body := []byte(fixture(t, "alphapo/callbacks/"+tt.file))
+			got, err := v.ParseRequest(signedRequest(body))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestAlphaPoCallbackStatuses(t *testing.T) {
+	v := testVerifier(t)
+	for _, status := range []AlphaPoStatus{
+		AlphaPoStatusConfirmed, AlphaPoStatusNotConfirmed, AlphaPoStatusCancelled, AlphaPoStatusPending,
+		AlphaPoStatusDeclined, AlphaPoStatusProcessing, AlphaPoStatusFailed, "some_future_status",
+	} {
+		body := []byte(`{"id":7,"type":"withdrawal_instant","status":"` + string(status) + `"}`)
+		got, err := v.Parse(body, signedHeader(testAlphaKey, testAlphaSecret, body))
+		require.NoError(t, err, status)
+		assert.Equal(t, status, got.Status)
+		assert.Equal(t, AlphaPoCallbackType("withdrawal_instant"), got.Type, "unknown types pass through")
+		assert.Equal(t, "7:"+string(status), got.DedupeKey())
+	}
+}
+
+func TestAlphaPoVerifyRejects(t *testing.T) {
+	v := testVerifier(t)
+	body := []byte(fixture(t, "alphapo/callbacks/deposit.json"))
+	good := signedHeader(testAlphaKey, testAlphaSecret, body)
+	expected := good.Get("X-Processing-Signature")
+	with := func(edit func(h http.Header)) http.Header {
+		h := good.Clone()
+		edit(h)
+		return h
+	}
+	tampered := []byte(strings.Replace(string(body), `"amount": "0.01000000"`, `"amount": "10.01000000"`, 1))
+	require.NotEqual(t, body, tampered)
+
+	tests := []struct {
+		name   string
+		body   []byte
+		header http.Header
+	}{
+		{"tampered body", tampered, good},
+		{"trailing newline added", append(append([]byte{}, body...), '\n'), good},
+		{"signed with another secret", body, signedHeader(testAlphaKey, "other-secret", body)},
+		{"no signature", body, with(func(h http.Header) { h.Del("X-Processing-Signature") })},
+		{"empty signature", body, with(func(h http.Header) { h.Set("X-Processing-Signature", "") })},
+		{"truncated signature", body, with(func(h http.Header) { h.Set("X-Processing-Signature", expected[:64]) })},
+		{"two signatures", body, with(func(h http.Header) { h.Add("X-Processing-Signature", expected) })},
+		{"no key", body, with(func(h http.Header) { h.Del("X-Processing-Key") })},
+		{"wrong key", body, with(func(h http.Header) { h.Set("X-Processing-Key", "someone-else") })},
+		{"two keys", body, with(func(h http.Header) { h.Add("X-Processing-Key", testAlphaKey) })},
+		{"no headers", body, http.Header{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := v.Verify(tt.body, tt.header)
+			require.ErrorIs(t, err, ErrCallbackUnverified)
+			assertNoSecrets(t, err.Error(), NewSigner(testAlphaSecret).Sign(tt.body), expected)
+			got, err := v.Parse(tt.body, tt.header)
+			assert.ErrorIs(t, err, ErrCallbackUnverified)
+			assert.Nil(t, got)
+		})
+	}
+	assert.NoError(t, v.Verify(body, with(func(h http.Header) {
+		h.Set("X-Processing-Signature", strings.ToUpper(expected))
+	})), "hex case does not change the signature")
+}
+
+// assertNoSecrets checks that text holds neither the test key and secret
+// nor any of the signatures.
+func assertNoSecrets(t *testing.T, text string, signatures ...string) {
+	t.Helper()
+	for _, s := range append(signatures, testAlphaSecret, testAlphaKey) {
+		assert.NotContains(t, strings.ToLower(text), strings.ToLower(s))
+	}
+}
+
+func TestAlphaPoParseMalformed(t *testing.T) {
+	v := testVerifier(t)
+	for _, body := range []string{`not json`, `{}`, `{"id":5}`, `{"status":"confirmed"}`, `{"id":1,"status":"confirmed","fixed_at":{}}`,
+		`{"id":1,"status":"confirmed","transactions":[{"confirmations":"many"}]}`} {
+		got, err := v.Parse([]byte(body), signedHeader(testAlphaKey, testAlphaSecret, []byte(body)))
+		assert.ErrorIs(t, err, ErrCallbackMalformed, body)
+		assert.Nil(t, got)
+	}
+}
+
+func TestAlphaPoParseRequestLimits(t *testing.T) {
+	v := testVerifier(t)
+	body := []byte(fixture(t, "alphapo/callbacks/deposit.json"))
+
+	get := signedRequest(body)
+	get.Method = http.MethodGet
+	_, err := v.ParseRequest(get)
+	assert.ErrorIs(t, err, ErrCallbackMethod)
+
+	big := alphaPoCallbackOfSize(MaxCallbackBody + 1)
+	_, err = v.ParseRequest(signedRequest(big))
+	assert.ErrorIs(t, err, ErrCallbackTooLarge)
+	_, err = v.ParseRequest(unknownLength(signedRequest(big)))
+	assert.ErrorIs(t, err, ErrCallbackTooLarge)
+
+	_, err = v.ParseRequest(unknownLength(signedRequest(alphaPoCallbackOfSize(MaxCallbackBody))))
+	assert.NoError(t, err, "a body of exactly MaxCallbackBody bytes is read")
+}
+
+// alphaPoCallbackOfSize is a valid callback body of exactly n bytes.
+func alphaPoCallbackOfSize(n int) []byte {
+	head, tail := `{"id":1,"status":"confirmed","error":"`, `"}`
+	return []byte(head + strings.Repeat("x", n-len(head)-len(tail)) + tail)
+}
+
+func TestAlphaPoCallbackHandler(t *testing.T) {
+	body := []byte(fixture(t, "alphapo/callbacks/deposit.json"))
+	expected := NewSigner(testAlphaSecret).Sign(body)
+	tampered := httptest.NewRequest(http.MethodPost, "/alphapo", strings.NewReader(strings.Replace(string(body), "9", "8", 1)))
+	tampered.Header = signedHeader(testAlphaKey, testAlphaSecret, body)
+	noHeaders := signedRequest(body)
+	noHeaders.Header = http.Header{}
+	get := signedRequest(body)
+	get.Method = http.MethodGet
+	oversized := alphaPoCallbackOfSize(MaxCallbackBody + 1)
+	notJSON := []byte(`<xml/>`)
+
+	tests := []struct {
+		name     string
+		req      *http.Request
+		fnErr    error
+		status   int
+		wantCall bool
+	}{
+		{"valid", signedRequest(body), nil, http.StatusOK, true},
+		{"merchant fails", signedRequest(body), errors.New("ledger locked"), http.StatusInternalServerError, true},
+		{"tampered", tampered, nil, http.StatusForbidden, false},
+		{"missing headers", noHeaders, nil, http.StatusForbidden, false},
+		{"GET instead of POST", get, nil, http.StatusMethodNotAllowed, false},
+		{"oversized", signedRequest(oversized), nil, http.StatusRequestEntityTooLarge, false},
+		{"signed but not JSON", signedRequest(notJSON), nil, http.StatusBadRequest, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []*AlphaPoCallback
+			h := testVerifier(t).Handler(func(ctx context.Context, cb *AlphaPoCallback) error {
+				got = append(got, cb)
+				return tt.fnErr
+			})
+			rec := serve(h, tt.req)
+			assert.Equal(t, tt.status, rec.Code)
+			assertNoSecrets(t, rec.Body.String()+fmt.Sprint(rec.Header()), expected)
+			if !tt.wantCall {
+				assert.Empty(t, got, "the merchant's function is not called")
+				return
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, FlexInt(2686563), got[0].ID)
+		})
+	}
+	rec := serve(testVerifier(t).Handler(func(context.Context, *AlphaPoCallback) error { return nil }), signedRequest(body))
+	assert.Empty(t, rec.Body.String(), "success is a bare 200")
+	assert.Equal(t, "POST", serve(testVerifier(t).Handler(nil), get).Header().Get("Allow"))
+}
+
+func TestAlphaPoClientCallbacks(t *testing.T) {
+	c := newWire(t).alphapo()
+	body := []byte(fixture(t, "alphapo/callbacks/invoice.json"))
+	h := signedHeader(testAlphaKey, testAlphaSecret, body)
+
+	require.NoError(t, c.VerifyCallback(body, h))
+	assert.ErrorIs(t, c.VerifyCallback(body, signedHeader("other-key", testAlphaSecret, body)), ErrCallbackUnverified)
+	assert.ErrorIs(t, c.VerifyCallback(body, signedHeader(testAlphaKey, "other-secret", body)), ErrCallbackUnverified)
+
+	cb, err := c.ParseCallback(body, h)
+	require.NoError(t, err)
+	assert.Equal(t, "588:processing", cb.DedupeKey())
+
+	cb, err = c.ParseCallbackRequest(signedRequest(body))
+	require.NoError(t, err)
+	assert.Equal(t, AlphaPoCallbackInvoice, cb.Type)
+
+	var handled *AlphaPoCallback
+	rec := serve(c.CallbackHandler(func(_ context.Context, cb *AlphaPoCallback) error { handled = cb; return nil }), signedRequest(body))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, cb, handled)
+}
+
+func TestNewAlphaPoCallbackVerifier(t *testing.T) {
+	_, err := NewAlphaPoCallbackVerifier("", "secret")
+	assert.ErrorIs(t, err, ErrInvalidParams)
+	_, err = NewAlphaPoCallbackVerifier("key", "")
+	assert.ErrorIs(t, err, ErrInvalidParams)
+
+	v, err := NewAlphaPoCallbackVerifier("the-public-key", "the-secret-value")
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%q"} {
+		out := fmt.Sprintf(verb, v)
+		assert.NotContains(t, out, "the-public-key", verb)
+		assert.NotContains(t, out, "the-secret-value", verb)
+	}
+}
+
+// FuzzAlphaPoCallback: a correctly signed body always verifies; whatever
+// decodes encodes to JSON that decodes to the same callback; and a body
+// verifies only with its own signature.
+func FuzzAlphaPoCallback(f *testing.F) {
+	f.Add([]byte(vectorBody(f)))
+	f.Add([]byte(`{"id":"1","status":"confirmed","transactions":[{"tag":123,"confirmations":"2","amount":1.5}]}`))
+	f.Add([]byte(`{"id":1,"status":"x","crypto_address":{"tag":null},"fixed_at":"5"}`))
+	v, err := NewAlphaPoCallbackVerifier(testAlphaKey, testAlphaSecret)
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := signedHeader(testAlphaKey, testAlphaSecret, body)
+		cb, err := v.Parse(body, h)
+		if errors.Is(err, ErrCallbackUnverified) {
+			t.Fatalf("a correctly signed body failed verification: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		encoded, err := json.Marshal(cb)
+		require.NoError(t, err)
+		again, err := decodeAlphaPoCallback(encoded)
+		require.NoError(t, err, "%s", encoded)
+		reencoded, err := json.Marshal(again)
+		require.NoError(t, err)
+		assert.Equal(t, string(encoded), string(reencoded))
+		if string(encoded) != string(body) {
+			assert.ErrorIs(t, v.Verify(encoded, h), ErrCallbackUnverified)
+		}
+	})
+}
+
+// vectorBody is the callback vector's body, for seeding a fuzz test.
+func vectorBody(f *testing.F) string {
+	raw, err := os.ReadFile("testdata/signing/alphapo-callback-vector.json")
+	require.NoError(f, err)
+	var vec signingVector
+	require.NoError(f, json.Unmarshal(raw, &vec))
+	return vec.Body
+}

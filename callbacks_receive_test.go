@@ -1,0 +1,344 @@
+package cryptopay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// docsPaymentCallback is the transaction callback example of Apirone's
+// "Receiving callbacks" page (https://apirone.com/docs/receiving-callbacks),
+// stored as testdata/apirone/payment_callback.json.
+var docsPaymentCallback = PaymentCallback{
+	Value:                NewAmount(30000),
+	InputAddress:         "2N5DUsqXGdytkDsVRF5AQUnMi2s46Q3xRQr",
+	Confirmations:        1,
+	InputTransactionHash: "7975e90fd581ace5f61e2b3d6dee926eab1ca635f923e8871cdf26a89c4d1cf0",
+	Data:                 map[string]string{"id": "test new bitcoin wallet"},
+	Account:              "apr-6da0dd459c0907e66fda52b8567b00e7",
+	Currency:             "tbtc",
+	TransactionHash:      "1a16d74a5c6afd29a209242b825428efacccedb8e43da08703c3d2d73ebe4f51",
+	Payment:              "d5eb22388bc534a3f56fa6ac7ec9fc222392b6ed609febe71f8ca42c8681e7ed",
+	Destinations:         []AddressAmount{{Address: "2MubB6DVoK9mzUffqb2WWkfdVCJfadaXqrs", Amount: NewAmount(29895)}},
+}
+
+// docsPaymentQuery is the same callback in the GET form.
+const docsPaymentQuery = "value=30000&input_address=2N5DUsqXGdytkDsVRF5AQUnMi2s46Q3xRQr&confirmations=1" +
+	"&input_transaction_hash=7975e90fd581ace5f61e2b3d6dee926eab1ca635f923e8871cdf26a89c4d1cf0" +
+	"&id=test+new+bitcoin+wallet&account=apr-6da0dd459c0907e66fda52b8567b00e7&currency=tbtc" +
+	"&transaction_hash=1a16d74a5c6afd29a209242b825428efacccedb8e43da08703c3d2d73ebe4f51" +
+	"&payment=d5eb22388bc534a3f56fa6ac7ec9fc222392b6ed609febe71f8ca42c8681e7ed" +
+	"&destinations=2MubB6DVoK9mzUffqb2WWkfdVCJfadaXqrs:29895"
+
+func postCallback(target, body string) *http.Request {
+	return httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+}
+
+func getCallback(target, query string) *http.Request {
+	return httptest.NewRequest(http.MethodGet, target+"?"+query, nil)
+}
+
+func TestParsePaymentCallbackPOST(t *testing.T) {
+	got, err := ParsePaymentCallback(postCallback("/cb", fixture(t, "apirone/payment_callback.json")))
+	require.NoError(t, err)
+	assert.Equal(t, &docsPaymentCallback, got)
+}
+
+func TestParsePaymentCallbackGET(t *testing.T) {
+	got, err := ParsePaymentCallback(getCallback("/cb", docsPaymentQuery))
+	require.NoError(t, err)
+	assert.Equal(t, &docsPaymentCallback, got)
+}
+
+func TestParsePaymentCallbackGETDestinationsAsJSON(t *testing.T) {
+	q := url.Values{
+		"input_address": {"addr-in"},
+		"destinations":  {`[{"address":"a1","amount":100},{"address":"a2","amount":"123456789012345678901234"}]`},
+	}
+	got, err := ParsePaymentCallback(getCallback("/cb", q.Encode()))
+	require.NoError(t, err)
+	assert.Equal(t, []AddressAmount{
+		{Address: "a1", Amount: NewAmount(100)},
+		{Address: "a2", Amount: MustAmount("123456789012345678901234")},
+	}, got.Destinations)
+	assert.Nil(t, got.Data, "destinations is not a data field")
+}
+
+func TestParsePaymentCallbackLenient(t *testing.T) {
+	body := `{"value":"123456789012345678901234","input_address":"0xabc","confirmations":"3","currency":"eth",
+		"data":{"order":1042,"paid":true,"note":null,"nested":{"a":1},"s":"x"}}`
+	got, err := ParsePaymentCallback(postCallback("/cb", body))
+	require.NoError(t, err)
+	assert.Equal(t, "123456789012345678901234", got.Value.String())
+	assert.Equal(t, FlexInt(3), got.Confirmations)
+	assert.Equal(t, map[string]string{"order": "1042", "paid": "true", "note": "", "nested": `{"a":1}`, "s": "x"}, got.Data)
+
+	for _, data := range []string{`[]`, `null`, `{}`} {
+		got, err := ParsePaymentCallback(postCallback("/cb", `{"input_address":"a","data":`+data+`}`))
+		require.NoError(t, err, data)
+		assert.Nil(t, got.Data, data)
+	}
+}
+
+func TestParsePaymentCallbackErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		req  *http.Request
+		want error
+	}{
+		{"no input_address", postCallback("/cb", `{"value":1}`), ErrCallbackMalformed},
+		{"not JSON", postCallback("/cb", `value=1`), ErrCallbackMalformed},
+		{"empty body", postCallback("/cb", ``), ErrCallbackMalformed},
+		{"data a string", postCallback("/cb", `{"input_address":"a","data":"x"}`), ErrCallbackMalformed},
+		{"data a list", postCallback("/cb", `{"input_address":"a","data":["x"]}`), ErrCallbackMalformed},
+		{"value a fraction", postCallback("/cb", `{"input_address":"a","value":1.5}`), ErrCallbackMalformed},
+		{"GET no input_address", getCallback("/cb", "value=1"), ErrCallbackMalformed},
+		{"GET bad value", getCallback("/cb", "input_address=a&value=1.5"), ErrCallbackMalformed},
+		{"GET bad confirmations", getCallback("/cb", "input_address=a&confirmations=x"), ErrCallbackMalformed},
+		{"GET bad destinations", getCallback("/cb", "input_address=a&destinations=a1"), ErrCallbackMalformed},
+		{"PUT", httptest.NewRequest(http.MethodPut, "/cb", strings.NewReader("{}")), ErrCallbackMethod},
+		{"oversized", postCallback("/cb", oversizedJSON()), ErrCallbackTooLarge},
+		{"oversized, length unknown", unknownLength(postCallback("/cb", oversizedJSON())), ErrCallbackTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParsePaymentCallback(tt.req)
+			assert.ErrorIs(t, err, tt.want)
+			assert.Nil(t, got)
+		})
+	}
+}
+
+// oversizedJSON is a valid payment callback one byte over MaxCallbackBody.
+func oversizedJSON() string {
+	head := `{"input_address":"a","data":{"pad":"`
+	tail := `"}}`
+	return head + strings.Repeat("x", MaxCallbackBody+1-len(head)-len(tail)) + tail
+}
+
+// unknownLength hides the request's Content-Length, as a chunked body does.
+func unknownLength(r *http.Request) *http.Request {
+	r.ContentLength = -1
+	return r
+}
+
+func TestParseInvoiceCallback(t *testing.T) {
+	want := &InvoiceCallback{Invoice: "ZEuHyVCCNpCSabbf", Status: InvoicePaid}
+
+	got, err := ParseInvoiceCallback(postCallback("/inv", `{"invoice":"ZEuHyVCCNpCSabbf","status":"paid","extra":1}`))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	got, err = ParseInvoiceCallback(getCallback("/inv", "invoice=ZEuHyVCCNpCSabbf&status=paid"))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	got, err = ParseInvoiceCallback(postCallback("/inv", `{"invoice":"i1","status":"refunded-someday"}`))
+	require.NoError(t, err)
+	assert.Equal(t, InvoiceStatus("refunded-someday"), got.Status, "unknown statuses pass through")
+
+	_, err = ParseInvoiceCallback(postCallback("/inv", `{"status":"paid"}`))
+	assert.ErrorIs(t, err, ErrCallbackMalformed)
+}
+
+func TestCallbackDedupeKeys(t *testing.T) {
+	cb := docsPaymentCallback
+	cb.Confirmations = 0
+	unconfirmed := cb.DedupeKey()
+	cb.Confirmations = 1
+	first := cb.DedupeKey()
+	cb.Confirmations = 2
+	second := cb.DedupeKey()
+	assert.Equal(t, "tbtc:2N5DUsqXGdytkDsVRF5AQUnMi2s46Q3xRQr:7975e90fd581ace5f61e2b3d6dee926eab1ca635f923e8871cdf26a89c4d1cf0:unconfirmed", unconfirmed)
+	assert.Equal(t, "tbtc:2N5DUsqXGdytkDsVRF5AQUnMi2s46Q3xRQr:7975e90fd581ace5f61e2b3d6dee926eab1ca635f923e8871cdf26a89c4d1cf0:confirmed", first)
+	assert.Equal(t, first, second, "a repeat at a later block is the same event")
+
+	assert.Equal(t, "ZEuHyVCCNpCSabbf:paid", (&InvoiceCallback{Invoice: "ZEuHyVCCNpCSabbf", Status: InvoicePaid}).DedupeKey())
+}
+
+// serve runs h on req and returns the recorded answer.
+func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestPaymentCallbackHandler(t *testing.T) {
+	var got []*PaymentCallback
+	failNext := false
+	h := PaymentCallbackHandler(func(ctx context.Context, cb *PaymentCallback) error {
+		got = append(got, cb)
+		if failNext {
+			return errors.New("database down: dsn=postgres://u:pw@db")
+		}
+		return nil
+	})
+
+	rec := serve(h, postCallback("/cb", fixture(t, "apirone/payment_callback.json")))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "text/plain", rec.Header().Get("Content-Type"))
+	assert.Equal(t, "*ok*", rec.Body.String())
+
+	rec = serve(h, getCallback("/cb", docsPaymentQuery))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "*ok*", rec.Body.String())
+	require.Len(t, got, 2)
+	assert.Equal(t, &docsPaymentCallback, got[0])
+	assert.Equal(t, &docsPaymentCallback, got[1])
+
+	failNext = true
+	rec = serve(h, postCallback("/cb", fixture(t, "apirone/payment_callback.json")))
+	assert.Equal(t, http.StatusInternalServerError, rec.Code, "Apirone must call again")
+	assert.NotContains(t, rec.Body.String(), "*ok*")
+	assert.NotContains(t, rec.Body.String(), "pw@db", "the merchant's error stays private")
+	assert.Len(t, got, 3)
+}
+
+func TestPaymentCallbackHandlerRejects(t *testing.T) {
+	called := 0
+	h := PaymentCallbackHandler(func(context.Context, *PaymentCallback) error { called++; return nil })
+	tests := []struct {
+		name   string
+		req    *http.Request
+		status int
+	}{
+		{"malformed", postCallback("/cb", `{"value":`), http.StatusBadRequest},
+		{"PUT", httptest.NewRequest(http.MethodPut, "/cb", nil), http.StatusMethodNotAllowed},
+		{"oversized", postCallback("/cb", oversizedJSON()), http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(h, tt.req)
+			assert.Equal(t, tt.status, rec.Code)
+			assert.NotEqual(t, "*ok*", rec.Body.String())
+		})
+	}
+	assert.Equal(t, "GET, POST", serve(h, httptest.NewRequest(http.MethodDelete, "/cb", nil)).Header().Get("Allow"))
+	assert.Zero(t, called)
+}
+
+func TestPaymentCallbackHandlerSecret(t *testing.T) {
+	const secret = "s3cr3t-value-5b0f"
+	withSecret := func(data string) string {
+		return `{"input_address":"a","input_transaction_hash":"h","confirmations":1,"data":` + data + `}`
+	}
+	tests := []struct {
+		name     string
+		req      *http.Request
+		status   int
+		wantData map[string]string
+	}{
+		{"in data", postCallback("/cb", withSecret(`{"secret":"`+secret+`","order":"7"}`)), 200, map[string]string{"order": "7"}},
+		{"in the URL", postCallback("/cb?secret="+secret, withSecret(`{"order":"7"}`)), 200, map[string]string{"order": "7"}},
+		{"GET form", getCallback("/cb", "input_address=a&order=7&secret="+secret), 200, map[string]string{"order": "7"}},
+		{"wrong", postCallback("/cb", withSecret(`{"secret":"s3cr3t-value-5b0e"}`)), 403, nil},
+		{"prefix", postCallback("/cb", withSecret(`{"secret":"s3cr3t"}`)), 403, nil},
+		{"empty", postCallback("/cb", withSecret(`{"secret":""}`)), 403, nil},
+		{"missing", postCallback("/cb", withSecret(`{"order":"7"}`)), 403, nil},
+		{"other key", postCallback("/cb", withSecret(`{"token":"`+secret+`"}`)), 403, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *PaymentCallback
+			h := PaymentCallbackHandler(func(_ context.Context, cb *PaymentCallback) error { got = cb; return nil },
+				WithCallbackSecret("secret", secret))
+			rec := serve(h, tt.req)
+			assert.Equal(t, tt.status, rec.Code)
+			assert.NotContains(t, rec.Body.String(), secret)
+			if tt.status != http.StatusOK {
+				assert.Nil(t, got, "the merchant's function is not called")
+				return
+			}
+			assert.Equal(t, "*ok*", rec.Body.String())
+			require.NotNil(t, got)
+			assert.Equal(t, tt.wantData, got.Data, "the secret is removed before the callback is handed over")
+		})
+	}
+}
+
+func TestCallbackSecretEmptyFailsClosed(t *testing.T) {
+	called := false
+	h := PaymentCallbackHandler(func(context.Context, *PaymentCallback) error { called = true; return nil },
+		WithCallbackSecret("secret", "")) // e.g. an unset environment variable
+	for _, body := range []string{`{"input_address":"a"}`, `{"input_address":"a","data":{"secret":""}}`} {
+		assert.Equal(t, http.StatusForbidden, serve(h, postCallback("/cb", body)).Code, body)
+	}
+	assert.False(t, called)
+}
+
+func TestInvoiceCallbackHandler(t *testing.T) {
+	var got []*InvoiceCallback
+	h := InvoiceCallbackHandler(func(_ context.Context, cb *InvoiceCallback) error {
+		got = append(got, cb)
+		return nil
+	}, WithCallbackSecret("key", "k-123"))
+
+	rec := serve(h, postCallback("/inv?key=k-123", `{"invoice":"inv1","status":"completed"}`))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "text/plain", rec.Header().Get("Content-Type"))
+	assert.Equal(t, "*ok*", rec.Body.String())
+	assert.Equal(t, []*InvoiceCallback{{Invoice: "inv1", Status: InvoiceCompleted}}, got)
+
+	rec = serve(h, postCallback("/inv?key=k-124", `{"invoice":"inv1","status":"completed"}`))
+	assert.Equal(t, http.StatusForbidden, rec.Code)
+	rec = serve(h, postCallback("/inv?key=k-123", `{"status":"completed"}`))
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Len(t, got, 1)
+}
+
+// FuzzParsePaymentCallbackJSON: whatever decodes encodes and decodes back
+// to the same callback.
+func FuzzParsePaymentCallbackJSON(f *testing.F) {
+	f.Add([]byte(`{"value":30000,"input_address":"2N5D","confirmations":1,"data":{"id":"1"},"destinations":[{"address":"a","amount":1}]}`))
+	f.Add([]byte(`{"value":"123456789012345678901234","input_address":"x","confirmations":"3","data":[]}`))
+	f.Add([]byte(`{"input_address":"x","data":{"n":1,"b":true,"z":null,"o":{"a":[1]}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		cb, err := ParsePaymentCallback(postCallback("/cb", string(body)))
+		if err != nil {
+			return
+		}
+		assertPaymentRoundTrip(t, cb)
+	})
+}
+
+// FuzzParsePaymentCallbackQuery: the GET form and the JSON form agree.
+func FuzzParsePaymentCallbackQuery(f *testing.F) {
+	f.Add(docsPaymentQuery)
+	f.Add("input_address=a&value=-5&confirmations=%2B3&destinations=a:1,b:2&x=y")
+	f.Add(`input_address=a&destinations=[{"address":"a","amount":"7"}]`)
+	f.Fuzz(func(t *testing.T, query string) {
+		req := httptest.NewRequest(http.MethodGet, "/cb", nil)
+		req.URL.RawQuery = query
+		for k, vs := range req.URL.Query() {
+			if !utf8.ValidString(k) || !utf8.ValidString(vs[0]) {
+				return // JSON cannot carry invalid UTF-8 unchanged
+			}
+		}
+		cb, err := ParsePaymentCallback(req)
+		if err != nil {
+			return
+		}
+		assertPaymentRoundTrip(t, cb)
+	})
+}
+
+func assertPaymentRoundTrip(t *testing.T, cb *PaymentCallback) {
+	t.Helper()
+	encoded, err := json.Marshal(cb)
+	require.NoError(t, err)
+	again, err := ParsePaymentCallback(postCallback("/cb", string(encoded)))
+	require.NoError(t, err, "%s", encoded)
+	if len(cb.Destinations) == 0 {
+		cb.Destinations = nil // an empty list is not encoded
+	}
+	assert.Equal(t, cb, again)
+}

@@ -1,0 +1,63 @@
+package cryptopay_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+func ExamplePaymentCallbackHandler() {
+	credited := map[string]bool{} // in a real service: a table with a unique key
+	h := cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
+		if cb.Confirmations < 1 {
+			return fmt.Errorf("waiting for a confirmation") // not "*ok*": Apirone calls again
+		}
+		if !credited[cb.DedupeKey()] {
+			credited[cb.DedupeKey()] = true
+			fmt.Printf("credit order %s: %s satoshi\n", cb.Data["order"], cb.Value)
+		}
+		return nil
+	}, cryptopay.WithCallbackSecret("secret", "a-shared-secret"))
+
+	// Apirone's deliveries, simulated: unconfirmed, confirmed, then a repeat.
+	for _, conf := range []string{"0", "1", "2"} {
+		body := `{"value":30000,"input_address":"2N5D","input_transaction_hash":"7975e9","currency":"btc",
+			"confirmations":` + conf + `,"data":{"order":"1042","secret":"a-shared-secret"}}`
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/apirone", strings.NewReader(body)))
+		fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
+	}
+	// Output:
+	// 500 callback not processed
+	// credit order 1042: 30000 satoshi
+	// 200 *ok*
+	// 200 *ok*
+}
+
+func ExampleAlphaPoCallbackVerifier_Handler() {
+	v, err := cryptopay.NewAlphaPoCallbackVerifier("public-key", "secret-key")
+	if err != nil {
+		panic(err)
+	}
+	h := v.Handler(func(ctx context.Context, cb *cryptopay.AlphaPoCallback) error {
+		if cb.Type == cryptopay.AlphaPoCallbackDeposit && cb.Status == cryptopay.AlphaPoStatusConfirmed && cb.CurrencyReceived != nil {
+			fmt.Println("deposit", cb.DedupeKey(), cb.CurrencyReceived.Amount, cb.CurrencyReceived.Currency)
+		}
+		return nil
+	})
+
+	body := []byte(`{"id":7,"type":"deposit","status":"confirmed","currency_received":{"currency":"BTC","amount":"0.01000000"}}`)
+	req := httptest.NewRequest(http.MethodPost, "/alphapo", strings.NewReader(string(body)))
+	req.Header.Set("X-Processing-Key", "public-key")
+	req.Header.Set("X-Processing-Signature", cryptopay.NewSigner("secret-key").Sign(body)) // as AlphaPo signs it
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// deposit 7:confirmed 0.01000000 BTC
+	// 200
+}
