@@ -14,14 +14,13 @@ import (
 const (
 	// CoinsPaidBaseURL is the CoinsPaid (CryptoProcessing) production API v2.
 	CoinsPaidBaseURL = "https://app.cryptoprocessing.com/api/v2"
-	// CoinsPaidSandboxBaseURL is the CoinsPaid test environment: the same
-	// API with separate keys and no real money.
+	// CoinsPaidSandboxBaseURL is the CoinsPaid test environment.
 	CoinsPaidSandboxBaseURL = "https://app.sandbox.cryptoprocessing.com/api/v2"
 )
 
 // AlphaPoClient calls the AlphaPo API v2 (the CoinsPaid API family). Every
-// call is a POST whose exact body bytes are signed with the API secret; see
-// Signer. It is safe for concurrent use. Printing it with any fmt verb shows
+// call but Ping sends a JSON body whose exact bytes are signed with the API
+// secret; see Signer. It is safe for concurrent use. Printing it with any fmt verb shows
 // neither the key nor the secret.
 type AlphaPoClient struct {
 	backend
