@@ -191,3 +191,16 @@ func TestCalculateExchangeRateLimited(t *testing.T) {
 	_, err := w.alphapo().CalculateExchange(context.Background(), &ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decPtr("1")})
 	assert.ErrorIs(t, err, ErrRateLimited)
 }
+
+func TestQuoteFixedParams(t *testing.T) {
+	quote := &AlphaPoQuote{Price: mustDec("0.00005084")}
+	asked := &ExchangeQuoteParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decPtr("0.1")}
+	assert.Equal(t, &ExchangeParams{
+		SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decPtr("0.1"),
+		ForeignID: "ex-9", Price: decPtr("0.00005084"),
+	}, quote.FixedParams(asked, "ex-9"))
+
+	w := newWire(t)
+	_, err := w.alphapo().ExchangeFixed(context.Background(), quote.FixedParams(nil, "ex-9"))
+	rejected(t, w, err, "sender_currency")
+}
