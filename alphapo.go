@@ -4,11 +4,23 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
+)
+
+// Base URLs for NewAlphaPoClient: AlphaPoBaseURL is the default; pass one
+// of these (or any other URL) with WithBaseURL. The CoinsPaid hosts are
+// from coinspaid/docs api-documentation/api-reference.md ("General
+// information") and docs.cryptoprocessing.com/api-documentation/api-reference.
+const (
+	// CoinsPaidBaseURL is the CoinsPaid (CryptoProcessing) production API v2.
+	CoinsPaidBaseURL = "https://app.cryptoprocessing.com/api/v2"
+	// CoinsPaidSandboxBaseURL is the CoinsPaid test environment.
+	CoinsPaidSandboxBaseURL = "https://app.sandbox.cryptoprocessing.com/api/v2"
 )
 
 // AlphaPoClient calls the AlphaPo API v2 (the CoinsPaid API family). Every
-// call is a POST whose exact body bytes are signed with the API secret; see
-// Signer. It is safe for concurrent use. Printing it with any fmt verb shows
+// call but Ping sends a JSON body whose exact bytes are signed with the API
+// secret; see Signer. It is safe for concurrent use. Printing it with any fmt verb shows
 // neither the key nor the secret.
 type AlphaPoClient struct {
 	backend
@@ -17,7 +29,9 @@ type AlphaPoClient struct {
 }
 
 // NewAlphaPoClient returns an AlphaPo client for the API key and secret of
-// a merchant account. Without options it talks to AlphaPoBaseURL.
+// a merchant account. Without options it talks to AlphaPoBaseURL; use
+// WithBaseURL(CoinsPaidBaseURL), WithBaseURL(CoinsPaidSandboxBaseURL) or any
+// other URL for the other hosts of the same API.
 func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error) {
 	if key == "" {
 		return nil, invalid("key", "is required")
@@ -69,22 +83,15 @@ type TakeAddressParams struct {
 	SenderData map[string]string `json:"sender_data,omitempty"`
 }
 
-const maxForeignID = 255
-
 func (p *TakeAddressParams) check() error {
 	if p == nil {
 		return invalid("currency", "is required")
 	}
-	if err := required("currency", p.Currency); err != nil {
-		return err
-	}
-	if err := required("foreign_id", p.ForeignID); err != nil {
-		return err
-	}
-	if len(p.ForeignID) > maxForeignID {
-		return invalid("foreign_id", "longer than %d characters", maxForeignID)
-	}
-	return required("end_user_reference", p.EndUserReference)
+	return firstError(
+		required("currency", p.Currency),
+		checkForeignID(p.ForeignID),
+		required("end_user_reference", p.EndUserReference),
+	)
 }
 
 // TakenAddress is a deposit address assigned to a customer.
@@ -107,4 +114,70 @@ func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (
 	ep := c.endpoint("/addresses/take", p)
 	ep.check(p.check())
 	return call[TakenAddress](ctx, &c.backend, ep)
+}
+
+// Ping checks that the API answers. It is an unsigned GET with no body;
+// any 2xx answer is success, whatever its text (the API sends "OK"), and
+// anything else is an *APIError or a transport error.
+//
+// GET /v2/ping
+func (c *AlphaPoClient) Ping(ctx context.Context) error {
+	return c.do(ctx, endpoint{method: http.MethodGet, path: "/ping"}, nil)
+}
+
+// maxForeignID is the longest foreign_id the API takes, in characters.
+const maxForeignID = 255
+
+// checkForeignID checks a required foreign_id.
+func checkForeignID(id string) error {
+	return firstError(required("foreign_id", id), maxLength("foreign_id", id, maxForeignID))
+}
+
+// maxLength checks that value has at most maxChars characters.
+func maxLength(field, value string, maxChars int) error {
+	if utf8.RuneCountInString(value) > maxChars {
+		return invalid(field, "longer than %d characters", maxChars)
+	}
+	return nil
+}
+
+// positive checks that amount is greater than zero.
+func positive(field string, amount Decimal) error {
+	if amount.Sign() <= 0 {
+		return invalid(field, "must be positive, got %s", amount)
+	}
+	return nil
+}
+
+// oneAmount checks that exactly one of the sender and receiver amounts is
+// given, and that it is positive.
+func oneAmount(sender, receiver *Decimal) error {
+	switch {
+	case sender == nil && receiver == nil:
+		return invalid("sender_amount", "give sender_amount or receiver_amount")
+	case sender != nil && receiver != nil:
+		return invalid("receiver_amount", "give sender_amount or receiver_amount, not both")
+	case sender != nil:
+		return positive("sender_amount", *sender)
+	}
+	return positive("receiver_amount", *receiver)
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// optionalBody returns p as a request body, or nil (which sends "{}") when
+// p is nil.
+func optionalBody[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return p
 }

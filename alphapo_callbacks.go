@@ -9,18 +9,18 @@ import (
 	"strconv"
 )
 
-// AlphaPoCallbackType is the kind of operation an AlphaPo callback reports.
-type AlphaPoCallbackType string
+// AlphaPoTxType is the kind of operation an AlphaPo callback reports.
+type AlphaPoTxType string
 
 // AlphaPo callback types (API-NOTES.md). Values AlphaPo sends that are not
 // listed here (e.g. "withdrawal_instant") are kept as they are.
 const (
-	AlphaPoCallbackDeposit            AlphaPoCallbackType = "deposit"
-	AlphaPoCallbackDepositExchange    AlphaPoCallbackType = "deposit_exchange" // deposit converted to ConvertTo
-	AlphaPoCallbackWithdrawal         AlphaPoCallbackType = "withdrawal"
-	AlphaPoCallbackWithdrawalExchange AlphaPoCallbackType = "withdrawal_exchange" // withdrawal with conversion
-	AlphaPoCallbackExchange           AlphaPoCallbackType = "exchange"
-	AlphaPoCallbackInvoice            AlphaPoCallbackType = "invoice"
+	AlphaPoTxDeposit            AlphaPoTxType = "deposit"
+	AlphaPoTxDepositExchange    AlphaPoTxType = "deposit_exchange" // deposit converted to ConvertTo
+	AlphaPoTxWithdrawal         AlphaPoTxType = "withdrawal"
+	AlphaPoTxWithdrawalExchange AlphaPoTxType = "withdrawal_exchange" // withdrawal with conversion
+	AlphaPoTxExchange           AlphaPoTxType = "exchange"
+	AlphaPoTxInvoice            AlphaPoTxType = "invoice"
 )
 
 // AlphaPoStatus is the state of the operation an AlphaPo callback reports.
@@ -31,29 +31,32 @@ type AlphaPoStatus string
 const (
 	AlphaPoStatusConfirmed    AlphaPoStatus = "confirmed"     // final: the money moved
 	AlphaPoStatusNotConfirmed AlphaPoStatus = "not_confirmed" // seen, not yet guaranteed
-	AlphaPoStatusCancelled    AlphaPoStatus = "cancelled"     // see AlphaPoCallback.Error
+	AlphaPoStatusCancelled    AlphaPoStatus = "cancelled"     // see AlphaPoTransaction.Error
 	AlphaPoStatusPending      AlphaPoStatus = "pending"
-	AlphaPoStatusDeclined     AlphaPoStatus = "declined" // see AlphaPoCallback.Error
+	AlphaPoStatusDeclined     AlphaPoStatus = "declined" // see AlphaPoTransaction.Error
 	AlphaPoStatusProcessing   AlphaPoStatus = "processing"
 	AlphaPoStatusFailed       AlphaPoStatus = "failed"
 )
 
-// AlphaPoCallback is the JSON body AlphaPo POSTs to the merchant's callback
-// URL when an operation changes state. Amounts are exact Decimals and
+// AlphaPoTransaction is an operation as AlphaPo records it: a deposit,
+// withdrawal, exchange or invoice payment. It is the JSON body AlphaPo POSTs
+// to the merchant's callback URL when the operation changes state, and what
+// AlphaPoClient.TransactionInfo returns. Amounts are exact Decimals and
 // decode from strings or numbers; ids and confirmations from numbers or
-// strings; tags from strings, numbers or null. Fields a callback type does
-// not use stay zero (or nil, for pointers).
+// strings; tags and your ids from strings, numbers or null. Fields an
+// operation does not use stay zero (or nil, for pointers). Sources: API-NOTES.md,
+// docs.cryptoprocessing.com/api-documentation/transactions.
 //
 // The same callback may arrive more than once: see DedupeKey.
-type AlphaPoCallback struct {
+type AlphaPoTransaction struct {
 	ID               FlexInt                `json:"id"`
-	ForeignID        string                 `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
-	EndUserReference string                 `json:"end_user_reference,omitempty"`
-	Type             AlphaPoCallbackType    `json:"type"`
+	ForeignID        FlexString             `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
+	EndUserReference FlexString             `json:"end_user_reference,omitempty"`
+	Type             AlphaPoTxType          `json:"type"`
 	CryptoAddress    *AlphaPoCryptoAddress  `json:"crypto_address,omitempty"`
 	CurrencySent     *AlphaPoCurrencyAmount `json:"currency_sent,omitempty"`
 	CurrencyReceived *AlphaPoCurrencyAmount `json:"currency_received,omitempty"`
-	Transactions     []AlphaPoTransaction   `json:"transactions,omitempty"`
+	Transactions     []AlphaPoTxEntry       `json:"transactions,omitempty"`
 	Fees             []AlphaPoFee           `json:"fees,omitempty"`
 	Error            string                 `json:"error,omitempty"` // why a cancelled or declined operation failed
 	Status           AlphaPoStatus          `json:"status"`
@@ -61,15 +64,15 @@ type AlphaPoCallback struct {
 	ExpiresAt        FlexInt                `json:"expires_at,omitempty"` // invoices: when the invoice expires, Unix seconds
 }
 
-// AlphaPoCryptoAddress is the address a callback's operation concerns: the
+// AlphaPoCryptoAddress is the address an operation concerns: the
 // deposit address, or the withdrawal's destination.
 type AlphaPoCryptoAddress struct {
-	ID        FlexInt `json:"id"`
-	Currency  string  `json:"currency"`
-	ConvertTo string  `json:"convert_to,omitempty"`
-	Address   string  `json:"address"`
-	Tag       Tag     `json:"tag"` // memo for XRP, XLM, ...; "" when none
-	ForeignID string  `json:"foreign_id,omitempty"`
+	ID        FlexInt    `json:"id"`
+	Currency  string     `json:"currency"`
+	ConvertTo string     `json:"convert_to,omitempty"`
+	Address   string     `json:"address"`
+	Tag       Tag        `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	ForeignID FlexString `json:"foreign_id,omitempty"`
 }
 
 // AlphaPoCurrencyAmount is an amount in a currency: what was sent or what
@@ -83,24 +86,24 @@ type AlphaPoCurrencyAmount struct {
 	AmountMinusFee *Decimal `json:"amount_minus_fee,omitempty"`
 }
 
-// AlphaPoTransaction is one blockchain transaction or exchange behind a
-// callback.
-type AlphaPoTransaction struct {
-	ID              FlexInt  `json:"id"`
-	Currency        string   `json:"currency"`
-	CurrencyTo      string   `json:"currency_to,omitempty"` // exchanges
-	TransactionType string   `json:"transaction_type"`      // "blockchain" or "exchange"
-	Type            string   `json:"type"`                  // "deposit", "withdrawal" or "exchange"
-	Address         string   `json:"address,omitempty"`
-	Tag             Tag      `json:"tag,omitempty"`
-	Amount          Decimal  `json:"amount"`
-	AmountTo        *Decimal `json:"amount_to,omitempty"` // exchanges: the amount in CurrencyTo
-	TxID            string   `json:"txid,omitempty"`
-	RiskScore       *Decimal `json:"riskscore,omitempty"` // AML risk score, e.g. "0.5"; nil when not scored
-	Confirmations   FlexInt  `json:"confirmations"`
+// AlphaPoTxEntry is one movement behind an AlphaPoTransaction: on a
+// blockchain, inside the processing, or an exchange.
+type AlphaPoTxEntry struct {
+	ID              FlexInt    `json:"id"`
+	Currency        string     `json:"currency"`
+	CurrencyTo      string     `json:"currency_to,omitempty"` // exchanges
+	TransactionType string     `json:"transaction_type"`      // "blockchain", "internal" or "exchange"
+	Type            string     `json:"type"`                  // "deposit", "withdrawal" or "exchange"
+	Address         string     `json:"address,omitempty"`
+	Tag             Tag        `json:"tag,omitempty"`
+	Amount          Decimal    `json:"amount"`
+	AmountTo        *Decimal   `json:"amount_to,omitempty"` // exchanges: the amount in CurrencyTo
+	TxID            FlexString `json:"txid,omitempty"`
+	RiskScore       FlexString `json:"riskscore,omitempty"` // AML risk score, e.g. "0.5"; "" when not scored
+	Confirmations   FlexInt    `json:"confirmations"`
 }
 
-// AlphaPoFee is a fee AlphaPo charged for the operation.
+// AlphaPoFee is a fee AlphaPo charged for an operation.
 type AlphaPoFee struct {
 	Type     string  `json:"type"` // e.g. "deposit", "mining", "fee_crypto_deposit_to_fiat"
 	Currency string  `json:"currency"`
@@ -110,15 +113,15 @@ type AlphaPoFee struct {
 // DedupeKey identifies the event this callback reports, for idempotent
 // handling: "<id>:<status>", as AlphaPo advises. A repeat delivery has the
 // same key; the same operation in a new status has a new one.
-func (c *AlphaPoCallback) DedupeKey() string {
+func (c *AlphaPoTransaction) DedupeKey() string {
 	return strconv.FormatInt(int64(c.ID), 10) + ":" + string(c.Status)
 }
 
 // decodeAlphaPoCallback decodes a callback body. Only call it on bytes that
 // passed verification. A callback without id or status, the fields that
 // identify it, is ErrCallbackMalformed.
-func decodeAlphaPoCallback(body []byte) (*AlphaPoCallback, error) {
-	cb := new(AlphaPoCallback)
+func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
+	cb := new(AlphaPoTransaction)
 	if err := json.Unmarshal(body, cb); err != nil {
 		return nil, malformed("%v", err)
 	}
@@ -178,7 +181,7 @@ func (v *AlphaPoCallbackVerifier) Verify(body []byte, header http.Header) error 
 }
 
 // Parse verifies body (see Verify) and only then decodes it.
-func (v *AlphaPoCallbackVerifier) Parse(body []byte, header http.Header) (*AlphaPoCallback, error) {
+func (v *AlphaPoCallbackVerifier) Parse(body []byte, header http.Header) (*AlphaPoTransaction, error) {
 	if err := v.Verify(body, header); err != nil {
 		return nil, err
 	}
@@ -188,7 +191,7 @@ func (v *AlphaPoCallbackVerifier) Parse(body []byte, header http.Header) (*Alpha
 // ParseRequest reads a callback from r and parses it (see Parse). It
 // accepts only POST (else ErrCallbackMethod) and reads at most
 // MaxCallbackBody bytes (else ErrCallbackTooLarge).
-func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoCallback, error) {
+func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoTransaction, error) {
 	if r.Method != http.MethodPost {
 		return nil, fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
 	}
@@ -207,7 +210,7 @@ func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoCallbac
 //   - 500 when fn returns an error, so AlphaPo retries later;
 //   - 403 when verification fails (fn is not called);
 //   - 400, 405 or 413 for a malformed, non-POST or oversized request.
-func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoCallback) error) http.Handler {
+func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cb, err := v.ParseRequest(r)
 		serveCallback(w, err, http.MethodPost, func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
@@ -224,18 +227,18 @@ func (c *AlphaPoClient) VerifyCallback(body []byte, header http.Header) error {
 
 // ParseCallback verifies and then decodes a callback body; see
 // AlphaPoCallbackVerifier.Parse.
-func (c *AlphaPoClient) ParseCallback(body []byte, header http.Header) (*AlphaPoCallback, error) {
+func (c *AlphaPoClient) ParseCallback(body []byte, header http.Header) (*AlphaPoTransaction, error) {
 	return c.callbacks.Parse(body, header)
 }
 
 // ParseCallbackRequest reads, verifies and decodes a callback request; see
 // AlphaPoCallbackVerifier.ParseRequest.
-func (c *AlphaPoClient) ParseCallbackRequest(r *http.Request) (*AlphaPoCallback, error) {
+func (c *AlphaPoClient) ParseCallbackRequest(r *http.Request) (*AlphaPoTransaction, error) {
 	return c.callbacks.ParseRequest(r)
 }
 
 // CallbackHandler returns an http.Handler for AlphaPo callbacks signed with
 // the client's key and secret; see AlphaPoCallbackVerifier.Handler.
-func (c *AlphaPoClient) CallbackHandler(fn func(context.Context, *AlphaPoCallback) error) http.Handler {
+func (c *AlphaPoClient) CallbackHandler(fn func(context.Context, *AlphaPoTransaction) error) http.Handler {
 	return c.callbacks.Handler(fn)
 }

@@ -15,9 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func dec(s string) Decimal   { return MustDecimal(s) }
-func decp(s string) *Decimal { d := MustDecimal(s); return &d }
-
 // signedHeader is what AlphaPo sends with body.
 func signedHeader(key, secret string, body []byte) http.Header {
 	h := make(http.Header)
@@ -51,15 +48,15 @@ func TestAlphaPoCallbackVector(t *testing.T) {
 
 	got, err := v.Parse(body, h)
 	require.NoError(t, err)
-	assert.Equal(t, &AlphaPoCallback{
+	assert.Equal(t, &AlphaPoTransaction{
 		ID:   3576,
-		Type: AlphaPoCallbackDepositExchange,
+		Type: AlphaPoTxDepositExchange,
 		CryptoAddress: &AlphaPoCryptoAddress{
 			ID: 7419, Currency: "BTC", ConvertTo: "USD", Address: "2N1QTWoPZ6Z7rQue3KS5YAMUQhKabrN4nHn", ForeignID: "test",
 		},
 		CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.00100000")},
 		CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "USD", Amount: dec("11.40406820"), AmountMinusFee: decp("10.81135268")},
-		Transactions: []AlphaPoTransaction{
+		Transactions: []AlphaPoTxEntry{
 			{
 				ID: 4418, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
 				Address: "2N1QTWoPZ6Z7rQue3KS5YAMUQhKabrN4nHn", Amount: dec("0.00100000"),
@@ -90,20 +87,20 @@ func TestAlphaPoCallbackVector(t *testing.T) {
 func TestAlphaPoCallbackTypes(t *testing.T) {
 	tests := []struct {
 		file string
-		want *AlphaPoCallback
+		want *AlphaPoTransaction
 	}{
-		{"deposit.json", &AlphaPoCallback{
-			ID: 2686563, EndUserReference: "customer-17", Type: AlphaPoCallbackDeposit,
+		{"deposit.json", &AlphaPoTransaction{
+			ID: 2686563, EndUserReference: "customer-17", Type: AlphaPoTxDeposit,
 			CryptoAddress: &AlphaPoCryptoAddress{
 				ID: 381738, Currency: "ETH", Address: "0xd61180ff0cf74dc3ee8e264751f18c47060729b9", ForeignID: "customer-17",
 			},
 			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.01000000")},
 			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.01000000"), AmountMinusFee: decp("0.00939500")},
-			Transactions: []AlphaPoTransaction{{
+			Transactions: []AlphaPoTxEntry{{
 				ID: 714657, Currency: "ETH", TransactionType: "blockchain", Type: "deposit",
 				Address: "0xd61180ff0cf74dc3ee8e264751f18c47060729b9", Amount: dec("0.01000000"),
 				TxID:      "0x6b353da88a8ba2df4926c1ccc58991f484a683ba57ec3dde70e812b5c8c7fa1d",
-				RiskScore: decp("0.5"), Confirmations: 9,
+				RiskScore: "0.5", Confirmations: 9,
 			}},
 			Fees: []AlphaPoFee{
 				{Type: "transfer", Currency: "ETH", Amount: dec("0.00010500")},
@@ -111,14 +108,14 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 			},
 			Status: AlphaPoStatusConfirmed,
 		}},
-		{"invoice.json", &AlphaPoCallback{
-			ID: 588, ForeignID: "order-1042", EndUserReference: "customer-17", Type: AlphaPoCallbackInvoice,
+		{"invoice.json", &AlphaPoTransaction{
+			ID: 588, ForeignID: "order-1042", EndUserReference: "customer-17", Type: AlphaPoTxInvoice,
 			CryptoAddress: &AlphaPoCryptoAddress{
 				ID: 386897, Currency: "BTC", ConvertTo: "EUR", Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk",
 			},
 			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.02000000"), RemainingAmount: decp("0.01000000")},
 			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("520.00000000")},
-			Transactions: []AlphaPoTransaction{{
+			Transactions: []AlphaPoTxEntry{{
 				ID: 750294, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
 				Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk", Amount: dec("0.01000000"),
 				TxID: "528dcda13270f8590853405600bf5634d53aa66d2ce5d3a873006a670f9da788", Confirmations: 0,
@@ -127,14 +124,14 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 			Status:  AlphaPoStatusProcessing,
 			FixedAt: 1592307241, ExpiresAt: 1592308141,
 		}},
-		{"withdrawal.json", &AlphaPoCallback{
-			ID: 132506128, ForeignID: "payout-77", EndUserReference: "customer-17", Type: AlphaPoCallbackWithdrawal,
+		{"withdrawal.json", &AlphaPoTransaction{
+			ID: 132506128, ForeignID: "payout-77", EndUserReference: "customer-17", Type: AlphaPoTxWithdrawal,
 			CryptoAddress: &AlphaPoCryptoAddress{
 				ID: 3776972, Currency: "XRP", Address: "rLW9gnQo7BQhU6igk5keqYnH3TVrCxGRzm", Tag: "1234567",
 			},
 			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "XRP", Amount: dec("25.5")},
 			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "XRP", Amount: dec("25.50000000")},
-			Transactions: []AlphaPoTransaction{{
+			Transactions: []AlphaPoTxEntry{{
 				ID: 3745618, Currency: "XRP", TransactionType: "blockchain", Type: "withdrawal",
 				Address: "rLW9gnQo7BQhU6igk5keqYnH3TVrCxGRzm", Tag: "1234567", Amount: dec("25.5"),
 				TxID: "E08D6E9754025BA2534A78707605E0601F03ACE063687A0CA1BDDACFCD1698C7", Confirmations: 3,
@@ -142,14 +139,14 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 			Fees:   []AlphaPoFee{},
 			Status: AlphaPoStatusConfirmed,
 		}},
-		{"withdrawal_exchange.json", &AlphaPoCallback{
-			ID: 132506129, ForeignID: "payout-78", EndUserReference: "customer-17", Type: AlphaPoCallbackWithdrawalExchange,
+		{"withdrawal_exchange.json", &AlphaPoTransaction{
+			ID: 132506129, ForeignID: "payout-78", EndUserReference: "customer-17", Type: AlphaPoTxWithdrawalExchange,
 			CryptoAddress: &AlphaPoCryptoAddress{
 				ID: 3776973, Currency: "ETH", Address: "0x071B2E45e2CD08011555755b93d5C76D2E62C4Cd",
 			},
 			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("804.25693204")},
 			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.67715984")},
-			Transactions: []AlphaPoTransaction{
+			Transactions: []AlphaPoTxEntry{
 				{
 					ID: 3745619, Currency: "EUR", CurrencyTo: "ETH", TransactionType: "exchange", Type: "exchange",
 					Amount: dec("804.25693204"), AmountTo: decp("0.67715984"),
@@ -163,11 +160,11 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("8.04256932")}},
 			Status: AlphaPoStatusPending,
 		}},
-		{"exchange.json", &AlphaPoCallback{
-			ID: 2686999, ForeignID: "exchange-5", Type: AlphaPoCallbackExchange,
+		{"exchange.json", &AlphaPoTransaction{
+			ID: 2686999, ForeignID: "exchange-5", Type: AlphaPoTxExchange,
 			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.5")},
 			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("13000.12")},
-			Transactions: []AlphaPoTransaction{{
+			Transactions: []AlphaPoTxEntry{{
 				ID: 714999, Currency: "BTC", CurrencyTo: "EUR", TransactionType: "exchange", Type: "exchange",
 				Amount: dec("0.50000000"), AmountTo: decp("13000.12"),
 			}},
@@ -197,7 +194,7 @@ func TestAlphaPoCallbackStatuses(t *testing.T) {
 		got, err := v.Parse(body, signedHeader(testAlphaKey, testAlphaSecret, body))
 		require.NoError(t, err, status)
 		assert.Equal(t, status, got.Status)
-		assert.Equal(t, AlphaPoCallbackType("withdrawal_instant"), got.Type, "unknown types pass through")
+		assert.Equal(t, AlphaPoTxType("withdrawal_instant"), got.Type, "unknown types pass through")
 		assert.Equal(t, "7:"+string(status), got.DedupeKey())
 	}
 }
@@ -320,8 +317,8 @@ func TestAlphaPoCallbackHandler(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []*AlphaPoCallback
-			h := testVerifier(t).Handler(func(ctx context.Context, cb *AlphaPoCallback) error {
+			var got []*AlphaPoTransaction
+			h := testVerifier(t).Handler(func(ctx context.Context, cb *AlphaPoTransaction) error {
 				got = append(got, cb)
 				return tt.fnErr
 			})
@@ -336,7 +333,7 @@ func TestAlphaPoCallbackHandler(t *testing.T) {
 			assert.Equal(t, FlexInt(2686563), got[0].ID)
 		})
 	}
-	rec := serve(testVerifier(t).Handler(func(context.Context, *AlphaPoCallback) error { return nil }), signedRequest(body))
+	rec := serve(testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return nil }), signedRequest(body))
 	assert.Empty(t, rec.Body.String(), "success is a bare 200")
 	assert.Equal(t, "POST", serve(testVerifier(t).Handler(nil), get).Header().Get("Allow"))
 }
@@ -356,10 +353,10 @@ func TestAlphaPoClientCallbacks(t *testing.T) {
 
 	cb, err = c.ParseCallbackRequest(signedRequest(body))
 	require.NoError(t, err)
-	assert.Equal(t, AlphaPoCallbackInvoice, cb.Type)
+	assert.Equal(t, AlphaPoTxInvoice, cb.Type)
 
-	var handled *AlphaPoCallback
-	rec := serve(c.CallbackHandler(func(_ context.Context, cb *AlphaPoCallback) error { handled = cb; return nil }), signedRequest(body))
+	var handled *AlphaPoTransaction
+	rec := serve(c.CallbackHandler(func(_ context.Context, cb *AlphaPoTransaction) error { handled = cb; return nil }), signedRequest(body))
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Equal(t, cb, handled)
 }

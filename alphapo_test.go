@@ -136,3 +136,79 @@ func TestAlphaPoClientHidesCredentials(t *testing.T) {
 		assert.NotContains(t, out, "public-key-123", verb)
 	}
 }
+
+// assertSigned checks a signed AlphaPo request as the server received it:
+// method, path under /api/v2, the exact body, and a signature over exactly
+// those bytes.
+func assertSigned(t *testing.T, req sent, method, path, body string) {
+	t.Helper()
+	assert.Equal(t, method, req.Method)
+	assert.Equal(t, "/api/v2"+path, req.Path)
+	assert.Equal(t, body, req.Body)
+	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	assert.Equal(t, testAlphaKey, req.Header.Get("X-Processing-Key"))
+	assert.Equal(t, NewSigner(testAlphaSecret).Sign([]byte(body)), req.Header.Get("X-Processing-Signature"))
+}
+
+// rejected checks that err is a *ParamError for field and nothing was sent.
+func rejected(t *testing.T, w *wire, err error, field string) {
+	t.Helper()
+	var pe *ParamError
+	require.ErrorAs(t, err, &pe)
+	assert.ErrorIs(t, err, ErrInvalidParams)
+	assert.Equal(t, field, pe.Field)
+	assert.Zero(t, w.count(), "requests sent")
+}
+
+func TestPing(t *testing.T) {
+	// docs.cryptoprocessing.com/api-reference/endpoints/ping: GET /ping,
+	// no security, text/html "OK".
+	for _, answer := range []string{"OK", "", `{"status":"ok"}`} {
+		w := newWire(t)
+		w.respond(http.MethodGet, AlphaPoBaseURL+"/ping", 200, answer)
+		require.NoError(t, w.alphapo().Ping(context.Background()), answer)
+		req := w.only()
+		assert.Equal(t, "GET", req.Method)
+		assert.Equal(t, "/api/v2/ping", req.Path)
+		assert.Empty(t, req.Body)
+		assert.Empty(t, req.Header.Get("X-Processing-Signature"))
+		assert.Empty(t, req.Header.Get("X-Processing-Key"))
+		assert.Empty(t, req.Header.Get("Content-Type"))
+	}
+}
+
+func TestPingFailure(t *testing.T) {
+	w := newWire(t)
+	w.respond(http.MethodGet, AlphaPoBaseURL+"/ping", 503, "<html>down</html>")
+	err := w.alphapo().Ping(context.Background())
+	assert.ErrorIs(t, err, ErrServer)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "/ping", apiErr.Path)
+}
+
+func TestAlphaPoBaseURLPresets(t *testing.T) {
+	for _, base := range []string{AlphaPoBaseURL, CoinsPaidBaseURL, CoinsPaidSandboxBaseURL, "http://127.0.0.1:8080/proxy/api/v2/"} {
+		w := newWire(t)
+		want := strings.TrimSuffix(base, "/") + "/accounts/list"
+		w.respond(http.MethodPost, want, 200, `{"data":[]}`)
+		c, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, WithHTTPClient(w.httpClient()), WithBaseURL(base))
+		require.NoError(t, err)
+		_, err = c.Balances(context.Background())
+		require.NoError(t, err, base)
+		assert.Equal(t, 1, w.count(), base)
+	}
+	assert.Equal(t, "https://app.cryptoprocessing.com/api/v2", CoinsPaidBaseURL)
+	assert.Equal(t, "https://app.sandbox.cryptoprocessing.com/api/v2", CoinsPaidSandboxBaseURL)
+}
+
+func TestForeignIDCountsCharacters(t *testing.T) {
+	w := newWire(t)
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 201, fixture(t, "alphapo/take_address.json"))
+	_, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: strings.Repeat("é", 255), EndUserReference: "u"})
+	require.NoError(t, err)
+
+	w = newWire(t)
+	_, err = w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: strings.Repeat("é", 256), EndUserReference: "u"})
+	rejected(t, w, err, "foreign_id")
+}

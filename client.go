@@ -127,6 +127,8 @@ type endpoint struct {
 	envelope bool
 	// bearer, when set, is sent as "Authorization: Bearer <bearer>".
 	bearer string
+	// moneyMoving: a call that moves money; never resent once it may have left, and uncertain failures match ErrOutcomeUnknown.
+	moneyMoving bool
 	// err is a problem found while declaring the call; do returns it and
 	// sends nothing.
 	err error

@@ -43,8 +43,8 @@ func ExampleAlphaPoCallbackVerifier_Handler() {
 	if err != nil {
 		panic(err)
 	}
-	h := v.Handler(func(ctx context.Context, cb *cryptopay.AlphaPoCallback) error {
-		if cb.Type == cryptopay.AlphaPoCallbackDeposit && cb.Status == cryptopay.AlphaPoStatusConfirmed && cb.CurrencyReceived != nil {
+	h := v.Handler(func(ctx context.Context, cb *cryptopay.AlphaPoTransaction) error {
+		if cb.Type == cryptopay.AlphaPoTxDeposit && cb.Status == cryptopay.AlphaPoStatusConfirmed && cb.CurrencyReceived != nil {
 			fmt.Println("deposit", cb.DedupeKey(), cb.CurrencyReceived.Amount, cb.CurrencyReceived.Currency)
 		}
 		return nil

@@ -144,3 +144,8 @@ func (w *wire) pages(url, listKey string, total int, item func(i int) string) {
 			testAccountID, listKey, strings.Join(items, ","), total, offset, limit)), nil
 	})
 }
+
+// dec and decp are MustDecimal for expected values.
+func dec(s string) Decimal { return MustDecimal(s) }
+
+func decp(s string) *Decimal { d := MustDecimal(s); return &d }

@@ -326,14 +326,57 @@ func (t Tag) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a string, a number or null.
 func (t *Tag) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
+	return (*FlexString)(t).UnmarshalJSON(data)
+}
+
+// FlexString is text that providers send sometimes as a JSON string and
+// sometimes as a number or null: AlphaPo sends foreign_id and
+// end_user_reference as numbers in some answers, and txid as a number in
+// one documented example. A number keeps its JSON text ("164"); null is "".
+// It encodes a string.
+type FlexString string
+
+// UnmarshalJSON accepts a string, a number or null.
+func (s *FlexString) UnmarshalJSON(data []byte) error {
+	text, isNull, err := unquoteScalar(data)
 	if err != nil {
 		return err
 	}
 	if isNull {
-		s = ""
+		text = ""
 	}
-	*t = Tag(s)
+	*s = FlexString(text)
+	return nil
+}
+
+// UnixTime is a time sent as whole seconds since 1970-01-01 UTC, e.g.
+// AlphaPo's ts_fixed and fixed_at. It decodes a JSON number or a string of
+// digits; null and "" give the zero UnixTime. It encodes a number, or null
+// when zero.
+type UnixTime struct {
+	time.Time
+}
+
+// MarshalJSON writes the seconds since the epoch, or null for the zero time.
+func (t UnixTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.FormatInt(t.Unix(), 10)), nil
+}
+
+// UnmarshalJSON accepts an integer number of seconds, as a number or a
+// string; null and "" leave t unchanged.
+func (t *UnixTime) UnmarshalJSON(data []byte) error {
+	s, isNull, err := unquoteScalar(data)
+	if err != nil || isNull || s == "" {
+		return err
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("cryptopay: %q is not a Unix time", s)
+	}
+	t.Time = time.Unix(n, 0).UTC()
 	return nil
 }
 

@@ -189,3 +189,80 @@ func TestDecimalExponentNumbers(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`"1e-8"`), &d), "strings stay plain decimals")
 	assert.Error(t, json.Unmarshal([]byte(`1e999`), &d), "exponent out of range")
 }
+
+func TestFlexString(t *testing.T) {
+	for in, want := range map[string]FlexString{
+		`"withdrawal:823188"`:     "withdrawal:823188",
+		`164`:                     "164",
+		`7.854431205445763e+76`:   "7.854431205445763e+76", // a txid in a documented example
+		`null`:                    "",
+		`"3950ad8149421a850d01d"`: "3950ad8149421a850d01d",
+	} {
+		var s FlexString
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		assert.Equal(t, want, s, in)
+	}
+	var s FlexString
+	assert.Error(t, json.Unmarshal([]byte(`{"a":1}`), &s))
+	assert.Error(t, json.Unmarshal([]byte(`true`), &s))
+	out, _ := json.Marshal(FlexString("164"))
+	assert.Equal(t, `"164"`, string(out))
+}
+
+func TestUnixTime(t *testing.T) {
+	want := time.Date(2019, 7, 28, 5, 52, 39, 0, time.UTC)
+	for _, in := range []string{`1564293159`, `"1564293159"`} {
+		var u UnixTime
+		require.NoError(t, json.Unmarshal([]byte(in), &u), in)
+		assert.True(t, u.Equal(want), in)
+		assert.Equal(t, time.UTC, u.Location())
+	}
+	var u UnixTime
+	require.NoError(t, json.Unmarshal([]byte(`null`), &u))
+	require.NoError(t, json.Unmarshal([]byte(`""`), &u))
+	assert.True(t, u.IsZero())
+	assert.Error(t, json.Unmarshal([]byte(`1564293159.5`), &u))
+	assert.Error(t, json.Unmarshal([]byte(`"soon"`), &u))
+
+	out, _ := json.Marshal(UnixTime{want})
+	assert.Equal(t, `1564293159`, string(out))
+	out, _ = json.Marshal(UnixTime{})
+	assert.Equal(t, `null`, string(out))
+}
+
+func FuzzUnixTime(f *testing.F) {
+	for _, s := range []string{`1564293159`, `"1564293159"`, `null`, `-1`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var u UnixTime
+		if json.Unmarshal(data, &u) != nil {
+			return
+		}
+		out, err := json.Marshal(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back UnixTime
+		if err := json.Unmarshal(out, &back); err != nil || !back.Equal(u.Time) {
+			t.Fatalf("%s -> %s -> %v (%v)", data, out, back, err)
+		}
+	})
+}
+
+func FuzzFlexString(f *testing.F) {
+	for _, s := range []string{`"a"`, `164`, `null`, `1e5`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s FlexString
+		if json.Unmarshal(data, &s) != nil {
+			return
+		}
+		out, _ := json.Marshal(s)
+		var back FlexString
+		if err := json.Unmarshal(out, &back); err != nil || back != s {
+			t.Fatalf("%s -> %s -> %q (%v)", data, out, back, err)
+		}
+	})
+}

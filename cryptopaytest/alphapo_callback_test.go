@@ -35,16 +35,16 @@ func TestSignAlphaPoCallbackVector(t *testing.T) {
 func TestNewAlphaPoCallbackRequest(t *testing.T) {
 	v, err := cryptopay.NewAlphaPoCallbackVerifier("merchant-key", "merchant-secret")
 	require.NoError(t, err)
-	got := make(chan *cryptopay.AlphaPoCallback, 1)
-	srv := httptest.NewServer(v.Handler(func(_ context.Context, cb *cryptopay.AlphaPoCallback) error {
+	got := make(chan *cryptopay.AlphaPoTransaction, 1)
+	srv := httptest.NewServer(v.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
 		got <- cb
 		return nil
 	}))
 	defer srv.Close()
 
-	body, err := json.Marshal(cryptopay.AlphaPoCallback{
+	body, err := json.Marshal(cryptopay.AlphaPoTransaction{
 		ID:     42,
-		Type:   cryptopay.AlphaPoCallbackDeposit,
+		Type:   cryptopay.AlphaPoTxDeposit,
 		Status: cryptopay.AlphaPoStatusConfirmed,
 		CurrencyReceived: &cryptopay.AlphaPoCurrencyAmount{
 			Currency: "BTC", Amount: cryptopay.MustDecimal("0.01000000"),

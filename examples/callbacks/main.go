@@ -93,7 +93,7 @@ func mountAlphaPo(mux *http.ServeMux, l *ledger) {
 		log.Print("ALPHAPO_KEY and ALPHAPO_SECRET are not both set: not receiving AlphaPo callbacks")
 		return
 	}
-	mux.Handle("/alphapo", v.Handler(func(ctx context.Context, cb *cryptopay.AlphaPoCallback) error {
+	mux.Handle("/alphapo", v.Handler(func(ctx context.Context, cb *cryptopay.AlphaPoTransaction) error {
 		switch cb.Status {
 		case cryptopay.AlphaPoStatusConfirmed:
 			l.once(cb.DedupeKey(), func() {
@@ -111,7 +111,7 @@ func mountAlphaPo(mux *http.ServeMux, l *ledger) {
 	log.Print("receiving AlphaPo callbacks on /alphapo")
 }
 
-func received(cb *cryptopay.AlphaPoCallback) string {
+func received(cb *cryptopay.AlphaPoTransaction) string {
 	r := cb.CurrencyReceived
 	switch {
 	case r == nil:

@@ -1,0 +1,111 @@
+package cryptopay
+
+import "context"
+
+// Balances, currencies and exchange pairs. Fields as in
+// coinspaid/docs api-documentation/api-reference.md and
+// docs.cryptoprocessing.com/api-reference/endpoints/*.
+
+// AlphaPoBalance is what the merchant account holds in one currency.
+type AlphaPoBalance struct {
+	Currency string  `json:"currency"` // e.g. "BTC", "EUR"
+	Type     string  `json:"type"`     // "crypto" or "fiat"
+	Balance  Decimal `json:"balance"`  // in whole units, e.g. "0.04"
+}
+
+// Balances returns the account's balance in every currency, zero balances
+// included. It sends and signs the body {}.
+//
+// POST /v2/accounts/list
+func (c *AlphaPoClient) Balances(ctx context.Context) ([]AlphaPoBalance, error) {
+	return callList[AlphaPoBalance](ctx, c, c.endpoint("/accounts/list", nil))
+}
+
+// CurrencyListParams filters the currency list.
+type CurrencyListParams struct {
+	// Visible, when set, asks for the currencies that are enabled (true)
+	// or disabled (false) for the merchant; nil asks for all.
+	Visible *bool `json:"visible,omitempty"`
+}
+
+// AlphaPoCurrency is a currency the processing supports, with its limits
+// and fees.
+type AlphaPoCurrency struct {
+	ID       FlexInt `json:"id"`
+	Type     string  `json:"type"`     // "crypto" or "fiat"
+	Currency string  `json:"currency"` // e.g. "BTC"
+	// MinimumAmount is the smallest amount accepted, in whole units.
+	MinimumAmount        Decimal `json:"minimum_amount"`
+	DepositFeePercent    Decimal `json:"deposit_fee_percent"`    // e.g. "0.99" for 0.99 %
+	WithdrawalFeePercent Decimal `json:"withdrawal_fee_percent"` // e.g. "0" for none
+	// Precision is the number of decimal places, e.g. 8 for BTC. The
+	// current docs' example omits it (then 0).
+	Precision FlexInt `json:"precision"`
+}
+
+// Currencies returns the supported currencies. A nil p sends {}.
+//
+// POST /v2/currencies/list
+func (c *AlphaPoClient) Currencies(ctx context.Context, p *CurrencyListParams) ([]AlphaPoCurrency, error) {
+	return callList[AlphaPoCurrency](ctx, c, c.endpoint("/currencies/list", optionalBody(p)))
+}
+
+// CurrencyPairsParams picks exchange pairs by the currency exchanged from
+// and the currency received.
+type CurrencyPairsParams struct {
+	CurrencyFrom string `json:"currency_from,omitempty"` // e.g. "BTC"
+	CurrencyTo   string `json:"currency_to,omitempty"`   // e.g. "EUR"
+}
+
+// AlphaPoPair is an exchangeable pair with its reference rate: RateFrom
+// units of CurrencyFrom buy RateTo units of CurrencyTo.
+type AlphaPoPair struct {
+	CurrencyFrom AlphaPoPairCurrency `json:"currency_from"`
+	CurrencyTo   AlphaPoPairCurrency `json:"currency_to"`
+	RateFrom     Decimal             `json:"rate_from"` // e.g. "1"
+	RateTo       Decimal             `json:"rate_to"`   // e.g. "8795.80000000"
+}
+
+// AlphaPoPairCurrency is one side of an AlphaPoPair. The minimums are sent
+// for the CurrencyFrom side only.
+type AlphaPoPairCurrency struct {
+	Currency string `json:"currency"`
+	Type     string `json:"type"` // "crypto" or "fiat"
+	// MinAmount is the smallest amount that can be exchanged.
+	MinAmount Decimal `json:"min_amount"`
+	// MinAmountDepositWithExchange is the smallest deposit converted on
+	// arrival (addresses taken with ConvertTo); crypto only.
+	MinAmountDepositWithExchange Decimal `json:"min_amount_deposit_with_exchange"`
+}
+
+// CurrencyPairs returns the pairs that can be exchanged, filtered by p; a
+// nil p (or empty fields) lists them all.
+//
+// POST /v2/currencies/pairs
+func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *CurrencyPairsParams) ([]AlphaPoPair, error) {
+	return callList[AlphaPoPair](ctx, c, c.endpoint("/currencies/pairs", optionalBody(p)))
+}
+
+// CurrencyRates returns the reference rate of one pair; both currencies
+// are required. The rate is an estimate, not a quote: use
+// CalculateExchange for a price that ExchangeFixed will honour
+// (docs.cryptoprocessing.com/api-reference/currencies/list-of-currency-rates).
+//
+// POST /v2/currencies/rates
+func (c *AlphaPoClient) CurrencyRates(ctx context.Context, p *CurrencyPairsParams) ([]AlphaPoPair, error) {
+	if p == nil {
+		p = &CurrencyPairsParams{}
+	}
+	ep := c.endpoint("/currencies/rates", p)
+	ep.check(firstError(required("currency_from", p.CurrencyFrom), required("currency_to", p.CurrencyTo)))
+	return callList[AlphaPoPair](ctx, c, ep)
+}
+
+// callList performs ep and returns the list it answers.
+func callList[T any](ctx context.Context, c *AlphaPoClient, ep endpoint) ([]T, error) {
+	list, err := call[[]T](ctx, &c.backend, ep)
+	if err != nil {
+		return nil, err
+	}
+	return *list, nil
+}

@@ -1,0 +1,162 @@
+package cryptopay
+
+import "context"
+
+// Exchanges between the merchant's balances. Fields as in
+// docs.cryptoprocessing.com/api-reference/endpoints/exchange-calculate,
+// exchange-fixed and exchange-now, and coinspaid/docs
+// api-documentation/api-reference.md.
+
+// ExchangeQuoteParams asks for the price of an exchange. Give exactly one
+// of SenderAmount (what you pay) and ReceiverAmount (what you get).
+type ExchangeQuoteParams struct {
+	SenderCurrency   string   `json:"sender_currency"`           // exchange from, e.g. "BTC"; required
+	ReceiverCurrency string   `json:"receiver_currency"`         // exchange to, e.g. "EUR"; required
+	SenderAmount     *Decimal `json:"sender_amount,omitempty"`   // in whole units of SenderCurrency
+	ReceiverAmount   *Decimal `json:"receiver_amount,omitempty"` // in whole units of ReceiverCurrency
+	// PricePrecision is the number of decimal places of the price; zero
+	// leaves the server's default.
+	PricePrecision int `json:"price_precision,omitempty"`
+}
+
+func (p *ExchangeQuoteParams) check() error {
+	if p == nil {
+		return invalid("sender_currency", "is required")
+	}
+	return firstError(
+		required("sender_currency", p.SenderCurrency),
+		required("receiver_currency", p.ReceiverCurrency),
+		oneAmount(p.SenderAmount, p.ReceiverAmount),
+	)
+}
+
+// AlphaPoQuote is the price of an exchange, fixed from FixedAt until
+// ReleaseAt (FixPeriod seconds, 60 in the docs). ExchangeFixed honours it
+// within that time when given the same amount and Price.
+type AlphaPoQuote struct {
+	SenderCurrency   string  `json:"sender_currency"`
+	SenderAmount     Decimal `json:"sender_amount"`
+	ReceiverCurrency string  `json:"receiver_currency"`
+	ReceiverAmount   Decimal `json:"receiver_amount"`
+	FeeCurrency      string  `json:"fee_currency"`
+	FeeAmount        Decimal `json:"fee_amount"`
+	// Price is units of ReceiverCurrency for one unit of SenderCurrency.
+	Price     Decimal  `json:"price"`
+	FixedAt   UnixTime `json:"ts_fixed"`
+	ReleaseAt UnixTime `json:"ts_release"`
+	FixPeriod FlexInt  `json:"fix_period"` // seconds
+}
+
+// FixedParams returns the parameters that carry out this quote with
+// ExchangeFixed: the same currencies, the amount the quote was asked for
+// in p) and the quoted price. foreignID is your unique id for the
+// exchange. A nil p gives parameters that ExchangeFixed refuses.
+func (q *AlphaPoQuote) FixedParams(p *ExchangeQuoteParams, foreignID string) *ExchangeParams {
+	if p == nil {
+		p = &ExchangeQuoteParams{}
+	}
+	price := q.Price
+	return &ExchangeParams{
+		SenderCurrency: p.SenderCurrency, ReceiverCurrency: p.ReceiverCurrency,
+		SenderAmount: p.SenderAmount, ReceiverAmount: p.ReceiverAmount,
+		ForeignID: foreignID, Price: &price,
+	}
+}
+
+// CalculateExchange returns the price of an exchange without making it.
+// The API allows 30 such requests a minute from one IP address; beyond
+// that it answers 429 (ErrRateLimited) for a minute.
+//
+// POST /v2/exchange/calculate
+func (c *AlphaPoClient) CalculateExchange(ctx context.Context, p *ExchangeQuoteParams) (*AlphaPoQuote, error) {
+	ep := c.endpoint("/exchange/calculate", p)
+	ep.check(p.check())
+	return call[AlphaPoQuote](ctx, &c.backend, ep)
+}
+
+// ExchangeParams describes an exchange. Give exactly one of SenderAmount
+// and ReceiverAmount.
+type ExchangeParams struct {
+	SenderCurrency   string   `json:"sender_currency"`           // exchange from, e.g. "BTC"; required
+	ReceiverCurrency string   `json:"receiver_currency"`         // exchange to, e.g. "EUR"; required
+	SenderAmount     *Decimal `json:"sender_amount,omitempty"`   // in whole units of SenderCurrency
+	ReceiverAmount   *Decimal `json:"receiver_amount,omitempty"` // in whole units of ReceiverCurrency
+	// ForeignID is your unique id for this exchange (at most 255
+	// characters, no personal data). Required. Store it before calling: it
+	// is how you find the exchange with TransactionInfo.
+	ForeignID string `json:"foreign_id"`
+	// Price is the quoted price from CalculateExchange: required by
+	// ExchangeFixed, refused by ExchangeNow.
+	Price *Decimal `json:"price,omitempty"`
+}
+
+func (p *ExchangeParams) check(wantPrice bool) error {
+	if p == nil {
+		return invalid("sender_currency", "is required")
+	}
+	var priceErr error
+	switch {
+	case wantPrice && p.Price == nil:
+		priceErr = invalid("price", "is required: the price quoted by CalculateExchange")
+	case wantPrice:
+		priceErr = positive("price", *p.Price)
+	case p.Price != nil:
+		priceErr = invalid("price", "is only for ExchangeFixed")
+	}
+	return firstError(
+		required("sender_currency", p.SenderCurrency),
+		required("receiver_currency", p.ReceiverCurrency),
+		oneAmount(p.SenderAmount, p.ReceiverAmount),
+		checkForeignID(p.ForeignID),
+		priceErr,
+	)
+}
+
+// AlphaPoExchange is an exchange the provider accepted. Its final state
+// comes later, in a callback or from TransactionInfo.
+type AlphaPoExchange struct {
+	ID               FlexInt    `json:"id"`
+	ForeignID        FlexString `json:"foreign_id"`
+	Type             string     `json:"type"`   // "exchange"
+	Status           string     `json:"status"` // e.g. "processing"
+	SenderCurrency   string     `json:"sender_currency"`
+	SenderAmount     Decimal    `json:"sender_amount"`
+	ReceiverCurrency string     `json:"receiver_currency"`
+	ReceiverAmount   Decimal    `json:"receiver_amount"`
+	FeeCurrency      string     `json:"fee_currency"`
+	FeeAmount        Decimal    `json:"fee_amount"`
+	Price            Decimal    `json:"price"`
+}
+
+// ExchangeFixed exchanges at the price of a quote from CalculateExchange,
+// before the quote's ReleaseAt, with the quote's amount and Price
+// (AlphaPoQuote.FixedParams builds them).
+//
+// It moves money, so it is never resent once the request may have left.
+// When it fails with an error matching ErrOutcomeUnknown, the exchange may
+// or may not have happened: look it up with TransactionInfo by its
+// ForeignID before trying again.
+//
+// POST /v2/exchange/fixed
+func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *ExchangeParams) (*AlphaPoExchange, error) {
+	return c.exchange(ctx, "/exchange/fixed", p, true)
+}
+
+// ExchangeNow exchanges at the current market price; p.Price must be nil.
+//
+// It moves money, so it is never resent once the request may have left.
+// When it fails with an error matching ErrOutcomeUnknown, the exchange may
+// or may not have happened: look it up with TransactionInfo by its
+// ForeignID before trying again.
+//
+// POST /v2/exchange/now
+func (c *AlphaPoClient) ExchangeNow(ctx context.Context, p *ExchangeParams) (*AlphaPoExchange, error) {
+	return c.exchange(ctx, "/exchange/now", p, false)
+}
+
+func (c *AlphaPoClient) exchange(ctx context.Context, path string, p *ExchangeParams, fixed bool) (*AlphaPoExchange, error) {
+	ep := c.endpoint(path, p)
+	ep.moneyMoving = true
+	ep.check(p.check(fixed))
+	return call[AlphaPoExchange](ctx, &c.backend, ep)
+}

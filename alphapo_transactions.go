@@ -1,0 +1,86 @@
+package cryptopay
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+)
+
+// Transaction lookup. Fields as in
+// docs.cryptoprocessing.com/api-reference/endpoints/transactions-info and
+// docs.cryptoprocessing.com/api-documentation/transactions; they match the
+// callbacks AlphaPo sends.
+
+// TransactionInfoParams picks one transaction: give exactly one field.
+type TransactionInfoParams struct {
+	// ID is the provider's transaction id, e.g. AlphaPoWithdrawal.ID.
+	ID int64 `json:"id,omitempty"`
+	// ForeignID is your id of a withdrawal or exchange. The docs note that
+	// deposits are found by ID only.
+	ForeignID string `json:"foreign_id,omitempty"`
+	// TxID is the blockchain transaction hash.
+	TxID string `json:"txid,omitempty"`
+}
+
+func (p *TransactionInfoParams) check() error {
+	if p == nil {
+		return invalid("id", "give id, foreign_id or txid")
+	}
+	given := 0
+	for _, set := range []bool{p.ID != 0, p.ForeignID != "", p.TxID != ""} {
+		if set {
+			given++
+		}
+	}
+	switch {
+	case given == 0:
+		return invalid("id", "give id, foreign_id or txid")
+	case given > 1:
+		return invalid("id", "give only one of id, foreign_id and txid")
+	case p.ID < 0:
+		return invalid("id", "must be positive, got %d", p.ID)
+	}
+	return maxLength("foreign_id", p.ForeignID, maxForeignID)
+}
+
+// TransactionInfo looks up one transaction by its id, your foreign_id, or
+// its txid. This is how to settle a WithdrawCrypto, ExchangeFixed or
+// ExchangeNow that failed with ErrOutcomeUnknown: look it up by the
+// ForeignID you sent. Only transactions made with the same API key are
+// found.
+//
+// It is a GET whose signed JSON body carries the parameters. The answer
+// is read with or without the {"data": ...} envelope: the docs show it
+// without.
+//
+// GET /v2/transactions/info
+func (c *AlphaPoClient) TransactionInfo(ctx context.Context, p *TransactionInfoParams) (*AlphaPoTransaction, error) {
+	ep := c.endpoint("/transactions/info", p)
+	ep.method = http.MethodGet
+	ep.envelope = false
+	ep.check(p.check())
+	answer, err := call[transactionAnswer](ctx, &c.backend, ep)
+	if err != nil {
+		return nil, err
+	}
+	return &answer.tx, nil
+}
+
+// transactionAnswer decodes a transaction sent bare or inside {"data": ...}.
+type transactionAnswer struct {
+	tx AlphaPoTransaction
+}
+
+func (a *transactionAnswer) UnmarshalJSON(data []byte) error {
+	var probe struct {
+		ID   json.RawMessage `json:"id"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return err
+	}
+	if probe.ID == nil && len(probe.Data) > 0 && probe.Data[0] == '{' {
+		data = probe.Data
+	}
+	return json.Unmarshal(data, &a.tx)
+}

@@ -1,0 +1,81 @@
+package cryptopay
+
+import "context"
+
+// WithdrawCryptoParams describes a withdrawal to a crypto address. Fields
+// as in docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto
+// and coinspaid/docs api-documentation/api-reference.md.
+type WithdrawCryptoParams struct {
+	// ForeignID is your unique id for this withdrawal (at most 255
+	// characters, no personal data). Required. Store it before calling:
+	// it is how you find the withdrawal with TransactionInfo.
+	ForeignID string `json:"foreign_id"`
+	// EndUserReference is a permanent id of the customer, no personal
+	// data. Required (docs.cryptoprocessing.com/withdrawals/integration-guide).
+	EndUserReference string `json:"end_user_reference"`
+	// Currency is the balance to pay from, e.g. "BTC", or "EUR" with
+	// ConvertTo. Required.
+	Currency string `json:"currency"`
+	// ConvertTo, when set, converts Amount of Currency into this
+	// cryptocurrency and sends that, e.g. Currency "EUR", ConvertTo "BTC".
+	ConvertTo string `json:"convert_to,omitempty"`
+	// Amount is in whole units of Currency, e.g. "0.0002"; sent as a
+	// decimal string. Required, positive.
+	Amount Decimal `json:"amount"`
+	// Address receives the funds. Required.
+	Address string `json:"address"`
+	// Tag is the destination tag or memo (XRP, XLM, EOS, ...). Without it
+	// such a withdrawal may be lost.
+	Tag Tag `json:"tag,omitempty"`
+	// SenderType is "natural" or "legal", with SenderData, for regulated
+	// (MiCA) set-ups; likewise ReceiverType and ReceiverData.
+	SenderType   string            `json:"sender_type,omitempty"`
+	SenderData   map[string]string `json:"sender_data,omitempty"`
+	ReceiverType string            `json:"receiver_type,omitempty"`
+	ReceiverData map[string]string `json:"receiver_data,omitempty"`
+}
+
+func (p *WithdrawCryptoParams) check() error {
+	if p == nil {
+		return invalid("foreign_id", "is required")
+	}
+	return firstError(
+		checkForeignID(p.ForeignID),
+		required("end_user_reference", p.EndUserReference),
+		required("currency", p.Currency),
+		positive("amount", p.Amount),
+		required("address", p.Address),
+	)
+}
+
+// AlphaPoWithdrawal is a withdrawal the provider accepted. Its final state
+// comes later, in a callback or from TransactionInfo.
+type AlphaPoWithdrawal struct {
+	ID               FlexInt    `json:"id"`
+	ForeignID        FlexString `json:"foreign_id"`
+	EndUserReference FlexString `json:"end_user_reference"`
+	Type             string     `json:"type"`   // "withdrawal" or "withdrawal_exchange"
+	Status           string     `json:"status"` // e.g. "processing"
+	Amount           Decimal    `json:"amount"`
+	SenderAmount     Decimal    `json:"sender_amount"`
+	SenderCurrency   string     `json:"sender_currency"`
+	ReceiverAmount   Decimal    `json:"receiver_amount"`
+	ReceiverCurrency string     `json:"receiver_currency"`
+}
+
+// WithdrawCrypto sends Amount of Currency (converted to ConvertTo, if set)
+// to Address.
+//
+// It moves money, so it is never resent once the request may have left.
+// When it fails with an error matching ErrOutcomeUnknown, the withdrawal
+// may or may not exist: look it up with TransactionInfo by its ForeignID
+// before trying again, and send it again only if it is not there, with
+// the same ForeignID.
+//
+// POST /v2/withdrawal/crypto
+func (c *AlphaPoClient) WithdrawCrypto(ctx context.Context, p *WithdrawCryptoParams) (*AlphaPoWithdrawal, error) {
+	ep := c.endpoint("/withdrawal/crypto", p)
+	ep.moneyMoving = true
+	ep.check(p.check())
+	return call[AlphaPoWithdrawal](ctx, &c.backend, ep)
+}
