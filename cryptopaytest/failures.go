@@ -17,7 +17,10 @@ type Failure struct {
 	// text>"} as JSON.
 	Body string
 	// Drop closes the connection without answering: the client sees a
-	// transport error.
+	// transport error. Note that Go's http.Transport resends a GET (any
+	// idempotent request) once by itself when a reused keep-alive
+	// connection closes unanswered, so a GET fails only if n covers the
+	// resend too.
 	Drop bool
 	// Delay waits this long before answering (or failing), or until the
 	// client gives up.
