@@ -2,6 +2,7 @@ package cryptopaytest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -195,5 +196,15 @@ func TestAlphaPoDepositRefusesBadParams(t *testing.T) {
 	} {
 		_, err := srv.AlphaPoDeposit(ctx, p)
 		assert.Error(t, err, name)
+	}
+}
+
+func TestServerPrintsNoSecret(t *testing.T) {
+	srv := cryptopaytest.NewServer(cryptopaytest.WithAlphaPoCredentials("k", "super-secret-value"))
+	defer srv.Close()
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		got := fmt.Sprintf(format, srv)
+		assert.NotContains(t, got, "super-secret-value", format)
+		assert.Equal(t, "cryptopaytest.Server{"+srv.URL()+"}", got, format)
 	}
 }

@@ -193,7 +193,8 @@ func (a *account) addressesOf(cur *currency) []*address {
 }
 
 // sourceAddresses resolves a list of address texts that must all be the
-// account's addresses in cur; a 400 reply names the first that is not.
+// account's addresses in cur; a 400 reply names the first that is not. An
+// address listed twice counts once.
 func (a *account) sourceAddresses(cur *currency, texts []string) ([]*address, reply, bool) {
 	out := make([]*address, 0, len(texts))
 	for _, text := range texts {
@@ -201,7 +202,9 @@ func (a *account) sourceAddresses(cur *currency, texts []string) ([]*address, re
 		if !found || ad.currency != cur {
 			return nil, badRequest("Address " + text + " is not a " + cur.name + " address of the account."), false
 		}
-		out = append(out, ad)
+		if !slices.Contains(out, ad) {
+			out = append(out, ad)
+		}
 	}
 	return out, reply{}, true
 }

@@ -15,11 +15,10 @@ import (
 // rest going to a new change address; account-model currencies (trx, eth)
 // spend exactly the amount and have no change.
 type currency struct {
-	name     string
-	units    string // Account Info "units"
-	decimals int    // minor units per coin, as a power of ten
-	utxo     bool
-	types    []addressFormat // the first is the default addr-type
+	name  string
+	units string // Account Info "units"
+	utxo  bool
+	types []addressFormat // the first is the default addr-type
 
 	base, perInput, perOutput int64
 	normalRate, priorityRate  int64
@@ -59,12 +58,12 @@ var currencies = map[string]*currency{
 	"doge": utxoCurrency("doge", addressFormat{"p2pkh", "D", base58Alphabet, 34}),
 	"bch":  utxoCurrency("bch", addressFormat{"p2pkh", "q", bech32Alphabet, 42}),
 	"trx": {
-		name: "trx", units: "sun", decimals: 6,
+		name: "trx", units: "sun",
 		types:     []addressFormat{{"p2pkh", "T", base58Alphabet, 34}},
 		perOutput: 270, normalRate: 1000, priorityRate: 1000,
 	},
 	"eth": {
-		name: "eth", units: "wei", decimals: 18,
+		name: "eth", units: "wei",
 		types:     []addressFormat{{"p2pkh", "0x", hexAlphabet, 42}},
 		perOutput: 21000, normalRate: 1_000_000_000, priorityRate: 2_000_000_000,
 	},
@@ -75,7 +74,7 @@ var currencyNames = []string{"btc", "ltc", "bch", "doge", "tbtc", "trx", "eth"}
 
 func utxoCurrency(name string, types ...addressFormat) *currency {
 	return &currency{
-		name: name, units: "satoshi", decimals: 8, utxo: true, types: types,
+		name: name, units: "satoshi", utxo: true, types: types,
 		base: 10, perInput: 68, perOutput: 31, normalRate: 1, priorityRate: 3,
 	}
 }

@@ -39,9 +39,9 @@ func (s *Server) history(r *http.Request, a *account) reply {
 			entries = append(entries, item.entry())
 		}
 	}
-	page := cryptopay.HistoryPage{Account: a.id}
-	page.Items, page.Pagination = paginate(entries, pg)
-	return ok(page)
+	out := cryptopay.HistoryPage{Account: a.id}
+	out.Items, out.Pagination = paginate(entries, pg)
+	return ok(out)
 }
 
 // historyMatcher returns the test the currency and filters make.

@@ -25,6 +25,7 @@ package cryptopaytest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -108,6 +109,12 @@ func NewServer(opts ...Option) *Server {
 	})
 	s.srv = httptest.NewServer(s.withFailures(mux))
 	return s
+}
+
+// Format prints "cryptopaytest.Server{<URL>}" for every verb, never the
+// AlphaPo secret or an account's transfer key.
+func (s *Server) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "cryptopaytest.Server{%s}", s.srv.URL)
 }
 
 // Close shuts the server down and waits for calls in progress to finish.

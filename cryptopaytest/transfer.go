@@ -75,12 +75,12 @@ func (s *Server) estimate(r *http.Request, a *account) reply {
 func estimateRequest(q url.Values) (*transferRequest, reply, bool) {
 	req := &transferRequest{Currency: q.Get("currency"), Addresses: splitList(q.Get("addresses")), Fee: cryptopay.FeeStrategy(q.Get("fee"))}
 	for _, pair := range splitList(q.Get("destinations")) {
-		addr, amount, found := strings.Cut(pair, ":")
+		i := strings.LastIndex(pair, ":") // an address may hold ':' itself (bitcoincash:q...)
 		var d cryptopay.DestinationAmount
-		if !found || d.UnmarshalJSON([]byte(strconv.Quote(amount))) != nil {
+		if i < 0 || d.UnmarshalJSON([]byte(strconv.Quote(pair[i+1:]))) != nil {
 			return nil, badRequest("Invalid destination: " + pair + "."), false
 		}
-		req.Destinations = append(req.Destinations, cryptopay.Destination{Address: addr, Amount: d})
+		req.Destinations = append(req.Destinations, cryptopay.Destination{Address: pair[:i], Amount: d})
 	}
 	if v := q.Get("fee-rate"); v != "" {
 		rate, err := strconv.ParseInt(v, 10, 64)

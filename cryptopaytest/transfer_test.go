@@ -213,6 +213,21 @@ func TestTransferWeiAmounts(t *testing.T) {
 	assert.Equal(t, "0", e.balance("eth").Total.String())
 }
 
+func TestSourceListedTwiceCountsOnce(t *testing.T) {
+	e := newEnv(t)
+	a := e.address("btc", nil)
+	e.deposit(a, cryptopay.NewAmount(10000), 1)
+
+	b, err := e.acct.Balance(ctx, &cryptopay.BalanceParams{Currency: "btc", Addresses: []string{a, a}})
+	require.NoError(t, err)
+	assert.Equal(t, cryptopay.NewAmount(10000), b.Balance[0].Total)
+	_, err = e.acct.Transfer(ctx, &cryptopay.TransferParams{
+		Currency: "btc", Addresses: []string{a, a}, Destinations: []cryptopay.Destination{to(external, cryptopay.Units(15000))},
+	})
+	require.ErrorIs(t, err, cryptopay.ErrBadRequest)
+	assert.Equal(t, "10000", e.balance("btc").Total.String())
+}
+
 // Concurrent transfers from one confirmed input: the first spends it (its
 // change is unconfirmed), so exactly one succeeds and money moves once.
 func TestConcurrentTransfersSpendOnce(t *testing.T) {
