@@ -157,9 +157,9 @@ type AlphaPoDepositParams struct {
 
 // AlphaPoDepositResult is an AlphaPo deposit and its first callback delivery.
 type AlphaPoDepositResult struct {
-	ID         int64 // the callback's id; receivers dedupe on (id, status)
-	TxID       string
-	Deliveries []Delivery
+	ID         int64      // the callback's id; receivers dedupe on (id, status)
+	TxID       string     // the blockchain transaction id
+	Deliveries []Delivery // the callback sent
 }
 
 // alphaDeposit is an AlphaPo deposit whose callback is re-sent until
