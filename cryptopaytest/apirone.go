@@ -1,0 +1,458 @@
+package cryptopaytest
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+// Statuses the real API documents only as "400 500": where the reference
+// is silent these are the fake's choice, in Apirone's {"message": "..."}
+// shape: 404 for an unknown account, address or history item, 401 for a
+// missing or wrong transfer key, 400 for any bad parameter.
+
+// accountHandler answers a call on one account; the caller holds s.mu.
+type accountHandler func(r *http.Request, a *account) reply
+
+// addressHandler answers a call on one address; the caller holds s.mu.
+type addressHandler func(r *http.Request, ad *address) reply
+
+func (s *Server) routeApirone(mux *http.ServeMux) {
+	const accounts = apironePrefix + "/v2/accounts"
+	const acct = accounts + "/{account}"
+	const addr = acct + "/addresses/{address}"
+	mux.HandleFunc("POST "+accounts, s.createAccount)
+	mux.HandleFunc("GET "+acct, s.onAccount(s.accountInfo))
+	mux.HandleFunc("GET "+acct+"/balance", s.onAccount(s.accountBalance))
+	mux.HandleFunc("POST "+acct+"/addresses", s.onAccount(s.generateAddress))
+	mux.HandleFunc("GET "+acct+"/addresses", s.onAccount(s.listAddresses))
+	mux.HandleFunc("GET "+addr, s.onAccount(onAddress(s.addressInfo)))
+	mux.HandleFunc("GET "+addr+"/balance", s.onAccount(onAddress(s.addressBalance)))
+	mux.HandleFunc("GET "+addr+"/history", s.onAccount(onAddress(s.addressHistory)))
+	mux.HandleFunc("GET "+addr+"/callback", s.onAccount(protected(onAddress(s.addressCallback))))
+	mux.HandleFunc("GET "+addr+"/callback-log", s.onAccount(protected(onAddress(s.callbackLog))))
+	mux.HandleFunc("GET "+acct+"/callback", s.onAccount(protected(s.accountCallback)))
+	mux.HandleFunc("GET "+acct+"/transfer", s.onAccount(s.estimate))
+	mux.HandleFunc("POST "+acct+"/transfer", s.onAccount(s.transfer))
+	mux.HandleFunc("GET "+acct+"/history", s.onAccount(s.history))
+	mux.HandleFunc("GET "+acct+"/history/{id}", s.onAccount(s.historyItem))
+}
+
+// onAccount looks the account up (404 when unknown) and runs h under the
+// lock; the answer is written after the lock is released.
+func (s *Server) onAccount(h accountHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.locked(func() reply {
+			a := s.accounts[r.PathValue("account")]
+			if a == nil {
+				return reply{http.StatusNotFound, message("Account not found.")}
+			}
+			return h(r, a)
+		}))
+	}
+}
+
+func (s *Server) locked(f func() reply) reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return f()
+}
+
+// onAddress looks the address up in the account (404 when it is not there).
+func onAddress(h addressHandler) accountHandler {
+	return func(r *http.Request, a *account) reply {
+		ad, found := a.address(r.PathValue("address"))
+		if !found {
+			return reply{http.StatusNotFound, message("Address not found.")}
+		}
+		return h(r, ad)
+	}
+}
+
+func (a *account) address(text string) (*address, bool) {
+	i := slices.IndexFunc(a.addresses, func(ad *address) bool { return ad.text == text })
+	if i < 0 {
+		return nil, false
+	}
+	return a.addresses[i], true
+}
+
+// protected requires the account's transfer key in the query (GET calls).
+func protected(h accountHandler) accountHandler {
+	return func(r *http.Request, a *account) reply {
+		if rep, denied := a.authorize(r.URL.Query().Get("transfer-key")); denied {
+			return rep
+		}
+		return h(r, a)
+	}
+}
+
+// authorize checks a transfer key in constant time: 401 when missing or wrong.
+func (a *account) authorize(key string) (reply, bool) {
+	switch {
+	case key == "":
+		return reply{http.StatusUnauthorized, message("Transfer key is required.")}, true
+	case subtle.ConstantTimeCompare([]byte(key), []byte(a.transferKey)) != 1:
+		return reply{http.StatusUnauthorized, message("Invalid transfer key.")}, true
+	}
+	return reply{}, false
+}
+
+// createAccount: POST /v2/accounts.
+func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, s.locked(func() reply {
+		a := s.newAccount()
+		return ok(cryptopay.CreatedAccount{Account: a.id, Created: cryptopay.Time{Time: a.created}, TransferKey: a.transferKey})
+	}))
+}
+
+// lookupCurrency returns the named currency, or a 400 reply.
+func lookupCurrency(name string) (*currency, reply, bool) {
+	if name == "" {
+		return nil, badRequest("currency is required."), false
+	}
+	cur := currencies[name]
+	if cur == nil {
+		return nil, badRequest("Unsupported currency: " + name + "."), false
+	}
+	return cur, reply{}, true
+}
+
+// selectCurrencies returns the one currency named, or all when name is "".
+func selectCurrencies(name string) ([]*currency, reply, bool) {
+	if name == "" {
+		all := make([]*currency, len(currencyNames))
+		for i, n := range currencyNames {
+			all[i] = currencies[n]
+		}
+		return all, reply{}, true
+	}
+	cur, rep, found := lookupCurrency(name)
+	return []*currency{cur}, rep, found
+}
+
+// accountInfo: GET /v2/accounts/{account}. Every account has every
+// currency, created with the account, fee "normal" and no destinations.
+func (s *Server) accountInfo(r *http.Request, a *account) reply {
+	curs, rep, found := selectCurrencies(r.URL.Query().Get("currency"))
+	if !found {
+		return rep
+	}
+	info := cryptopay.AccountInfo{Account: a.id, Info: []cryptopay.CurrencyInfo{}}
+	for _, cur := range curs {
+		info.Info = append(info.Info, cryptopay.CurrencyInfo{
+			Currency: cur.name, Created: cryptopay.Time{Time: a.created}, Units: cur.units, Fee: cryptopay.FeeNormal,
+		})
+	}
+	return ok(info)
+}
+
+// accountBalance: GET /v2/accounts/{account}/balance?currency=&addresses=.
+func (s *Server) accountBalance(r *http.Request, a *account) reply {
+	q := r.URL.Query()
+	curs, rep, found := selectCurrencies(q.Get("currency"))
+	if !found {
+		return rep
+	}
+	var only []*address
+	if list := q.Get("addresses"); list != "" {
+		if q.Get("currency") == "" {
+			return badRequest("currency is required with addresses.")
+		}
+		if only, rep, found = a.sourceAddresses(curs[0], strings.Split(list, ",")); !found {
+			return rep
+		}
+	}
+	out := cryptopay.AccountBalance{Account: a.id, Balance: []cryptopay.CurrencyBalance{}}
+	for _, cur := range curs {
+		addrs := only
+		if addrs == nil {
+			addrs = a.addressesOf(cur)
+		}
+		b := sumBalances(addrs)
+		out.Balance = append(out.Balance, cryptopay.CurrencyBalance{Currency: cur.name, Available: b.Available, Total: b.Total})
+	}
+	return ok(out)
+}
+
+// addressesOf returns the account's addresses in cur, oldest first.
+func (a *account) addressesOf(cur *currency) []*address {
+	var out []*address
+	for _, ad := range a.addresses {
+		if ad.currency == cur {
+			out = append(out, ad)
+		}
+	}
+	return out
+}
+
+// sourceAddresses resolves a list of address texts that must all be the
+// account's addresses in cur; a 400 reply names the first that is not. An
+// address listed twice counts once.
+func (a *account) sourceAddresses(cur *currency, texts []string) ([]*address, reply, bool) {
+	out := make([]*address, 0, len(texts))
+	for _, text := range texts {
+		ad, found := a.address(text)
+		if !found || ad.currency != cur {
+			return nil, badRequest("Address " + text + " is not a " + cur.name + " address of the account."), false
+		}
+		if !slices.Contains(out, ad) {
+			out = append(out, ad)
+		}
+	}
+	return out, reply{}, true
+}
+
+func sumBalances(addrs []*address) cryptopay.Balance {
+	var sum cryptopay.Balance
+	for _, ad := range addrs {
+		b := ad.balance()
+		sum.Available = sum.Available.Add(b.Available)
+		sum.Total = sum.Total.Add(b.Total)
+	}
+	return sum
+}
+
+// maxCallbackURL is Apirone's limit on a callback URL (API-NOTES.md).
+const maxCallbackURL = 1023
+
+// generateAddress: POST /v2/accounts/{account}/addresses.
+func (s *Server) generateAddress(r *http.Request, a *account) reply {
+	var p cryptopay.GenerateAddressParams
+	if rep, bad := decodeBody(r, &p); bad {
+		return rep
+	}
+	cur, rep, found := lookupCurrency(p.Currency)
+	if !found {
+		return rep
+	}
+	f := cur.format(p.AddrType)
+	if f == nil {
+		return badRequest("Unsupported address type: " + p.AddrType + ".")
+	}
+	cb, rep, valid := checkCallback(p.Callback)
+	if !valid {
+		return rep
+	}
+	ad := s.newAddress(a, cur, f, cb)
+	return ok(cryptopay.Address{
+		Account: a.id, Currency: cur.name, Address: ad.text, Created: cryptopay.Time{Time: ad.created},
+		Type: ad.typ, Callback: ad.callback,
+	})
+}
+
+// checkCallback validates a callback and returns the copy to store, with
+// the method upper-cased and POST by default, as Apirone echoes it.
+func checkCallback(cb *cryptopay.Callback) (*cryptopay.Callback, reply, bool) {
+	if cb == nil {
+		return nil, reply{}, true
+	}
+	u, err := url.Parse(cb.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(cb.URL) > maxCallbackURL {
+		return nil, badRequest("callback.url must be a valid URL shorter than 1024 characters."), false
+	}
+	method := strings.ToUpper(cb.Method)
+	switch method {
+	case "":
+		method = http.MethodPost
+	case http.MethodGet, http.MethodPost:
+	default:
+		return nil, badRequest("callback.method must be GET or POST."), false
+	}
+	return &cryptopay.Callback{Method: method, URL: cb.URL, Data: cb.Data}, reply{}, true
+}
+
+// decodeBody decodes a JSON request body into v: 400 when it is not JSON.
+func decodeBody(r *http.Request, v any) (reply, bool) {
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(v); err != nil {
+		return badRequest("Invalid JSON body."), true
+	}
+	return reply{}, false
+}
+
+// listAddresses: GET /v2/accounts/{account}/addresses?currency=&limit=&offset=&q=
+// with q filters address (a part of it) and empty (false only), oldest first.
+func (s *Server) listAddresses(r *http.Request, a *account) reply {
+	q := r.URL.Query()
+	var cur *currency
+	if name := q.Get("currency"); name != "" {
+		var rep reply
+		var found bool
+		if cur, rep, found = lookupCurrency(name); !found {
+			return rep
+		}
+	}
+	pg, rep, valid := parsePage(q)
+	if !valid {
+		return rep
+	}
+	filter, rep, valid := parseFilter(q.Get("q"), "address", "empty")
+	if !valid {
+		return rep
+	}
+	if e, set := filter["empty"]; set && e != "false" {
+		return badRequest("Filter empty takes only false.")
+	}
+	var entries []cryptopay.AddressEntry
+	for _, ad := range a.addresses {
+		b := ad.balance()
+		if (cur != nil && ad.currency != cur) || !strings.Contains(ad.text, filter["address"]) ||
+			(filter["empty"] == "false" && b.Total.Sign() == 0) {
+			continue
+		}
+		entries = append(entries, cryptopay.AddressEntry{
+			Address: ad.text, Currency: ad.currency.name, Type: ad.typ, Created: cryptopay.Time{Time: ad.created}, Balance: b,
+		})
+	}
+	list := cryptopay.AddressList{Account: a.id, Currency: q.Get("currency")}
+	list.Addresses, list.Pagination = paginate(entries, pg)
+	return ok(list)
+}
+
+// addressInfo: GET /v2/accounts/{account}/addresses/{address}.
+func (s *Server) addressInfo(r *http.Request, ad *address) reply {
+	return ok(cryptopay.AddressInfo{
+		Account: ad.account.id, Currency: ad.currency.name, Address: ad.text, Type: ad.typ,
+		Created: cryptopay.Time{Time: ad.created}, Balance: ad.balance(),
+	})
+}
+
+// addressBalance: GET /v2/accounts/{account}/addresses/{address}/balance.
+func (s *Server) addressBalance(r *http.Request, ad *address) reply {
+	b := ad.balance()
+	return ok(cryptopay.AddressBalance{
+		Account: ad.account.id, Currency: ad.currency.name, Address: ad.text, Available: b.Available, Total: b.Total,
+	})
+}
+
+// addressHistory: GET /v2/accounts/{account}/addresses/{address}/history,
+// newest first.
+func (s *Server) addressHistory(r *http.Request, ad *address) reply {
+	pg, rep, valid := parsePage(r.URL.Query())
+	if !valid {
+		return rep
+	}
+	txs := make([]cryptopay.AddressTx, 0, len(ad.txs))
+	for _, t := range newestFirst(ad.txs, func(t *tx) int64 { return t.created.UnixMicro() }) {
+		txs = append(txs, cryptopay.AddressTx{TxID: t.hash, Created: cryptopay.Time{Time: t.created}, Amount: t.amount, Block: t.block})
+	}
+	out := cryptopay.AddressHistory{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out.Txs, out.Pagination = paginate(txs, pg)
+	return ok(out)
+}
+
+// addressCallback: GET /v2/accounts/{account}/addresses/{address}/callback.
+func (s *Server) addressCallback(r *http.Request, ad *address) reply {
+	return ok(cryptopay.AddressCallback{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text, Callback: ad.callback})
+}
+
+// callbackLog: GET /v2/accounts/{account}/addresses/{address}/callback-log,
+// newest first.
+func (s *Server) callbackLog(r *http.Request, ad *address) reply {
+	pg, rep, valid := parsePage(r.URL.Query())
+	if !valid {
+		return rep
+	}
+	out := cryptopay.CallbackLog{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out.Log, out.Pagination = paginate(reversed(ad.log), pg)
+	return ok(out)
+}
+
+// accountCallback: GET /v2/accounts/{account}/callback?currency=. The fake
+// has no account settings endpoint, so the saved callback is always null.
+func (s *Server) accountCallback(r *http.Request, a *account) reply {
+	cur, rep, found := lookupCurrency(r.URL.Query().Get("currency"))
+	if !found {
+		return rep
+	}
+	return ok(cryptopay.AccountCallback{Account: a.id, Currency: cur.name})
+}
+
+// historyItem: GET /v2/accounts/{account}/history/{id}.
+func (s *Server) historyItem(r *http.Request, a *account) reply {
+	item := a.items[r.PathValue("id")]
+	if item == nil {
+		return reply{http.StatusNotFound, message("History item not found.")}
+	}
+	return ok(historyItemJSON{HistoryItem: item.detail, Fee: item.fee})
+}
+
+// page is the offset/limit of a list call.
+type page struct{ limit, offset int }
+
+// parsePage reads limit (default 10, at least 1) and offset (default 0):
+// 400 when either is not such a number.
+func parsePage(q url.Values) (page, reply, bool) {
+	limit, validLimit := intParam(q.Get("limit"), 10, 1)
+	offset, validOffset := intParam(q.Get("offset"), 0, 0)
+	switch {
+	case !validLimit:
+		return page{}, badRequest("Invalid limit: " + q.Get("limit") + "."), false
+	case !validOffset:
+		return page{}, badRequest("Invalid offset: " + q.Get("offset") + "."), false
+	}
+	return page{limit: limit, offset: offset}, reply{}, true
+}
+
+// intParam parses v, which must be an integer of at least least; "" gives def.
+func intParam(v string, def, least int) (int, bool) {
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n >= least
+}
+
+// paginate returns the items of the page (never nil, so JSON shows []) and
+// the pagination block.
+func paginate[T any](items []T, pg page) ([]T, cryptopay.Pagination) {
+	lo := min(pg.offset, len(items))
+	hi := min(lo+pg.limit, len(items))
+	return append([]T{}, items[lo:hi]...), cryptopay.Pagination{Total: len(items), Offset: pg.offset, Limit: pg.limit}
+}
+
+// parseFilter splits Apirone's q filter, "key:value,key:value", allowing
+// only the given keys. A value may hold ':' (dates).
+func parseFilter(q string, keys ...string) (map[string]string, reply, bool) {
+	out := map[string]string{}
+	if q == "" {
+		return out, reply{}, true
+	}
+	for _, pair := range strings.Split(q, ",") {
+		k, v, found := strings.Cut(pair, ":")
+		if !found || !slices.Contains(keys, k) {
+			return nil, badRequest("Invalid filter: " + pair + "."), false
+		}
+		out[k] = v
+	}
+	return out, reply{}, true
+}
+
+// newestFirst returns items sorted by key, largest first, keeping the
+// order of equal keys reversed (the later added first).
+func newestFirst[T any](items []T, key func(T) int64) []T {
+	out := reversed(items)
+	slices.SortStableFunc(out, func(x, y T) int {
+		switch kx, ky := key(x), key(y); {
+		case kx > ky:
+			return -1
+		case kx < ky:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// reversed returns a reversed copy of items.
+func reversed[T any](items []T) []T {
+	out := slices.Clone(items)
+	slices.Reverse(out)
+	return out
+}

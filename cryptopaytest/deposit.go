@@ -1,0 +1,262 @@
+package cryptopaytest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+// maxCallbackConfirmations is how long Apirone keeps re-sending an
+// unacknowledged callback: up to 255 confirmations (Apirone's "Receiving
+// callbacks" page, https://apirone.com/docs/receiving-callbacks; the fake
+// applies it to every currency).
+const maxCallbackConfirmations = 255
+
+// maxResponseContent is how much of a callback answer the log keeps.
+const maxResponseContent = 4096
+
+// DepositParams describes a payment into an Apirone address of the server.
+type DepositParams struct {
+	Address       string           // an address generated on this server; required
+	Amount        cryptopay.Amount // minor units; must be positive
+	Confirmations int              // 0: in the mempool; 1 or more: mined that many blocks ago
+	Date          time.Time        // when it arrived; zero means now
+	TxID          string           // the blockchain transaction id; "" means a random one
+}
+
+// DepositResult is a deposit the server recorded and its first callback
+// delivery.
+type DepositResult struct {
+	Payment    string     // the receipt's history item id (PaymentCallback.Payment)
+	TxID       string     // the blockchain transaction id
+	Deliveries []Delivery // the callback sent, if the address has one
+}
+
+// Delivery is one callback the server sent and the answer it got.
+type Delivery struct {
+	Method        string // "POST" or "GET"
+	URL           string // the URL called, with the query for GET
+	Body          string // the body sent; "" for GET
+	Confirmations int    // the confirmations the callback reported
+	Status        int    // the answer's HTTP status; 0 when none came
+	Response      string // the first 4096 bytes of the answer's body
+	Err           error  // why no answer came
+	// Acknowledged: the receiver accepted it, so it will not be sent
+	// again. Apirone wants status 200 and the body "*ok*" (surrounding
+	// white space ignored); AlphaPo wants status 200.
+	Acknowledged bool
+}
+
+// deposit is a receipt whose callback is re-sent until acknowledged.
+type deposit struct {
+	addr  *address
+	item  *historyItem
+	acked bool
+}
+
+// delivery is a callback ready to send, built under the lock and sent
+// without it (the receiver may call the server back).
+type delivery func(ctx context.Context) Delivery
+
+// Deposit pays p.Amount into p.Address: it credits the address (available
+// once confirmed), records a receipt in the account's history and the
+// address's history, and, if the address has a callback, delivers it
+// before returning and logs the attempt in the callback log. Mine confirms
+// the deposit further and re-delivers the callback until it is
+// acknowledged.
+func (s *Server) Deposit(ctx context.Context, p DepositParams) (*DepositResult, error) {
+	send, res, err := s.recordDeposit(p)
+	if err != nil {
+		return nil, err
+	}
+	if send != nil {
+		res.Deliveries = []Delivery{send(ctx)}
+	}
+	return res, nil
+}
+
+func (s *Server) recordDeposit(p DepositParams) (delivery, *DepositResult, error) {
+	if p.Amount.Sign() <= 0 {
+		return nil, nil, fmt.Errorf("cryptopaytest: deposit amount must be positive, got %s", p.Amount)
+	}
+	if p.Confirmations < 0 {
+		return nil, nil, fmt.Errorf("cryptopaytest: negative confirmations %d", p.Confirmations)
+	}
+	date, hash := now(), p.TxID
+	if !p.Date.IsZero() {
+		date = p.Date.UTC().Truncate(time.Microsecond)
+	}
+	if hash == "" {
+		hash = newTxID()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ad := s.addresses[p.Address]
+	if ad == nil {
+		return nil, nil, fmt.Errorf("cryptopaytest: no address %q on this server", p.Address)
+	}
+	item := &historyItem{
+		detail: cryptopay.HistoryItem{
+			Account: ad.account.id, Currency: ad.currency.name, Created: cryptopay.Time{Time: date},
+			Type: cryptopay.ItemReceipt, ID: newTxID(), Txs: []string{hash},
+			Destinations: []cryptopay.AddressAmount{{Address: ad.text, Amount: p.Amount}},
+			Amount:       p.Amount, Total: p.Amount,
+		},
+		signed:    p.Amount,
+		tx:        s.addTx(ad, hash, p.Amount, p.Confirmations, date),
+		addresses: []string{ad.text},
+	}
+	ad.account.addItem(item)
+	res := &DepositResult{Payment: item.detail.ID, TxID: hash}
+	if ad.callback == nil {
+		return nil, res, nil
+	}
+	dep := &deposit{addr: ad, item: item}
+	s.deposits = append(s.deposits, dep)
+	return s.apironeDelivery(dep), res, nil
+}
+
+// Mine adds n blocks to the fake chain, one at a time. With each block
+// every transaction gains a confirmation (a deposit made with 0 becomes
+// available), and every callback not yet acknowledged is sent again:
+// Apirone's up to 255 confirmations, AlphaPo's until acknowledged (and
+// again when its status changes). It returns the deliveries in order, and
+// stops early with ctx's error when ctx ends.
+func (s *Server) Mine(ctx context.Context, n int) ([]Delivery, error) {
+	var out []Delivery
+	for range n {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		for _, send := range s.mineBlock() {
+			out = append(out, send(ctx))
+		}
+	}
+	return out, nil
+}
+
+// mineBlock adds one block and returns the callbacks it calls for.
+func (s *Server) mineBlock() []delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.height++
+	for _, t := range s.txs {
+		if t.confirmations++; t.confirmations == 1 {
+			s.setBlock(t)
+		}
+	}
+	var sends []delivery
+	for _, dep := range s.deposits {
+		if !dep.acked && dep.item.tx.confirmations <= maxCallbackConfirmations {
+			sends = append(sends, s.apironeDelivery(dep))
+		}
+	}
+	return append(sends, s.mineAlphaPo()...)
+}
+
+// apironeDelivery prepares dep's callback as the address's settings say:
+// a JSON POST, or a GET with the fields and the data in the query (the
+// fake's reading of Apirone's GET callbacks). The caller holds s.mu.
+func (s *Server) apironeDelivery(dep *deposit) delivery {
+	ad, item, cb := dep.addr, dep.item, *dep.addr.callback
+	payload := cryptopay.PaymentCallback{
+		Value: item.detail.Amount, InputAddress: ad.text, Confirmations: cryptopay.FlexInt(item.tx.confirmations),
+		InputTransactionHash: item.tx.hash, Data: cb.Data, Account: ad.account.id, Currency: ad.currency.name,
+		Payment: item.detail.ID,
+	}
+	target, body := cb.URL, []byte(nil)
+	if cb.Method == http.MethodGet {
+		target = addQuery(cb.URL, callbackQuery(payload))
+	} else {
+		body = mustJSON(payload)
+	}
+	return func(ctx context.Context) Delivery {
+		d, headers := s.sendCallback(ctx, cb.Method, target, body, nil)
+		d.Confirmations = int(payload.Confirmations)
+		d.Acknowledged = d.Status == http.StatusOK && strings.TrimSpace(d.Response) == "*ok*"
+		entry := cryptopay.CallbackLogEntry{
+			Date:     cryptopay.Time{Time: now()},
+			Request:  cryptopay.CallbackLogRequest{Method: cb.Method, URL: cb.URL, Args: payload},
+			Response: cryptopay.CallbackLogResponse{Status: d.Status, Headers: headers, Content: d.Response},
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ad.log = append(ad.log, entry)
+		dep.acked = dep.acked || d.Acknowledged
+		return d
+	}
+}
+
+// callbackQuery renders an Apirone callback as a GET query.
+func callbackQuery(p cryptopay.PaymentCallback) url.Values {
+	q := url.Values{}
+	for k, v := range p.Data {
+		q.Set(k, v)
+	}
+	q.Set("value", p.Value.String())
+	q.Set("input_address", p.InputAddress)
+	q.Set("confirmations", strconv.FormatInt(int64(p.Confirmations), 10))
+	q.Set("input_transaction_hash", p.InputTransactionHash)
+	q.Set("account", p.Account)
+	q.Set("currency", p.Currency)
+	q.Set("payment", p.Payment)
+	return q
+}
+
+// sendCallback sends body (nil: none) to target with method and the extra
+// headers. It returns the delivery, without Confirmations and
+// Acknowledged, and the answer's headers (first values).
+func (s *Server) sendCallback(ctx context.Context, method, target string, body []byte, header http.Header) (Delivery, map[string]string) {
+	d := Delivery{Method: method, URL: target, Body: string(body)}
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	if err != nil {
+		d.Err = err
+		return d, nil
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := s.callbackClient.Do(req)
+	if err != nil {
+		d.Err = err
+		return d, nil
+	}
+	defer resp.Body.Close()
+	content, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseContent))
+	d.Status, d.Response, d.Err = resp.StatusCode, string(content), err
+	headers := make(map[string]string, len(resp.Header))
+	for k := range resp.Header {
+		headers[k] = resp.Header.Get(k)
+	}
+	return d, headers
+}
+
+// mustJSON marshals v, which cannot fail for the fake's own wire types.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// addQuery appends q to target's own query.
+func addQuery(target string, q url.Values) string {
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	return target + sep + q.Encode()
+}

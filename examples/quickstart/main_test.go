@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var ctx = context.Background()
+
+func TestDemoRunsTheMerchantFlow(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, &out, config{}))
+	for _, want := range []string{
+		"shop: callback for order 1042: 150000 satoshi (0.00150000 BTC), 0 confirmation(s)",
+		"callback not acknowledged (answer 200 \"waiting\")",
+		"callback acknowledged: Apirone stops sending it",
+		"available 150000 satoshi (0.00150000 BTC)",
+		"receives 74860 satoshi (0.00074860 BTC)",
+		"payment -75000 satoshi (-0.00075000 BTC)",
+		"refused: 403 bad_header_signature, errors.Is(err, cryptopay.ErrUnauthorized) = true",
+	} {
+		assert.Contains(t, out.String(), want)
+	}
+}
+
+func TestDemoRefusesLiveFlags(t *testing.T) {
+	for _, cfg := range []config{{send: true}, {to: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ"}, {takeAddress: true}} {
+		assert.Error(t, run(ctx, &bytes.Buffer{}, cfg), "%+v", cfg)
+	}
+}
+
+// liveAgainst points live mode at a cryptopaytest server holding an
+// account with 100000 satoshi, and returns that account.
+func liveAgainst(t *testing.T) (*cryptopay.Account, config) {
+	srv := cryptopaytest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
+	require.NoError(t, err)
+	created, err := c.CreateAccount(ctx)
+	require.NoError(t, err)
+	acct := c.Account(created.Account, created.TransferKey)
+	addr, err := acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{Currency: "btc"})
+	require.NoError(t, err)
+	_, err = srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(100000), Confirmations: 1})
+	require.NoError(t, err)
+	key, secret := srv.AlphaPoCredentials()
+	return acct, config{
+		account: created.Account, transferKey: created.TransferKey, alphaKey: key, alphaSecret: secret,
+		apironeURL: srv.ApironeURL(), alphaPoURL: srv.AlphaPoURL(), currency: "btc",
+		to: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", amount: 10000,
+	}
+}
+
+func payments(t *testing.T, acct *cryptopay.Account) int {
+	page, err := acct.History(ctx, &cryptopay.HistoryParams{ItemType: cryptopay.ItemPayment})
+	require.NoError(t, err)
+	return len(page.Items)
+}
+
+func TestLiveModeOnlyReadsAndEstimates(t *testing.T) {
+	acct, cfg := liveAgainst(t)
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, &out, cfg))
+	assert.Contains(t, out.String(), "This run only reads and estimates")
+	assert.Contains(t, out.String(), "available 100000 satoshi (0.00100000 BTC)")
+	assert.Contains(t, out.String(), "leaves the account: 10140 satoshi (0.00010140 BTC)")
+	assert.Contains(t, out.String(), "not sent: add -send")
+	assert.Contains(t, out.String(), "skipped: pass -take-address")
+	assert.Zero(t, payments(t, acct), "no money moved")
+}
+
+func TestLiveModeSendsOnlyWithSend(t *testing.T) {
+	acct, cfg := liveAgainst(t)
+	cfg.send, cfg.takeAddress = true, true
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, &out, cfg))
+	assert.Contains(t, out.String(), "MOVES REAL MONEY")
+	assert.Contains(t, out.String(), "10140 satoshi (0.00010140 BTC) left the account")
+	assert.Regexp(t, `address bc1q\w+ \(id 1, tag ""\)`, out.String())
+	assert.Equal(t, 1, payments(t, acct))
+}
+
+func TestCoins(t *testing.T) {
+	for _, tc := range []struct {
+		amount   string
+		decimals int
+		want     string
+	}{
+		{"150000", 8, "0.00150000"},
+		{"-75000", 8, "-0.00075000"},
+		{"2100000000000000", 8, "21000000.00000000"},
+		{"0", 6, "0.000000"},
+		{"50000000000000000001", 18, "50.000000000000000001"},
+		{"7", 0, "7"},
+	} {
+		assert.Equal(t, tc.want, coins(cryptopay.MustAmount(tc.amount), tc.decimals), tc.amount)
+	}
+}
