@@ -1,85 +1,213 @@
 package cryptopaytest
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"fmt"
 	"io"
+	"math/big"
 	"net/http"
-	"slices"
-	"strconv"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 )
 
-// alphaPoCurrencies are the currencies the fake hands out AlphaPo
-// addresses in, with their address formats. XRP addresses come with a
-// numeric destination tag.
-var alphaPoCurrencies = map[string]addressFormat{
-	"BTC":   {"", "bc1q", bech32Alphabet, 42},
-	"LTC":   {"", "ltc1q", bech32Alphabet, 43},
-	"BCH":   {"", "q", bech32Alphabet, 42},
-	"DOGE":  {"", "D", base58Alphabet, 34},
-	"ETH":   {"", "0x", hexAlphabet, 42},
-	"USDTE": {"", "0x", hexAlphabet, 42},
-	"TRX":   {"", "T", base58Alphabet, 34},
-	"USDTT": {"", "T", base58Alphabet, 34},
-	"XRP":   {"", "r", base58Alphabet, 34},
+// alphaState is the AlphaPo merchant account the server keeps.
+type alphaState struct {
+	ids         int64                    // the last AlphaPo id handed out
+	callbackURL string                   // the dashboard's callback URL; "" = none
+	clock       func() time.Time         // nil: time.Now
+	balances    map[string]*big.Int      // by currency, in 1e-8 units
+	rates       map[string]*big.Int      // EUR value of one unit, in 1e-8 units
+	addresses   map[string]*alphaAddress // by address text
+	ops         []*alphaOp               // every transaction, in creation order
+	foreignIDs  map[string]bool          // taken by withdrawals, exchanges and invoices
+	quotes      []*alphaQuote            // exchange quotes not yet released
 }
 
-// alphaPoFiat are the convert_to currencies the fake accepts besides its
-// crypto currencies.
-var alphaPoFiat = []string{"EUR", "USD", "GBP"}
+// alphaAddress is a deposit address handed out by addresses/take or for
+// an invoice.
+type alphaAddress struct {
+	taken   cryptopay.TakenAddress
+	invoice *alphaOp // the invoice it belongs to; nil for taken addresses
+}
+
+func newAlphaState() alphaState {
+	a := alphaState{
+		balances:   map[string]*big.Int{},
+		rates:      map[string]*big.Int{},
+		addresses:  map[string]*alphaAddress{},
+		foreignIDs: map[string]bool{},
+	}
+	for _, c := range alphaPoCurrencies {
+		a.balances[c.name] = new(big.Int)
+		a.rates[c.name] = mustUnits(c.eur)
+	}
+	return a
+}
+
+func (a *alphaState) nextID() int64 {
+	a.ids++
+	return a.ids
+}
+
+// now reads the AlphaPo clock (see WithAlphaPoClock).
+func (a *alphaState) now() time.Time {
+	if a.clock != nil {
+		return a.clock()
+	}
+	return time.Now()
+}
+
+// WithAlphaPoClock makes the AlphaPo side read the time from now instead
+// of the system clock: the time quotes are fixed at and released, and
+// invoice timers. Tests use it to let a quote expire without waiting. now
+// is called with the server's lock held: it must not call the server.
+func WithAlphaPoClock(now func() time.Time) Option {
+	return func(s *Server) { s.alphaPoAccount.clock = now }
+}
+
+// SetAlphaPoCallbackURL sets where AlphaPo callbacks go, as the callback
+// URL of the merchant's dashboard does on the real service: withdrawal,
+// exchange, invoice and deposit callbacks, unless AlphaPoDeposit names
+// another URL. Callbacks are sent when something happens, so an empty URL
+// (the default) means none are sent.
+func (s *Server) SetAlphaPoCallbackURL(url string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alphaPoAccount.callbackURL = url
+}
 
 // alphaPoError is AlphaPo's authentication and format error. Texts and
 // codes are AlphaPo's (https://docs.alphapo.net/api-reference/errors).
 type alphaPoError struct {
 	Error string `json:"error"`
-	Code  string `json:"code"`
+	Code  string `json:"code,omitempty"`
 }
 
-// alphaPoFieldErrors is AlphaPo's validation error: 400 {"errors": {field: message}}.
+var badContent = reply{http.StatusBadRequest, alphaPoError{"Bad content format", "bad_content_format"}}
+
+// problems is AlphaPo's validation error: 400 {"errors": {field: message}}.
+// The messages are the fake's, except where a comment cites AlphaPo's.
+type problems map[string]string
+
+// add records msg for field unless the field already has a problem.
+func (p problems) add(field, msg string) {
+	if _, found := p[field]; !found {
+		p[field] = msg
+	}
+}
+
+func (p problems) require(field, value string) {
+	if value == "" {
+		p.add(field, "This field is required.")
+	}
+}
+
+// currency checks a required currency name and returns the currency.
+func (p problems) currency(field, name string) *alphaCurrency {
+	p.require(field, name)
+	c := alphaPoCurrency(name)
+	if c == nil && name != "" {
+		p.add(field, "Unsupported currency.")
+	}
+	return c
+}
+
+// amount checks a positive amount with at most 8 decimal places and
+// returns it in 1e-8 units (nil when it has a problem).
+func (p problems) amount(field string, d cryptopay.Decimal) *big.Int {
+	u, ok := toUnits(d)
+	switch {
+	case !ok:
+		p.add(field, "The amount may have at most 8 decimal places.")
+	case u.Sign() <= 0:
+		p.add(field, "The amount must be greater than 0.")
+	default:
+		return u
+	}
+	return nil
+}
+
+// minimum checks that amount of c is at least c's minimum; the message is
+// AlphaPo's (coinspaid/docs api-documentation/api-reference.md).
+func (p problems) minimum(field string, amount *big.Int, c *alphaCurrency) {
+	if amount != nil && c != nil && amount.Cmp(mustUnits(c.minimum)) < 0 {
+		p.add(field, "The amount must be at least "+c.minimum+".")
+	}
+}
+
+// foreignID checks the unique foreign_id of a withdrawal, exchange or
+// invoice. The message for a repeat is AlphaPo's (coinspaid/docs
+// api-documentation/api-reference.md, invoices/create); the fake answers
+// it for withdrawals and exchanges too.
+func (p problems) foreignID(id string, taken map[string]bool) {
+	p.require("foreign_id", id)
+	switch {
+	case len([]rune(id)) > 255:
+		p.add("foreign_id", "Ensure this field has no more than 255 characters.")
+	case taken[id]:
+		p.add("foreign_id", "The foreign id has already been taken.")
+	}
+}
+
+// noPair is AlphaPo's message for currencies that do not form an exchange
+// pair (coinspaid/docs api-documentation/api-reference.md, exchange/calculate).
+const noPair = "Exchange is unavailable for given currencies"
+
+func (p problems) reply() reply { return reply{http.StatusBadRequest, alphaPoFieldErrors{p}} }
+
 type alphaPoFieldErrors struct {
-	Errors map[string]string `json:"errors"`
+	Errors problems `json:"errors"`
 }
 
-// takenAddressJSON is cryptopay.TakenAddress as AlphaPo writes it: no
-// convert_to when there is no conversion (the outer field wins in JSON).
-type takenAddressJSON struct {
-	cryptopay.TakenAddress
-	ConvertTo string `json:"convert_to,omitempty"`
-}
+// data wraps v in AlphaPo's {"data": ...} envelope.
+func data(v any) reply { return ok(map[string]any{"data": v}) }
 
 func (s *Server) routeAlphaPo(mux *http.ServeMux) {
-	mux.HandleFunc("POST "+alphaPoPrefix+"/addresses/take", s.takeAddress)
+	mux.HandleFunc("GET "+alphaPoPrefix+"/ping", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "OK")
+	})
+	post := func(path string, h http.HandlerFunc) { mux.HandleFunc("POST "+alphaPoPrefix+path, h) }
+	post("/addresses/take", signedCall(s, s.takeAddress))
+	post("/accounts/list", signedCall(s, s.listBalances))
+	post("/currencies/list", signedCall(s, s.listCurrencies))
+	post("/currencies/pairs", signedCall(s, s.listPairs))
+	post("/currencies/rates", signedCall(s, s.currencyRates))
+	post("/withdrawal/crypto", signedCall(s, s.withdrawCrypto))
+	post("/exchange/calculate", signedCall(s, s.calculateExchange))
+	post("/exchange/fixed", signedCall(s, s.exchangeFixed))
+	post("/exchange/now", signedCall(s, s.exchangeNow))
+	post("/invoices/create", signedCall(s, s.createInvoice))
+	mux.HandleFunc("GET "+alphaPoPrefix+"/transactions/info", signedCall(s, s.transactionInfo))
 }
 
-// takeAddress: POST /addresses/take, signed. Each call hands out a new
-// address, as the real one may.
-func (s *Server) takeAddress(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err != nil {
-		writeJSON(w, reply{http.StatusBadRequest, alphaPoError{"Bad content format", "bad_content_format"}})
-		return
+// signedCall serves a signed AlphaPo call: it reads the body, checks the
+// key and signature over those exact bytes (403), decodes the JSON body
+// into a new P (400 bad_content_format) and answers what handle returns.
+// handle runs, and its answer is encoded, with s.mu held.
+func signedCall[P any](s *Server, handle func(p *P) reply) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			writeJSON(w, badContent)
+			return
+		}
+		if rep, denied := s.checkAlphaPoAuth(r.Header, body); denied {
+			writeJSON(w, rep)
+			return
+		}
+		p := new(P)
+		if json.Unmarshal(body, p) != nil {
+			writeJSON(w, badContent)
+			return
+		}
+		writeJSON(w, s.locked(func() reply {
+			rep := handle(p)
+			rep.body = json.RawMessage(mustJSON(rep.body)) // a snapshot, taken under the lock
+			return rep
+		}))
 	}
-	if rep, denied := s.checkAlphaPoAuth(r.Header, body); denied {
-		writeJSON(w, rep)
-		return
-	}
-	var p cryptopay.TakeAddressParams
-	if json.Unmarshal(body, &p) != nil {
-		writeJSON(w, reply{http.StatusBadRequest, alphaPoError{"Bad content format", "bad_content_format"}})
-		return
-	}
-	if errs := checkTake(&p); len(errs) > 0 {
-		writeJSON(w, reply{http.StatusBadRequest, alphaPoFieldErrors{errs}})
-		return
-	}
-	writeJSON(w, s.locked(func() reply {
-		taken := s.newTakenAddress(&p)
-		return ok(map[string]any{"data": takenAddressJSON{TakenAddress: taken, ConvertTo: taken.ConvertTo}})
-	}))
 }
 
 // checkAlphaPoAuth checks X-Processing-Key and, in constant time,
@@ -102,232 +230,50 @@ func (s *Server) checkAlphaPoAuth(h http.Header, body []byte) (reply, bool) {
 	return reply{http.StatusForbidden, e}, true
 }
 
-// checkTake returns the field errors of a take request (the messages are
-// the fake's).
-func checkTake(p *cryptopay.TakeAddressParams) map[string]string {
-	errs := map[string]string{}
-	required := map[string]string{"currency": p.Currency, "foreign_id": p.ForeignID, "end_user_reference": p.EndUserReference}
-	for field, v := range required {
-		if v == "" {
-			errs[field] = "This field is required."
-		}
-	}
-	if _, known := alphaPoCurrencies[p.Currency]; p.Currency != "" && !known {
-		errs["currency"] = "Unsupported currency."
-	}
-	if _, known := alphaPoCurrencies[p.ConvertTo]; p.ConvertTo != "" && !known && !slices.Contains(alphaPoFiat, p.ConvertTo) {
-		errs["convert_to"] = "Unsupported currency."
-	}
-	if len(p.ForeignID) > 255 {
-		errs["foreign_id"] = "Ensure this field has no more than 255 characters."
-	}
-	return errs
+// takenAddressJSON is cryptopay.TakenAddress as AlphaPo writes it: no
+// convert_to when there is no conversion (the outer field wins in JSON).
+type takenAddressJSON struct {
+	cryptopay.TakenAddress
+	ConvertTo string `json:"convert_to,omitempty"`
 }
 
-// newTakenAddress hands out an address for p. The caller holds s.mu.
-func (s *Server) newTakenAddress(p *cryptopay.TakeAddressParams) cryptopay.TakenAddress {
-	f := alphaPoCurrencies[p.Currency]
-	text := f.generate()
-	for s.alphaAddresses[text] != nil {
-		text = f.generate()
+// takeAddress: POST /addresses/take. Each call hands out a new address,
+// as the real one may. convert_to must be a fiat currency: the pairs
+// the fake exchanges are crypto to fiat.
+func (s *Server) takeAddress(p *cryptopay.TakeAddressParams) reply {
+	errs := problems{}
+	cur := errs.currency("currency", p.Currency)
+	errs.require("foreign_id", p.ForeignID)
+	errs.require("end_user_reference", p.EndUserReference)
+	if cur != nil && cur.fiat {
+		errs.add("currency", "Unsupported currency.")
 	}
-	s.alphaIDs++
-	taken := &cryptopay.TakenAddress{
-		ID: cryptopay.FlexInt(s.alphaIDs), Currency: p.Currency, ConvertTo: p.ConvertTo, Address: text,
-		ForeignID: p.ForeignID, EndUserReference: p.EndUserReference,
+	if to := alphaPoCurrency(p.ConvertTo); p.ConvertTo != "" && (to == nil || !to.fiat) {
+		errs.add("convert_to", "Unsupported currency.")
 	}
-	if p.Currency == "XRP" {
-		taken.Tag = cryptopay.Tag(randomString("123456789", 9))
+	if len([]rune(p.ForeignID)) > 255 {
+		errs.add("foreign_id", "Ensure this field has no more than 255 characters.")
 	}
-	s.alphaAddresses[text] = taken
-	return *taken
-}
-
-// AlphaPoDepositParams describes a payment into an AlphaPo address taken
-// on the server.
-type AlphaPoDepositParams struct {
-	Address       string            // an address taken on this server; required
-	Amount        cryptopay.Decimal // in whole coins, e.g. "0.01"; must be positive
-	Confirmations int               // 0: status "not_confirmed"; 1 or more: "confirmed"
-	// CallbackURL is where the callbacks go (on the real service, a
-	// setting of the merchant's dashboard); required.
-	CallbackURL string
-	TxID        string // the blockchain transaction id; "" means a random one
-}
-
-// AlphaPoDepositResult is an AlphaPo deposit and its first callback delivery.
-type AlphaPoDepositResult struct {
-	ID         int64      // the callback's id; receivers dedupe on (id, status)
-	TxID       string     // the blockchain transaction id
-	Deliveries []Delivery // the callback sent
-}
-
-// alphaDeposit is an AlphaPo deposit whose callback is re-sent until
-// acknowledged, and sent again when its status changes.
-type alphaDeposit struct {
-	id, txID      int64
-	addr          cryptopay.TakenAddress
-	amount        cryptopay.Decimal
-	hash          string
-	confirmations int
-	url           string
-	sent          string // the status last sent
-	acked         bool   // whether the last status sent was acknowledged
-}
-
-func (d *alphaDeposit) status() string {
-	if d.confirmations > 0 {
-		return "confirmed"
+	if len(errs) > 0 {
+		return errs.reply()
 	}
-	return "not_confirmed"
+	a := s.newAlphaAddress(cur, p.ConvertTo, p.ForeignID, p.EndUserReference)
+	return data(takenAddressJSON{TakenAddress: a.taken, ConvertTo: a.taken.ConvertTo})
 }
 
-// AlphaPoDeposit pays p.Amount into an AlphaPo address and delivers the
-// deposit callback to p.CallbackURL before returning: a POST signed like
-// AlphaPo's (X-Processing-Key, X-Processing-Signature over the exact
-// body), acknowledged by status 200. Mine confirms it, sends the
-// "confirmed" callback and re-sends unacknowledged ones. The fake charges
-// no fee and converts nothing.
-func (s *Server) AlphaPoDeposit(ctx context.Context, p AlphaPoDepositParams) (*AlphaPoDepositResult, error) {
-	send, res, err := s.recordAlphaPoDeposit(p)
-	if err != nil {
-		return nil, err
+// newAlphaAddress hands out a deposit address in cur. The caller holds s.mu.
+func (s *Server) newAlphaAddress(cur *alphaCurrency, convertTo, foreignID, endUser string) *alphaAddress {
+	text := cur.format.generate()
+	for s.alphaPoAccount.addresses[text] != nil {
+		text = cur.format.generate()
 	}
-	res.Deliveries = []Delivery{send(ctx)}
-	return res, nil
-}
-
-func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaPoDepositResult, error) {
-	switch {
-	case p.Amount.Sign() <= 0:
-		return nil, nil, fmt.Errorf("cryptopaytest: deposit amount must be positive, got %s", p.Amount)
-	case p.Confirmations < 0:
-		return nil, nil, fmt.Errorf("cryptopaytest: negative confirmations %d", p.Confirmations)
-	case p.CallbackURL == "":
-		return nil, nil, fmt.Errorf("cryptopaytest: AlphaPoDepositParams.CallbackURL is required")
+	a := &alphaAddress{taken: cryptopay.TakenAddress{
+		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), Currency: cur.name, ConvertTo: convertTo, Address: text,
+		ForeignID: foreignID, EndUserReference: endUser,
+	}}
+	if cur.name == "XRP" {
+		a.taken.Tag = cryptopay.Tag(randomString("123456789", 9))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	taken := s.alphaAddresses[p.Address]
-	if taken == nil {
-		return nil, nil, fmt.Errorf("cryptopaytest: no AlphaPo address %q on this server", p.Address)
-	}
-	dep := &alphaDeposit{
-		id: s.alphaIDs + 1, txID: s.alphaIDs + 2, addr: *taken, amount: p.Amount,
-		hash: p.TxID, confirmations: p.Confirmations, url: p.CallbackURL,
-	}
-	s.alphaIDs += 2
-	if dep.hash == "" {
-		dep.hash = newTxID()
-	}
-	s.alphaDeposits = append(s.alphaDeposits, dep)
-	return s.alphaPoDelivery(dep), &AlphaPoDepositResult{ID: dep.id, TxID: dep.hash}, nil
-}
-
-// mineAlphaPo adds a confirmation to every AlphaPo deposit and returns the
-// callbacks that calls for. The caller holds s.mu.
-func (s *Server) mineAlphaPo() []delivery {
-	var sends []delivery
-	for _, dep := range s.alphaDeposits {
-		dep.confirmations++
-		if !dep.acked || dep.status() != dep.sent {
-			sends = append(sends, s.alphaPoDelivery(dep))
-		}
-	}
-	return sends
-}
-
-// alphaPoDelivery prepares dep's callback with its current status, signed
-// with the server's secret. The caller holds s.mu.
-func (s *Server) alphaPoDelivery(dep *alphaDeposit) delivery {
-	status := dep.status()
-	dep.sent, dep.acked = status, false
-	body := mustJSON(dep.callback())
-	header := http.Header{}
-	header.Set("X-Processing-Key", s.alphaKey)
-	header.Set("X-Processing-Signature", cryptopay.NewSigner(s.alphaSecret).Sign(body))
-	confirmations := dep.confirmations
-	return func(ctx context.Context) Delivery {
-		d, _ := s.sendCallback(ctx, http.MethodPost, dep.url, body, header)
-		d.Confirmations = confirmations
-		d.Acknowledged = d.Status == http.StatusOK
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if dep.sent == status {
-			dep.acked = dep.acked || d.Acknowledged
-		}
-		return d
-	}
-}
-
-// alphaPoCallback is the deposit callback AlphaPo sends (API-NOTES.md,
-// "Callbacks AlphaPo sends"; the shape of the published vector).
-type alphaPoCallback struct {
-	ID               int64                `json:"id"`
-	ForeignID        string               `json:"foreign_id"`
-	EndUserReference string               `json:"end_user_reference"`
-	Type             string               `json:"type"`
-	CryptoAddress    alphaPoCryptoAddress `json:"crypto_address"`
-	CurrencySent     alphaPoMoney         `json:"currency_sent"`
-	CurrencyReceived alphaPoMoney         `json:"currency_received"`
-	Transactions     []alphaPoTransaction `json:"transactions"`
-	Fees             []alphaPoFee         `json:"fees"`
-	Error            string               `json:"error"`
-	Status           string               `json:"status"`
-}
-
-type alphaPoCryptoAddress struct {
-	ID        int64         `json:"id"`
-	Currency  string        `json:"currency"`
-	ConvertTo *string       `json:"convert_to"`
-	Address   string        `json:"address"`
-	Tag       cryptopay.Tag `json:"tag"`
-	ForeignID string        `json:"foreign_id"`
-}
-
-type alphaPoMoney struct {
-	Currency       string             `json:"currency"`
-	Amount         cryptopay.Decimal  `json:"amount"`
-	AmountMinusFee *cryptopay.Decimal `json:"amount_minus_fee,omitempty"`
-}
-
-type alphaPoTransaction struct {
-	ID              int64             `json:"id"`
-	Currency        string            `json:"currency"`
-	TransactionType string            `json:"transaction_type"`
-	Type            string            `json:"type"`
-	Address         string            `json:"address"`
-	Tag             cryptopay.Tag     `json:"tag"`
-	Amount          cryptopay.Decimal `json:"amount"`
-	TxID            string            `json:"txid"`
-	RiskScore       *string           `json:"riskscore"`
-	Confirmations   string            `json:"confirmations"` // a string, as in the published vector
-}
-
-type alphaPoFee struct {
-	Type     string            `json:"type"`
-	Currency string            `json:"currency"`
-	Amount   cryptopay.Decimal `json:"amount"`
-}
-
-func (d *alphaDeposit) callback() alphaPoCallback {
-	a := d.addr
-	var convertTo *string
-	if a.ConvertTo != "" {
-		convertTo = &a.ConvertTo
-	}
-	return alphaPoCallback{
-		ID: d.id, ForeignID: a.ForeignID, EndUserReference: a.EndUserReference, Type: "deposit",
-		CryptoAddress: alphaPoCryptoAddress{
-			ID: int64(a.ID), Currency: a.Currency, ConvertTo: convertTo, Address: a.Address, Tag: a.Tag, ForeignID: a.ForeignID,
-		},
-		CurrencySent:     alphaPoMoney{Currency: a.Currency, Amount: d.amount},
-		CurrencyReceived: alphaPoMoney{Currency: a.Currency, Amount: d.amount, AmountMinusFee: &d.amount},
-		Transactions: []alphaPoTransaction{{
-			ID: d.txID, Currency: a.Currency, TransactionType: "blockchain", Type: "deposit", Address: a.Address,
-			Tag: a.Tag, Amount: d.amount, TxID: d.hash, Confirmations: strconv.Itoa(d.confirmations),
-		}},
-		Fees:   []alphaPoFee{},
-		Status: d.status(),
-	}
+	s.alphaPoAccount.addresses[text] = a
+	return a
 }

@@ -169,7 +169,7 @@ func TestAlphaPoDepositSendsSignedCallbacks(t *testing.T) {
 	txs := cb["transactions"].([]any)
 	require.Len(t, txs, 1)
 	assert.Equal(t, res.TxID, txs[0].(map[string]any)["txid"])
-	assert.Equal(t, "0", txs[0].(map[string]any)["confirmations"])
+	assert.Equal(t, float64(0), txs[0].(map[string]any)["confirmations"])
 
 	// Next block: confirmed, sent again and acknowledged; then nothing more.
 	mined, err := srv.Mine(ctx, 1)

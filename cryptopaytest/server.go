@@ -2,8 +2,8 @@
 // tests, in the spirit of net/http/httptest.
 //
 // A Server listens on a loopback port and answers the Apirone account API
-// (v2) and AlphaPo's addresses/take at the same paths and in the same JSON
-// shapes as the real services, so the real cryptopay clients talk to it
+// (v2) and the AlphaPo API v2 at the same paths and in the same JSON shapes
+// as the real services, so the real cryptopay clients talk to it
 // unchanged:
 //
 //	srv := cryptopaytest.NewServer()
@@ -15,10 +15,10 @@
 // It keeps accounts, addresses, balances, history and callback logs in
 // memory, with money as exact integers. Test controls stand in for the
 // blockchain: Deposit pays an address and delivers its callback, Mine adds
-// blocks (confirmations, callback re-deliveries), AlphaPoDeposit pays an
-// AlphaPo address and delivers a signed callback, and FailNext injects
-// failures. Callbacks are delivered synchronously, inside those calls, so
-// tests need no sleeps.
+// blocks (confirmations, callback re-deliveries, AlphaPo withdrawals and
+// exchanges completing), AlphaPoDeposit pays an AlphaPo address or invoice
+// and delivers a signed callback, and FailNext injects failures. Callbacks
+// are delivered synchronously, inside those calls, so tests need no sleeps.
 //
 // A Server is safe for concurrent use.
 package cryptopaytest
@@ -31,8 +31,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/cryptopay-go/cryptopay"
 )
 
 const (
@@ -64,9 +62,7 @@ type Server struct {
 	txs            []*tx               // every Apirone transaction effect, for Mine
 	deposits       []*deposit          // Apirone receipts with a callback
 	height         int64               // the fake chain's tip
-	alphaAddresses map[string]*cryptopay.TakenAddress
-	alphaDeposits  []*alphaDeposit
-	alphaIDs       int64 // the last AlphaPo id handed out
+	alphaPoAccount alphaState          // the AlphaPo merchant account
 	failures       []*failureRule
 }
 
@@ -95,7 +91,7 @@ func NewServer(opts ...Option) *Server {
 		callbackClient: &http.Client{Timeout: 10 * time.Second},
 		accounts:       map[string]*account{},
 		addresses:      map[string]*address{},
-		alphaAddresses: map[string]*cryptopay.TakenAddress{},
+		alphaPoAccount: newAlphaState(),
 		height:         startHeight,
 	}
 	for _, opt := range opts {

@@ -1,0 +1,180 @@
+package cryptopaytest
+
+import (
+	"context"
+	"math/big"
+	"net/http"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+// alphaOp is one AlphaPo transaction (a deposit, withdrawal, exchange or
+// invoice) with its callback state. rec is what callbacks and
+// transactions/info report, so the fake's records and the SDK's type are
+// one and the same.
+type alphaOp struct {
+	rec     cryptopay.AlphaPoTransaction
+	credits bool   // confirming it credits rec.CurrencyReceived to the balance
+	invoice bool   // an invoice: confirmed once paid in full
+	url     string // where its callbacks go; "" = the server's callback URL
+	sent    cryptopay.AlphaPoStatus
+	acked   bool // whether the status last sent was acknowledged
+}
+
+// addOp records rec. Nothing is announced for its first status: callbacks
+// report changes (and deposits, which AlphaPoDeposit delivers). The caller
+// holds s.mu.
+func (s *Server) addOp(rec cryptopay.AlphaPoTransaction, credits bool) *alphaOp {
+	op := &alphaOp{rec: rec, credits: credits, sent: rec.Status, acked: true}
+	s.alphaPoAccount.ops = append(s.alphaPoAccount.ops, op)
+	return op
+}
+
+// entry returns a new movement of amount of currency, with its own id.
+// The caller holds s.mu.
+func (s *Server) entry(kind, currency string, amount *big.Int) cryptopay.AlphaPoTxEntry {
+	return cryptopay.AlphaPoTxEntry{
+		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), Currency: currency, TransactionType: "blockchain",
+		Type: kind, Amount: decimal(amount),
+	}
+}
+
+// exchangeEntry is the movement of an exchange of sent from into received to.
+func (s *Server) exchangeEntry(from string, sent *big.Int, to string, received *big.Int) cryptopay.AlphaPoTxEntry {
+	e := s.entry("exchange", from, sent)
+	e.TransactionType, e.CurrencyTo, e.AmountTo = "exchange", to, decimalPtr(received)
+	return e
+}
+
+// ready reports whether op can be confirmed: every blockchain movement
+// has a confirmation and, for an invoice, nothing remains to pay.
+func (op *alphaOp) ready() bool {
+	for _, e := range op.rec.Transactions {
+		if e.TransactionType == "blockchain" && e.Confirmations < 1 {
+			return false
+		}
+	}
+	sent := op.rec.CurrencySent
+	return !op.invoice || (sent.RemainingAmount != nil && sent.RemainingAmount.Sign() == 0)
+}
+
+// settle confirms op when it is ready and credits what it brings in. The
+// caller holds s.mu.
+func (s *Server) settle(op *alphaOp) {
+	if op.rec.Status == cryptopay.AlphaPoStatusConfirmed || !op.ready() {
+		return
+	}
+	op.rec.Status = cryptopay.AlphaPoStatusConfirmed
+	if op.credits {
+		s.alphaPoAccount.credit(op.rec.CurrencyReceived)
+	}
+}
+
+// mineAlphaPo adds a block on the AlphaPo side: every blockchain movement
+// gains a confirmation, operations that are ready are confirmed (an
+// exchange on the first block after it was made), and it returns the
+// callbacks due: a new status, or the last one not yet acknowledged. The
+// caller holds s.mu.
+func (s *Server) mineAlphaPo() []delivery {
+	var sends []delivery
+	for _, op := range s.alphaPoAccount.ops {
+		for i := range op.rec.Transactions {
+			if op.rec.Transactions[i].TransactionType == "blockchain" {
+				op.rec.Transactions[i].Confirmations++
+			}
+		}
+		s.settle(op)
+		if op.rec.Status != op.sent || !op.acked {
+			if send := s.alphaPoDelivery(op); send != nil {
+				sends = append(sends, send)
+			}
+		}
+	}
+	return sends
+}
+
+// alphaPoDelivery prepares op's callback with its current status, signed
+// with the server's key and secret, or returns nil when there is no
+// callback URL. The caller holds s.mu.
+func (s *Server) alphaPoDelivery(op *alphaOp) delivery {
+	url := op.url
+	if url == "" {
+		url = s.alphaPoAccount.callbackURL
+	}
+	if url == "" {
+		return nil
+	}
+	status := op.rec.Status
+	op.sent, op.acked = status, false
+	body := mustJSON(op.rec)
+	header := SignAlphaPoCallback(s.alphaKey, s.alphaSecret, body)
+	confirmations := 0
+	if len(op.rec.Transactions) > 0 {
+		confirmations = int(op.rec.Transactions[0].Confirmations)
+	}
+	return func(ctx context.Context) Delivery {
+		d, _ := s.sendCallback(ctx, http.MethodPost, url, body, header)
+		d.Confirmations = confirmations
+		d.Acknowledged = d.Status == http.StatusOK
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if op.sent == status {
+			op.acked = op.acked || d.Acknowledged
+		}
+		return d
+	}
+}
+
+// transactionInfo: GET /transactions/info with a signed JSON body. It
+// finds a transaction by id, by the foreign_id of a withdrawal, exchange
+// or invoice (deposits only by id, as the docs say), or by a blockchain
+// txid; invoices once a payment arrived. The answer is bare, as in the
+// docs, and reports "processing" as "not_confirmed", as the docs say the
+// API does (docs.cryptoprocessing.com/api-reference/endpoints/transactions-info).
+// The 400 and 404 for no or several parameters follow
+// docs.cryptoprocessing.com/api-documentation/transactions; the 404 for
+// an unknown transaction is the fake's.
+func (s *Server) transactionInfo(p *cryptopay.TransactionInfoParams) reply {
+	given := 0
+	for _, set := range []bool{p.ID != 0, p.ForeignID != "", p.TxID != ""} {
+		if set {
+			given++
+		}
+	}
+	switch {
+	case given == 0:
+		return problems{"id": "No parameters present"}.reply()
+	case given > 1:
+		return reply{http.StatusNotFound, alphaPoError{Error: "Validation Exception: more than one param is present"}}
+	}
+	for _, op := range s.alphaPoAccount.ops {
+		if op.invoice && len(op.rec.Transactions) == 0 {
+			continue
+		}
+		if op.matches(p) {
+			rec := op.rec
+			if rec.Status == cryptopay.AlphaPoStatusProcessing {
+				rec.Status = cryptopay.AlphaPoStatusNotConfirmed
+			}
+			return ok(rec)
+		}
+	}
+	return reply{http.StatusNotFound, alphaPoError{Error: "Transaction not found."}}
+}
+
+// matches reports whether op is the transaction p asks for.
+func (op *alphaOp) matches(p *cryptopay.TransactionInfoParams) bool {
+	switch {
+	case p.ID != 0:
+		return int64(op.rec.ID) == p.ID
+	case p.ForeignID != "":
+		own := op.rec.Type != cryptopay.AlphaPoTxDeposit && op.rec.Type != cryptopay.AlphaPoTxDepositExchange
+		return own && string(op.rec.ForeignID) == p.ForeignID
+	}
+	for _, e := range op.rec.Transactions {
+		if e.TxID != "" && string(e.TxID) == p.TxID {
+			return true
+		}
+	}
+	return false
+}
