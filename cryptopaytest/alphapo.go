@@ -3,10 +3,12 @@ package cryptopaytest
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cryptopay-go/cryptopay"
 )
@@ -31,6 +33,8 @@ type alphaAddress struct {
 	invoice *alphaOp // the invoice it belongs to; nil for taken addresses
 }
 
+// newAlphaState returns an empty account: every balance zero, the
+// made-up rates of alphaPoCurrencies.
 func newAlphaState() alphaState {
 	a := alphaState{
 		balances:   map[string]*big.Int{},
@@ -103,6 +107,12 @@ func (p problems) require(field, value string) {
 	}
 }
 
+func (p problems) maxLength(field, value string, chars int) {
+	if utf8.RuneCountInString(value) > chars {
+		p.add(field, fmt.Sprintf("Ensure this field has no more than %d characters.", chars))
+	}
+}
+
 // currency checks a required currency name and returns the currency.
 func (p problems) currency(field, name string) *alphaCurrency {
 	p.require(field, name)
@@ -142,10 +152,8 @@ func (p problems) minimum(field string, amount *big.Int, c *alphaCurrency) {
 // it for withdrawals and exchanges too.
 func (p problems) foreignID(id string, taken map[string]bool) {
 	p.require("foreign_id", id)
-	switch {
-	case len([]rune(id)) > 255:
-		p.add("foreign_id", "Ensure this field has no more than 255 characters.")
-	case taken[id]:
+	p.maxLength("foreign_id", id, 255)
+	if taken[id] {
 		p.add("foreign_id", "The foreign id has already been taken.")
 	}
 }
@@ -244,15 +252,13 @@ func (s *Server) takeAddress(p *cryptopay.TakeAddressParams) reply {
 	errs := problems{}
 	cur := errs.currency("currency", p.Currency)
 	errs.require("foreign_id", p.ForeignID)
+	errs.maxLength("foreign_id", p.ForeignID, 255)
 	errs.require("end_user_reference", p.EndUserReference)
 	if cur != nil && cur.fiat {
 		errs.add("currency", "Unsupported currency.")
 	}
 	if to := alphaPoCurrency(p.ConvertTo); p.ConvertTo != "" && (to == nil || !to.fiat) {
 		errs.add("convert_to", "Unsupported currency.")
-	}
-	if len([]rune(p.ForeignID)) > 255 {
-		errs.add("foreign_id", "Ensure this field has no more than 255 characters.")
 	}
 	if len(errs) > 0 {
 		return errs.reply()

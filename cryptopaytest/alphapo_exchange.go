@@ -107,7 +107,7 @@ func (s *Server) exchangeFixed(p *cryptopay.ExchangeParams) reply {
 	s.priceExchange(errs, p.SenderCurrency, p.ReceiverCurrency, p.SenderAmount, p.ReceiverAmount)
 	var price *big.Int
 	if p.Price == nil {
-		errs.require("price", "")
+		errs.add("price", "This field is required.")
 	} else {
 		price = errs.amount("price", *p.Price)
 	}

@@ -25,12 +25,8 @@ const invoiceCreated = "created"
 func (s *Server) createInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 	errs := problems{}
 	errs.require("title", p.Title)
-	if len([]rune(p.Title)) > 50 {
-		errs.add("title", "Ensure this field has no more than 50 characters.")
-	}
-	if len([]rune(p.Description)) > 1000 {
-		errs.add("description", "Ensure this field has no more than 1000 characters.")
-	}
+	errs.maxLength("title", p.Title, 50)
+	errs.maxLength("description", p.Description, 1000)
 	cur := errs.currency("currency", p.Currency)
 	amount := errs.amount("amount", p.Amount)
 	errs.foreignID(p.ForeignID, s.alphaPoAccount.foreignIDs)
