@@ -57,8 +57,12 @@ type CurrencyPairsParams struct {
 	CurrencyTo   string `json:"currency_to,omitempty"`   // e.g. "EUR"
 }
 
-// AlphaPoPair is an exchangeable pair with its reference rate: RateFrom
-// units of CurrencyFrom buy RateTo units of CurrencyTo.
+// AlphaPoPair is an exchangeable pair with the provider's reference rates,
+// exactly as sent. The provider's examples quote both directions of a
+// crypto/fiat pair in fiat per coin (EUR→BTC with rate_to "8885.72951839"),
+// so read the rates with that in mind rather than as a ratio of the two
+// currencies; the sender and receiver amounts of CalculateExchange are the
+// figures to rely on.
 type AlphaPoPair struct {
 	CurrencyFrom AlphaPoPairCurrency `json:"currency_from"`
 	CurrencyTo   AlphaPoPairCurrency `json:"currency_to"`

@@ -40,7 +40,9 @@ type AlphaPoQuote struct {
 	ReceiverAmount   Decimal `json:"receiver_amount"`
 	FeeCurrency      string  `json:"fee_currency"`
 	FeeAmount        Decimal `json:"fee_amount"`
-	// Price is units of ReceiverCurrency for one unit of SenderCurrency.
+	// Price is the quoted rate, as the provider states it; pass it back
+	// unchanged to ExchangeFixed (FixedParams does). The amounts above are
+	// what the exchange will move.
 	Price     Decimal  `json:"price"`
 	FixedAt   UnixTime `json:"ts_fixed"`
 	ReleaseAt UnixTime `json:"ts_release"`
