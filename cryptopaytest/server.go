@@ -68,6 +68,10 @@ type Server struct {
 	alphaDeposits  []*alphaDeposit
 	alphaIDs       int64 // the last AlphaPo id handed out
 	failures       []*failureRule
+	clock          clock         // the server's time (clock.go)
+	auth           tokenStore    // JWT sessions (auth.go)
+	invoices       []*invoice    // every invoice, oldest first (invoices.go)
+	forwards       []*forwarding // receipts waiting to be forwarded (settings.go)
 }
 
 // Option configures a Server.
@@ -97,6 +101,8 @@ func NewServer(opts ...Option) *Server {
 		addresses:      map[string]*address{},
 		alphaAddresses: map[string]*cryptopay.TakenAddress{},
 		height:         startHeight,
+		clock:          clock{base: time.Now},
+		auth:           newTokenStore(),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -173,7 +179,3 @@ func apiPath(r *http.Request) string {
 	}
 	return r.URL.Path
 }
-
-// now is the time the server stamps on what it creates, in UTC with
-// microseconds, as Apirone reports it.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
