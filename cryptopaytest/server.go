@@ -12,13 +12,15 @@
 //	key, secret := srv.AlphaPoCredentials()
 //	ap, _ := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
 //
-// It keeps accounts, addresses, balances, history and callback logs in
-// memory, with money as exact integers. Test controls stand in for the
-// blockchain: Deposit pays an address and delivers its callback, Mine adds
-// blocks (confirmations, callback re-deliveries), AlphaPoDeposit pays an
-// AlphaPo address and delivers a signed callback, and FailNext injects
-// failures. Callbacks are delivered synchronously, inside those calls, so
-// tests need no sleeps.
+// It keeps accounts (with their settings), addresses, balances, history,
+// callback logs, invoices and tokens in memory, with money as exact
+// integers. Test controls stand in for the blockchain: Deposit pays an
+// address and delivers its callback, Mine adds blocks (confirmations,
+// callback re-deliveries), AlphaPoDeposit pays an AlphaPo address and
+// delivers a signed callback, and FailNext injects failures. Advance moves
+// the server's clock, by which access tokens and invoices expire (see also
+// WithClock and WithTokenLifetime). Callbacks are delivered synchronously,
+// inside those calls, so tests need no sleeps.
 //
 // A Server is safe for concurrent use.
 package cryptopaytest
