@@ -43,12 +43,3 @@ func (s *Server) Advance(ctx context.Context, d time.Duration) ([]Delivery, erro
 	s.mu.Unlock()
 	return deliver(ctx, sends), nil
 }
-
-// deliver sends the callbacks in order and returns what happened.
-func deliver(ctx context.Context, sends []delivery) []Delivery {
-	var out []Delivery
-	for _, send := range sends {
-		out = append(out, send(ctx))
-	}
-	return out
-}

@@ -70,6 +70,15 @@ type deposit struct {
 // without it (the receiver may call the server back).
 type delivery func(ctx context.Context) Delivery
 
+// deliver sends the callbacks in order and returns what happened.
+func deliver(ctx context.Context, sends []delivery) []Delivery {
+	var out []Delivery
+	for _, send := range sends {
+		out = append(out, send(ctx))
+	}
+	return out
+}
+
 // Deposit pays p.Amount into p.Address: it credits the address (available
 // once confirmed), records a receipt in the account's history and the
 // address's history, and, if the address has a callback, delivers it

@@ -298,3 +298,29 @@ func TestCreateInvoiceTakesDocumentedSpellings(t *testing.T) {
 	assert.JSONEq(t, `25000`, string(got["amount"]))
 	assert.JSONEq(t, `{"price":{"currency":"usd","amount":100}}`, string(got["user-data"]))
 }
+
+// A newer status supersedes an unacknowledged older one: only the latest
+// is sent again.
+func TestOnlyTheLatestInvoiceCallbackIsResent(t *testing.T) {
+	e := newEnv(t)
+	rc := newReceiver(t, func(received) (int, string) { return http.StatusOK, "later" })
+	inv := e.invoice(25000, rc.URL)
+	e.deposit(inv.Address, cryptopay.NewAmount(10000), 0)
+	e.deposit(inv.Address, cryptopay.NewAmount(15000), 0)
+
+	mined := e.mine(1)
+	assert.Equal(t, []cryptopay.InvoiceCallback{{Invoice: inv.ID, Status: cryptopay.InvoiceCompleted}}, invoiceCallbacks(t, mined))
+	mined = e.mine(1)
+	assert.Equal(t, []cryptopay.InvoiceCallback{{Invoice: inv.ID, Status: cryptopay.InvoiceCompleted}}, invoiceCallbacks(t, mined))
+	assert.Len(t, rc.calls(), 4, "partpaid, paid, completed twice")
+}
+
+func TestInvoiceCallbackStopsAfter255Attempts(t *testing.T) {
+	e := newEnv(t)
+	rc := newReceiver(t, func(received) (int, string) { return http.StatusOK, "later" })
+	inv := e.invoice(0, rc.URL)
+	e.deposit(inv.Address, cryptopay.NewAmount(1000), 1) // paid, then completed
+	mined := e.mine(260)
+	assert.Len(t, mined, 254, "completed: sent once by Deposit, then 254 times more")
+	assert.Len(t, rc.calls(), 256)
+}

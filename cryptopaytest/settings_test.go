@@ -195,3 +195,22 @@ func TestReceiptTooSmallToForwardStays(t *testing.T) {
 	e.deposit(e.address("btc", nil), cryptopay.NewAmount(100), 1)
 	assert.Equal(t, "100", e.balance("btc").Available.String(), "100 satoshi cannot pay a 109 fee")
 }
+
+// trx has no change: forwarding 100% of 10 TRX pays the fee (1000 × 270
+// sun) from it and leaves nothing.
+func TestForwardingWithoutChange(t *testing.T) {
+	e := newEnv(t)
+	e.settings(&cryptopay.SettingsParams{Currency: "trx", Destinations: []cryptopay.Destination{to("TJRyWwFs9wTFGZg3JbrVriFbNfCug5tDeC", cryptopay.Percent(100))}})
+	res := e.deposit(e.address("trx", nil), cryptopay.NewAmount(10_000_000), 1)
+	page, err := e.acct.History(ctx, &cryptopay.HistoryParams{ItemType: cryptopay.ItemPayment})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	item, err := e.acct.HistoryItem(ctx, page.Items[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, []cryptopay.AddressAmount{{Address: "TJRyWwFs9wTFGZg3JbrVriFbNfCug5tDeC", Amount: cryptopay.NewAmount(9_730_000)}}, item.Destinations)
+	assert.Equal(t, cryptopay.NewAmount(270_000), item.Fee.Network.Amount)
+	assert.Equal(t, "0", e.balance("trx").Total.String())
+	receipt, err := e.acct.HistoryItem(ctx, res.Payment)
+	require.NoError(t, err)
+	assert.Equal(t, cryptopay.NewAmount(10_000_000), receipt.Amount)
+}
