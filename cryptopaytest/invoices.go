@@ -273,8 +273,10 @@ func (inv *invoice) record(date time.Time, status cryptopay.InvoiceStatus, txid 
 	}
 }
 
-// advanceInvoices advances every invoice by the server's clock. The caller
-// holds s.mu.
+// advanceInvoices advances every invoice by the server's clock. Reads call
+// it too, so that they never show a stale status (the clock may move by
+// itself, see WithClock); the callbacks of what they changed go out with the
+// next Deposit, Mine or Advance. The caller holds s.mu.
 func (s *Server) advanceInvoices() {
 	now := s.Now()
 	for _, inv := range s.invoices {
