@@ -17,7 +17,7 @@ import (
 type alphaState struct {
 	ids         int64                    // the last AlphaPo id handed out
 	callbackURL string                   // the dashboard's callback URL; "" = none
-	clock       func() time.Time         // nil: time.Now
+	clock       func() time.Time         // the server's clock (Server.Now)
 	balances    map[string]*big.Int      // by currency, in 1e-8 units
 	rates       map[string]*big.Int      // EUR value of one unit, in 1e-8 units
 	addresses   map[string]*alphaAddress // by address text
@@ -54,21 +54,8 @@ func (a *alphaState) nextID() int64 {
 	return a.ids
 }
 
-// now reads the AlphaPo clock (see WithAlphaPoClock).
-func (a *alphaState) now() time.Time {
-	if a.clock != nil {
-		return a.clock()
-	}
-	return time.Now()
-}
-
-// WithAlphaPoClock makes the AlphaPo side read the time from now instead
-// of the system clock: the time quotes are fixed at and released, and
-// invoice timers. Tests use it to let a quote expire without waiting. now
-// is called with the server's lock held: it must not call the server.
-func WithAlphaPoClock(now func() time.Time) Option {
-	return func(s *Server) { s.alphaPoAccount.clock = now }
-}
+// now reads the server's clock (see WithClock and Advance).
+func (a *alphaState) now() time.Time { return a.clock() }
 
 // SetAlphaPoCallbackURL sets where AlphaPo callbacks go, as the callback
 // URL of the merchant's dashboard does on the real service: withdrawal,
@@ -186,7 +173,7 @@ func (s *Server) routeAlphaPo(mux *http.ServeMux) {
 	post("/exchange/calculate", signedCall(s, s.calculateExchange))
 	post("/exchange/fixed", signedCall(s, s.exchangeFixed))
 	post("/exchange/now", signedCall(s, s.exchangeNow))
-	post("/invoices/create", signedCall(s, s.createInvoice))
+	post("/invoices/create", signedCall(s, s.createAlphaPoInvoice))
 	mux.HandleFunc("GET "+alphaPoPrefix+"/transactions/info", signedCall(s, s.transactionInfo))
 }
 

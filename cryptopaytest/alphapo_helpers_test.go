@@ -48,7 +48,7 @@ var clockStart = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 func newAlphaEnv(t *testing.T) *alphaEnv {
 	t.Helper()
 	clock := &testClock{now: clockStart}
-	srv := cryptopaytest.NewServer(cryptopaytest.WithAlphaPoClock(clock.Now))
+	srv := cryptopaytest.NewServer(cryptopaytest.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
 	key, secret := srv.AlphaPoCredentials()
 	e := &alphaEnv{t: t, srv: srv, ap: alphaPoClient(t, srv, key, secret), clock: clock}

@@ -6,9 +6,9 @@ import (
 	"github.com/cryptopay-go/cryptopay"
 )
 
-// invoiceJSON is cryptopay.AlphaPoInvoice as AlphaPo writes it now:
+// alphaPoInvoiceJSON is cryptopay.AlphaPoInvoice as AlphaPo writes it now:
 // "title", and no "name" (the outer field wins in JSON).
-type invoiceJSON struct {
+type alphaPoInvoiceJSON struct {
 	cryptopay.AlphaPoInvoice
 	Name string `json:"name,omitempty"`
 }
@@ -16,13 +16,13 @@ type invoiceJSON struct {
 // invoiceCreated is the status of an invoice nobody has paid yet.
 const invoiceCreated = "created"
 
-// createInvoice: POST /invoices/create. The invoice gets a deposit
+// createAlphaPoInvoice: POST /invoices/create. The invoice gets a deposit
 // address at once, in the currency the customer pays (see payCurrency),
 // and the amount to pay there: Amount converted at the market price,
 // rounded up to 1e-8. With Timer the rate is fixed for 15 minutes on the
 // AlphaPo clock (fixed_at, release_at, seconds_left); the fake does not
 // expire invoices. The URL points at the server but is not served.
-func (s *Server) createInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
+func (s *Server) createAlphaPoInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 	errs := problems{}
 	errs.require("title", p.Title)
 	errs.maxLength("title", p.Title, 50)
@@ -65,7 +65,7 @@ func (s *Server) createInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 	op := s.addOp(rec, true)
 	op.invoice, addr.invoice = true, op
 	s.alphaPoAccount.foreignIDs[p.ForeignID] = true
-	return data(invoiceJSON{AlphaPoInvoice: inv})
+	return data(alphaPoInvoiceJSON{AlphaPoInvoice: inv})
 }
 
 // payCurrency returns what the customer pays an invoice of cur in:

@@ -27,7 +27,7 @@ func (s *Server) routeApirone(mux *http.ServeMux) {
 	const accounts = apironePrefix + "/v2/accounts"
 	const acct = accounts + "/{account}"
 	const addr = acct + "/addresses/{address}"
-	mux.HandleFunc("POST "+accounts, s.createAccount)
+	mux.HandleFunc("POST "+accounts, s.serve(s.createAccount))
 	mux.HandleFunc("GET "+acct, s.onAccount(s.accountInfo))
 	mux.HandleFunc("GET "+acct+"/balance", s.onAccount(s.accountBalance))
 	mux.HandleFunc("POST "+acct+"/addresses", s.onAccount(s.generateAddress))
@@ -35,13 +35,24 @@ func (s *Server) routeApirone(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+addr, s.onAccount(onAddress(s.addressInfo)))
 	mux.HandleFunc("GET "+addr+"/balance", s.onAccount(onAddress(s.addressBalance)))
 	mux.HandleFunc("GET "+addr+"/history", s.onAccount(onAddress(s.addressHistory)))
-	mux.HandleFunc("GET "+addr+"/callback", s.onAccount(protected(onAddress(s.addressCallback))))
-	mux.HandleFunc("GET "+addr+"/callback-log", s.onAccount(protected(onAddress(s.callbackLog))))
-	mux.HandleFunc("GET "+acct+"/callback", s.onAccount(protected(s.accountCallback)))
+	mux.HandleFunc("GET "+addr+"/callback", s.onAccount(s.protected(onAddress(s.addressCallback))))
+	mux.HandleFunc("GET "+addr+"/callback-log", s.onAccount(s.protected(onAddress(s.callbackLog))))
+	mux.HandleFunc("GET "+acct+"/callback", s.onAccount(s.protected(s.accountCallback)))
 	mux.HandleFunc("GET "+acct+"/transfer", s.onAccount(s.estimate))
 	mux.HandleFunc("POST "+acct+"/transfer", s.onAccount(s.transfer))
 	mux.HandleFunc("GET "+acct+"/history", s.onAccount(s.history))
 	mux.HandleFunc("GET "+acct+"/history/{id}", s.onAccount(s.historyItem))
+	mux.HandleFunc("PATCH "+acct, s.onAccount(s.updateSettings))
+	mux.HandleFunc("POST "+acct+"/invoices", s.onAccount(s.createInvoice))
+	mux.HandleFunc("GET "+acct+"/invoices", s.onAccount(s.protected(s.listInvoices)))
+	mux.HandleFunc("GET "+acct+"/invoices/{invoice}", s.onAccount(s.protected(s.accountInvoice)))
+	mux.HandleFunc("GET "+apironePrefix+"/v2/invoices/{invoice}", s.serve(s.publicInvoice))
+	mux.HandleFunc("POST "+apironePrefix+"/v2/auth/login", s.serve(s.login))
+	mux.HandleFunc("POST "+apironePrefix+"/v2/auth/refresh-token", s.serve(s.refreshToken))
+	mux.HandleFunc("POST "+apironePrefix+"/v2/auth/logout", s.serve(s.logout))
+	mux.HandleFunc("OPTIONS "+accounts, s.serve(s.serviceInfo))
+	mux.HandleFunc("GET "+apironePrefix+"/v2/networks/{currency}/fee", s.serve(s.networkFees))
+	mux.HandleFunc("GET "+apironePrefix+"/v2/ticker", s.serve(s.ticker))
 }
 
 // onAccount looks the account up (404 when unknown) and runs h under the
@@ -55,6 +66,14 @@ func (s *Server) onAccount(h accountHandler) http.HandlerFunc {
 			}
 			return h(r, a)
 		}))
+	}
+}
+
+// serve runs h under the lock for a call on no account; the answer is
+// written after the lock is released.
+func (s *Server) serve(h func(r *http.Request) reply) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.locked(func() reply { return h(r) }))
 	}
 }
 
@@ -83,10 +102,11 @@ func (a *account) address(text string) (*address, bool) {
 	return a.addresses[i], true
 }
 
-// protected requires the account's transfer key in the query (GET calls).
-func protected(h accountHandler) accountHandler {
+// protected requires an access token or the account's transfer key in the
+// query (GET calls).
+func (s *Server) protected(h accountHandler) accountHandler {
 	return func(r *http.Request, a *account) reply {
-		if rep, denied := a.authorize(r.URL.Query().Get("transfer-key")); denied {
+		if rep, denied := s.authorize(r, a, r.URL.Query().Get("transfer-key")); denied {
 			return rep
 		}
 		return h(r, a)
@@ -105,11 +125,9 @@ func (a *account) authorize(key string) (reply, bool) {
 }
 
 // createAccount: POST /v2/accounts.
-func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, s.locked(func() reply {
-		a := s.newAccount()
-		return ok(cryptopay.CreatedAccount{Account: a.id, Created: cryptopay.Time{Time: a.created}, TransferKey: a.transferKey})
-	}))
+func (s *Server) createAccount(r *http.Request) reply {
+	a := s.newAccount()
+	return ok(cryptopay.CreatedAccount{Account: a.id, Created: cryptopay.Time{Time: a.created}, TransferKey: a.transferKey})
 }
 
 // lookupCurrency returns the named currency, or a 400 reply.
@@ -137,17 +155,35 @@ func selectCurrencies(name string) ([]*currency, reply, bool) {
 	return []*currency{cur}, rep, found
 }
 
+// accountInfoJSON is the Account Info answer. Each currency also carries
+// its "processing-fee-policy", as Apirone's own plugins read it there.
+type accountInfoJSON struct {
+	Account string             `json:"account"`
+	Info    []currencyInfoJSON `json:"info"`
+}
+
+type currencyInfoJSON struct {
+	cryptopay.CurrencyInfo
+	ProcessingFeePolicy cryptopay.ProcessingFeePolicy `json:"processing-fee-policy"`
+}
+
 // accountInfo: GET /v2/accounts/{account}. Every account has every
-// currency, created with the account, fee "normal" and no destinations.
+// currency, created with the account, with fee "normal" and the
+// destinations and processing-fee policy of its settings.
 func (s *Server) accountInfo(r *http.Request, a *account) reply {
 	curs, rep, found := selectCurrencies(r.URL.Query().Get("currency"))
 	if !found {
 		return rep
 	}
-	info := cryptopay.AccountInfo{Account: a.id, Info: []cryptopay.CurrencyInfo{}}
+	info := accountInfoJSON{Account: a.id, Info: []currencyInfoJSON{}}
 	for _, cur := range curs {
-		info.Info = append(info.Info, cryptopay.CurrencyInfo{
-			Currency: cur.name, Created: cryptopay.Time{Time: a.created}, Units: cur.units, Fee: cryptopay.FeeNormal,
+		st := a.settingsOf(cur)
+		info.Info = append(info.Info, currencyInfoJSON{
+			CurrencyInfo: cryptopay.CurrencyInfo{
+				Currency: cur.name, Created: cryptopay.Time{Time: a.created}, Units: cur.units,
+				Destinations: st.destinations, Fee: cryptopay.FeeNormal,
+			},
+			ProcessingFeePolicy: st.feePolicy,
 		})
 	}
 	return ok(info)
@@ -222,7 +258,9 @@ func sumBalances(addrs []*address) cryptopay.Balance {
 // maxCallbackURL is Apirone's limit on a callback URL (API-NOTES.md).
 const maxCallbackURL = 1023
 
-// generateAddress: POST /v2/accounts/{account}/addresses.
+// generateAddress: POST /v2/accounts/{account}/addresses. An address
+// without a callback of its own gets the account's callback for the
+// currency, if one is set (see updateSettings).
 func (s *Server) generateAddress(r *http.Request, a *account) reply {
 	var p cryptopay.GenerateAddressParams
 	if rep, bad := decodeBody(r, &p); bad {
@@ -240,6 +278,9 @@ func (s *Server) generateAddress(r *http.Request, a *account) reply {
 	if !valid {
 		return rep
 	}
+	if cb == nil {
+		cb = a.settingsOf(cur).callback
+	}
 	ad := s.newAddress(a, cur, f, cb)
 	return ok(cryptopay.Address{
 		Account: a.id, Currency: cur.name, Address: ad.text, Created: cryptopay.Time{Time: ad.created},
@@ -253,8 +294,7 @@ func checkCallback(cb *cryptopay.Callback) (*cryptopay.Callback, reply, bool) {
 	if cb == nil {
 		return nil, reply{}, true
 	}
-	u, err := url.Parse(cb.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(cb.URL) > maxCallbackURL {
+	if !validCallbackURL(cb.URL) {
 		return nil, badRequest("callback.url must be a valid URL shorter than 1024 characters."), false
 	}
 	method := strings.ToUpper(cb.Method)
@@ -266,6 +306,13 @@ func checkCallback(cb *cryptopay.Callback) (*cryptopay.Callback, reply, bool) {
 		return nil, badRequest("callback.method must be GET or POST."), false
 	}
 	return &cryptopay.Callback{Method: method, URL: cb.URL, Data: cb.Data}, reply{}, true
+}
+
+// validCallbackURL reports whether target is an absolute http(s) URL
+// Apirone would call.
+func validCallbackURL(target string) bool {
+	u, err := url.Parse(target)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(target) <= maxCallbackURL
 }
 
 // decodeBody decodes a JSON request body into v: 400 when it is not JSON.
@@ -362,16 +409,6 @@ func (s *Server) callbackLog(r *http.Request, ad *address) reply {
 	out := cryptopay.CallbackLog{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
 	out.Log, out.Pagination = paginate(reversed(ad.log), pg)
 	return ok(out)
-}
-
-// accountCallback: GET /v2/accounts/{account}/callback?currency=. The fake
-// has no account settings endpoint, so the saved callback is always null.
-func (s *Server) accountCallback(r *http.Request, a *account) reply {
-	cur, rep, found := lookupCurrency(r.URL.Query().Get("currency"))
-	if !found {
-		return rep
-	}
-	return ok(cryptopay.AccountCallback{Account: a.id, Currency: cur.name})
 }
 
 // historyItem: GET /v2/accounts/{account}/history/{id}.

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// currency is what the fake knows about one Apirone currency: its units,
-// the address types it generates and how it prices the network fee.
+// currency is what the fake knows about one Apirone currency: its name and
+// units, the address types it generates and how it prices the network fee.
 //
 // The network fee is rate × (base + perInput·inputs + perOutput·outputs),
 // in minor units, charged in the currency itself. For UTXO currencies
@@ -15,10 +15,13 @@ import (
 // rest going to a new change address; account-model currencies (trx, eth)
 // spend exactly the amount and have no change.
 type currency struct {
-	name  string
-	units string // Account Info "units"
-	utxo  bool
-	types []addressFormat // the first is the default addr-type
+	name     string
+	title    string // the service info "name", e.g. "Bitcoin"
+	units    string // Account Info "units"
+	decimals int    // a minor unit is 10^-decimals coins
+	dust     int64  // the service info "dust-rate", in minor units: made up
+	utxo     bool
+	types    []addressFormat // the first is the default addr-type
 
 	base, perInput, perOutput int64
 	normalRate, priorityRate  int64
@@ -43,27 +46,27 @@ const (
 // (p2sh-p2wpkh is the default it shows for btc). For trx and eth the
 // reference is silent and "p2pkh" is this fake's choice.
 var currencies = map[string]*currency{
-	"btc": utxoCurrency("btc",
+	"btc": utxoCurrency("btc", "Bitcoin",
 		addressFormat{"p2sh-p2wpkh", "3", base58Alphabet, 34},
 		addressFormat{"p2wpkh", "bc1q", bech32Alphabet, 42},
 		addressFormat{"p2pkh", "1", base58Alphabet, 34}),
-	"tbtc": utxoCurrency("tbtc",
+	"tbtc": utxoCurrency("tbtc", "Bitcoin Testnet",
 		addressFormat{"p2sh-p2wpkh", "2", base58Alphabet, 35},
 		addressFormat{"p2wpkh", "tb1q", bech32Alphabet, 42},
 		addressFormat{"p2pkh", "m", base58Alphabet, 34}),
-	"ltc": utxoCurrency("ltc",
+	"ltc": utxoCurrency("ltc", "Litecoin",
 		addressFormat{"p2sh-p2wpkh", "M", base58Alphabet, 34},
 		addressFormat{"p2wpkh", "ltc1q", bech32Alphabet, 43},
 		addressFormat{"p2pkh", "L", base58Alphabet, 34}),
-	"doge": utxoCurrency("doge", addressFormat{"p2pkh", "D", base58Alphabet, 34}),
-	"bch":  utxoCurrency("bch", addressFormat{"p2pkh", "q", bech32Alphabet, 42}),
+	"doge": utxoCurrency("doge", "Dogecoin", addressFormat{"p2pkh", "D", base58Alphabet, 34}),
+	"bch":  utxoCurrency("bch", "Bitcoin Cash", addressFormat{"p2pkh", "q", bech32Alphabet, 42}),
 	"trx": {
-		name: "trx", units: "sun",
+		name: "trx", title: "Tron", units: "sun", decimals: 6, dust: 1_000_000,
 		types:     []addressFormat{{"p2pkh", "T", base58Alphabet, 34}},
 		perOutput: 270, normalRate: 1000, priorityRate: 1000,
 	},
 	"eth": {
-		name: "eth", units: "wei",
+		name: "eth", title: "Ethereum", units: "wei", decimals: 18, dust: 100_000_000_000_000,
 		types:     []addressFormat{{"p2pkh", "0x", hexAlphabet, 42}},
 		perOutput: 21000, normalRate: 1_000_000_000, priorityRate: 2_000_000_000,
 	},
@@ -72,9 +75,9 @@ var currencies = map[string]*currency{
 // currencyNames lists currencies in the order the fake reports them.
 var currencyNames = []string{"btc", "ltc", "bch", "doge", "tbtc", "trx", "eth"}
 
-func utxoCurrency(name string, types ...addressFormat) *currency {
+func utxoCurrency(name, title string, types ...addressFormat) *currency {
 	return &currency{
-		name: name, units: "satoshi", utxo: true, types: types,
+		name: name, title: title, units: "satoshi", decimals: 8, dust: 1000, utxo: true, types: types,
 		base: 10, perInput: 68, perOutput: 31, normalRate: 1, priorityRate: 3,
 	}
 }

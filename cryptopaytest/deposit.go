@@ -33,12 +33,15 @@ type DepositParams struct {
 	TxID          string           // the blockchain transaction id; "" means a random one
 }
 
-// DepositResult is a deposit the server recorded and its first callback
-// delivery.
+// DepositResult is a deposit the server recorded and the callbacks it
+// delivered.
 type DepositResult struct {
-	Payment    string     // the receipt's history item id (PaymentCallback.Payment)
-	TxID       string     // the blockchain transaction id
-	Deliveries []Delivery // the callback sent, if the address has one
+	Payment string // the receipt's history item id (PaymentCallback.Payment)
+	TxID    string // the blockchain transaction id
+	// Deliveries are the callbacks sent: the address's payment callback,
+	// if it has one, then the invoice callbacks of any invoice status
+	// change (see Server.Deposit).
+	Deliveries []Delivery
 }
 
 // Delivery is one callback the server sent and the answer it got.
@@ -46,7 +49,7 @@ type Delivery struct {
 	Method        string // "POST" or "GET"
 	URL           string // the URL called, with the query for GET
 	Body          string // the body sent; "" for GET
-	Confirmations int    // the confirmations the callback reported
+	Confirmations int    // the confirmations the callback reported; 0 for invoice callbacks
 	Status        int    // the answer's HTTP status; 0 when none came
 	Response      string // the first 4096 bytes of the answer's body
 	Err           error  // why no answer came
@@ -67,31 +70,47 @@ type deposit struct {
 // without it (the receiver may call the server back).
 type delivery func(ctx context.Context) Delivery
 
+// deliver sends the callbacks in order and returns what happened.
+func deliver(ctx context.Context, sends []delivery) []Delivery {
+	var out []Delivery
+	for _, send := range sends {
+		out = append(out, send(ctx))
+	}
+	return out
+}
+
 // Deposit pays p.Amount into p.Address: it credits the address (available
 // once confirmed), records a receipt in the account's history and the
 // address's history, and, if the address has a callback, delivers it
 // before returning and logs the attempt in the callback log. Mine confirms
 // the deposit further and re-delivers the callback until it is
 // acknowledged.
+//
+// When the account forwards the currency (destinations in its settings),
+// a confirmed receipt is forwarded at once, and an unconfirmed one when
+// Mine confirms it: a payment to the destinations in the history, and
+// transaction_hash and destinations in the callbacks that follow.
+//
+// A deposit to an invoice's address counts toward the invoice (unless it
+// is completed or expired) and delivers the invoice's callbacks for each
+// status change; a confirmed payment in full completes it at once.
 func (s *Server) Deposit(ctx context.Context, p DepositParams) (*DepositResult, error) {
-	send, res, err := s.recordDeposit(p)
+	sends, res, err := s.recordDeposit(p)
 	if err != nil {
 		return nil, err
 	}
-	if send != nil {
-		res.Deliveries = []Delivery{send(ctx)}
-	}
+	res.Deliveries = deliver(ctx, sends)
 	return res, nil
 }
 
-func (s *Server) recordDeposit(p DepositParams) (delivery, *DepositResult, error) {
+func (s *Server) recordDeposit(p DepositParams) ([]delivery, *DepositResult, error) {
 	if p.Amount.Sign() <= 0 {
 		return nil, nil, fmt.Errorf("cryptopaytest: deposit amount must be positive, got %s", p.Amount)
 	}
 	if p.Confirmations < 0 {
 		return nil, nil, fmt.Errorf("cryptopaytest: negative confirmations %d", p.Confirmations)
 	}
-	date, hash := now(), p.TxID
+	date, hash := s.Now(), p.TxID
 	if !p.Date.IsZero() {
 		date = p.Date.UTC().Truncate(time.Microsecond)
 	}
@@ -116,30 +135,39 @@ func (s *Server) recordDeposit(p DepositParams) (delivery, *DepositResult, error
 		addresses: []string{ad.text},
 	}
 	ad.account.addItem(item)
-	res := &DepositResult{Payment: item.detail.ID, TxID: hash}
-	if ad.callback == nil {
-		return nil, res, nil
+	if dests := ad.account.settingsOf(ad.currency).destinations; dests != nil {
+		s.forwards = append(s.forwards, &forwarding{receipt: item, from: ad, dests: dests})
+		s.forwardConfirmed()
 	}
-	dep := &deposit{addr: ad, item: item}
-	s.deposits = append(s.deposits, dep)
-	return s.apironeDelivery(dep), res, nil
+	res := &DepositResult{Payment: item.detail.ID, TxID: hash}
+	var sends []delivery
+	if ad.callback != nil {
+		dep := &deposit{addr: ad, item: item}
+		s.deposits = append(s.deposits, dep)
+		sends = append(sends, s.apironeDelivery(dep))
+	}
+	if ad.invoice != nil {
+		s.advanceInvoices() // an invoice that has expired takes no payment
+		ad.invoice.pay(item.tx)
+	}
+	return append(sends, s.invoiceDeliveries(false)...), res, nil
 }
 
 // Mine adds n blocks to the fake chain, one at a time. With each block
 // every transaction gains a confirmation (a deposit made with 0 becomes
-// available), and every callback not yet acknowledged is sent again:
-// Apirone's up to 255 confirmations, AlphaPo's until acknowledged (and
-// again when its status changes). It returns the deliveries in order, and
-// stops early with ctx's error when ctx ends.
+// available and is forwarded if the account forwards), paid invoices
+// whose payments are all confirmed complete, invoices past their expiry
+// expire, and every callback not yet acknowledged is sent again: Apirone's
+// up to 255 confirmations, an invoice's latest up to 255 times, AlphaPo's
+// until acknowledged (and again when its status changes). It returns the
+// deliveries in order, and stops early with ctx's error when ctx ends.
 func (s *Server) Mine(ctx context.Context, n int) ([]Delivery, error) {
 	var out []Delivery
 	for range n {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		for _, send := range s.mineBlock() {
-			out = append(out, send(ctx))
-		}
+		out = append(out, deliver(ctx, s.mineBlock())...)
 	}
 	return out, nil
 }
@@ -154,12 +182,14 @@ func (s *Server) mineBlock() []delivery {
 			s.setBlock(t)
 		}
 	}
+	s.forwardConfirmed()
 	var sends []delivery
 	for _, dep := range s.deposits {
 		if !dep.acked && dep.item.tx.confirmations <= maxCallbackConfirmations {
 			sends = append(sends, s.apironeDelivery(dep))
 		}
 	}
+	sends = append(sends, s.invoiceDeliveries(true)...)
 	return append(sends, s.mineAlphaPo()...)
 }
 
@@ -173,6 +203,9 @@ func (s *Server) apironeDelivery(dep *deposit) delivery {
 		InputTransactionHash: item.tx.hash, Data: cb.Data, Account: ad.account.id, Currency: ad.currency.name,
 		Payment: item.detail.ID,
 	}
+	if fwd := item.forward; fwd != nil {
+		payload.TransactionHash, payload.Destinations = fwd.tx.hash, fwd.detail.Destinations
+	}
 	target, body := cb.URL, []byte(nil)
 	if cb.Method == http.MethodGet {
 		target = addQuery(cb.URL, callbackQuery(payload))
@@ -182,9 +215,9 @@ func (s *Server) apironeDelivery(dep *deposit) delivery {
 	return func(ctx context.Context) Delivery {
 		d, headers := s.sendCallback(ctx, cb.Method, target, body, nil)
 		d.Confirmations = int(payload.Confirmations)
-		d.Acknowledged = d.Status == http.StatusOK && strings.TrimSpace(d.Response) == "*ok*"
+		d.Acknowledged = apironeAcknowledged(d)
 		entry := cryptopay.CallbackLogEntry{
-			Date:     cryptopay.Time{Time: now()},
+			Date:     cryptopay.Time{Time: s.Now()},
 			Request:  cryptopay.CallbackLogRequest{Method: cb.Method, URL: cb.URL, Args: payload},
 			Response: cryptopay.CallbackLogResponse{Status: d.Status, Headers: headers, Content: d.Response},
 		}
@@ -196,7 +229,14 @@ func (s *Server) apironeDelivery(dep *deposit) delivery {
 	}
 }
 
-// callbackQuery renders an Apirone callback as a GET query.
+// apironeAcknowledged reports whether the receiver accepted an Apirone
+// callback: status 200 and the body "*ok*", white space around it ignored.
+func apironeAcknowledged(d Delivery) bool {
+	return d.Status == http.StatusOK && strings.TrimSpace(d.Response) == "*ok*"
+}
+
+// callbackQuery renders an Apirone callback as a GET query, destinations
+// as "address:amount,..." (the form of the estimation query).
 func callbackQuery(p cryptopay.PaymentCallback) url.Values {
 	q := url.Values{}
 	for k, v := range p.Data {
@@ -209,6 +249,14 @@ func callbackQuery(p cryptopay.PaymentCallback) url.Values {
 	q.Set("account", p.Account)
 	q.Set("currency", p.Currency)
 	q.Set("payment", p.Payment)
+	if p.TransactionHash != "" {
+		q.Set("transaction_hash", p.TransactionHash)
+		var dests []string
+		for _, d := range p.Destinations {
+			dests = append(dests, d.Address+":"+d.Amount.String())
+		}
+		q.Set("destinations", strings.Join(dests, ","))
+	}
 	return q
 }
 

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
@@ -96,4 +97,48 @@ func ExampleServer_FailNext() {
 	// Output:
 	// true
 	// <nil>
+}
+
+// An invoice no one pays expires when the server's clock passes its
+// expiry; Advance moves the clock and delivers the invoice's callback.
+func ExampleServer_Advance() {
+	srv := cryptopaytest.NewServer(cryptopaytest.WithTokenLifetime(5 * time.Minute))
+	defer srv.Close()
+	shop := httptest.NewServer(cryptopay.InvoiceCallbackHandler(func(ctx context.Context, cb *cryptopay.InvoiceCallback) error {
+		fmt.Println("shop: invoice is", cb.Status)
+		return nil
+	}))
+	defer shop.Close()
+
+	ctx := context.Background()
+	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	created, err := c.CreateAccount(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	acct := c.Account(created.Account, created.TransferKey)
+	inv, err := acct.CreateInvoice(ctx, &cryptopay.InvoiceParams{
+		Currency: "btc", Amount: cryptopay.NewAmount(25000), Lifetime: 15 * time.Minute, CallbackURL: shop.URL,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := acct.Login(ctx); err != nil { // tokens that live 5 minutes on the server's clock
+		log.Fatal(err)
+	}
+
+	if _, err := srv.Advance(ctx, 15*time.Minute); err != nil {
+		log.Fatal(err)
+	}
+	got, err := acct.Invoice(ctx, inv.ID) // the token has expired: the client renews it
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("status:", got.Status, "final:", got.Status.IsFinal())
+	// Output:
+	// shop: invoice is expired
+	// status: expired final: true
 }

@@ -14,6 +14,8 @@ type account struct {
 	addresses   []*address     // in creation order
 	history     []*historyItem // in creation order
 	items       map[string]*historyItem
+	settings    map[string]*currencySettings // by currency; see settingsOf
+	invoices    []*invoice                   // in creation order
 }
 
 // address is one address of an account, with its transactions and the log
@@ -27,6 +29,7 @@ type address struct {
 	callback *cryptopay.Callback // nil: no callback
 	txs      []*tx               // in creation order
 	log      []cryptopay.CallbackLogEntry
+	invoice  *invoice // the invoice the address was made for, if any
 }
 
 // tx is what one blockchain transaction did to one address.
@@ -45,6 +48,7 @@ type historyItem struct {
 	signed    cryptopay.Amount // the amount history lists: negative for payments
 	tx        *tx              // says whether the item is confirmed
 	addresses []string         // every address involved, for the address filter
+	forward   *historyItem     // for a receipt: the payment that forwarded it, if any
 }
 
 // feeInfo is cryptopay.FeeInfo as Apirone writes it: the rate is a JSON
@@ -73,8 +77,9 @@ func (s *Server) newAccount() *account {
 	a := &account{
 		id:          "apr-" + randomString(hexAlphabet, 32),
 		transferKey: randomString(base58Alphabet, 32),
-		created:     now(),
+		created:     s.Now(),
 		items:       map[string]*historyItem{},
+		settings:    map[string]*currencySettings{},
 	}
 	s.accounts[a.id] = a
 	return a
@@ -86,7 +91,7 @@ func (s *Server) newAddress(a *account, cur *currency, f *addressFormat, cb *cry
 	for s.addresses[text] != nil {
 		text = f.generate()
 	}
-	ad := &address{account: a, currency: cur, text: text, typ: f.typ, created: now(), callback: cb}
+	ad := &address{account: a, currency: cur, text: text, typ: f.typ, created: s.Now(), callback: cb}
 	a.addresses = append(a.addresses, ad)
 	s.addresses[text] = ad
 	return ad

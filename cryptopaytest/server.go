@@ -12,13 +12,16 @@
 //	key, secret := srv.AlphaPoCredentials()
 //	ap, _ := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
 //
-// It keeps accounts, addresses, balances, history and callback logs in
+// It keeps accounts (with their settings), addresses, balances, history,
+// callback logs, invoices, tokens and AlphaPo balances and operations in
 // memory, with money as exact integers. Test controls stand in for the
 // blockchain: Deposit pays an address and delivers its callback, Mine adds
 // blocks (confirmations, callback re-deliveries, AlphaPo withdrawals and
 // exchanges completing), AlphaPoDeposit pays an AlphaPo address or invoice
-// and delivers a signed callback, and FailNext injects failures. Callbacks
-// are delivered synchronously, inside those calls, so tests need no sleeps.
+// and delivers a signed callback, and FailNext injects failures. Advance
+// moves the server's clock, by which access tokens and invoices expire (see
+// also WithClock and WithTokenLifetime). Callbacks are delivered
+// synchronously, inside those calls, so tests need no sleeps.
 //
 // A Server is safe for concurrent use.
 package cryptopaytest
@@ -64,6 +67,10 @@ type Server struct {
 	height         int64               // the fake chain's tip
 	alphaPoAccount alphaState          // the AlphaPo merchant account
 	failures       []*failureRule
+	clock          clock         // the server's time (clock.go)
+	auth           tokenStore    // JWT sessions (auth.go)
+	invoices       []*invoice    // every invoice, oldest first (invoices.go)
+	forwards       []*forwarding // receipts waiting to be forwarded (settings.go)
 }
 
 // Option configures a Server.
@@ -93,10 +100,13 @@ func NewServer(opts ...Option) *Server {
 		addresses:      map[string]*address{},
 		alphaPoAccount: newAlphaState(),
 		height:         startHeight,
+		clock:          clock{base: time.Now},
+		auth:           newTokenStore(),
 	}
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.alphaPoAccount.clock = s.Now
 	mux := http.NewServeMux()
 	s.routeApirone(mux)
 	s.routeAlphaPo(mux)
@@ -169,7 +179,3 @@ func apiPath(r *http.Request) string {
 	}
 	return r.URL.Path
 }
-
-// now is the time the server stamps on what it creates, in UTC with
-// microseconds, as Apirone reports it.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -100,14 +100,14 @@ func estimateRequest(q url.Values) (*transferRequest, reply, bool) {
 }
 
 // transfer: POST /v2/accounts/{account}/transfer with the transfer key in
-// the body. The destinations are outside the fake: nothing is credited to
+// the body or an access token. The destinations are outside the fake: nothing is credited to
 // them.
 func (s *Server) transfer(r *http.Request, a *account) reply {
 	var req transferRequest
 	if rep, bad := decodeBody(r, &req); bad {
 		return rep
 	}
-	if rep, denied := a.authorize(req.TransferKey); denied {
+	if rep, denied := s.authorize(r, a, req.TransferKey); denied {
 		return rep
 	}
 	p, rep, valid := a.plan(&req)
@@ -308,7 +308,7 @@ func subtractFee(amounts []cryptopay.Amount, total, fee cryptopay.Amount) ([]cry
 // It returns the item and the change address ("" when there is none). The
 // caller holds s.mu.
 func (s *Server) apply(a *account, p *plan) (*historyItem, string) {
-	hash, created := newTxID(), now()
+	hash, created := newTxID(), s.Now()
 	item := &historyItem{
 		detail: cryptopay.HistoryItem{
 			Account: a.id, Currency: p.cur.name, Created: cryptopay.Time{Time: created}, Type: cryptopay.ItemPayment,

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
@@ -56,29 +55,36 @@ func demo(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
-// newShop starts the merchant's callback endpoint. It checks the secret it
-// put in the callback data and answers "*ok*" (which stops the callbacks)
-// only once the payment has a confirmation.
+// errNotYet makes the shop's handler answer 500, so that Apirone sends the
+// callback again with the next block.
+var errNotYet = errors.New("waiting for a confirmation")
+
+// newShop starts the merchant's callback endpoint: the SDK's
+// PaymentCallbackHandler, which accepts only callbacks carrying the secret
+// the shop put in the callback data (WithCallbackSecret) and answers
+// "*ok*", which stops the callbacks, only when the shop's function returns
+// nil. The shop ships once a payment has a confirmation, and only once per
+// event (DedupeKey): a repeat after a lost "*ok*" is acknowledged again.
 func newShop(r *report) *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		var cb cryptopay.PaymentCallback
-		if err := json.NewDecoder(req.Body).Decode(&cb); err != nil {
-			http.Error(w, "bad callback", http.StatusBadRequest)
-			return
-		}
-		if subtle.ConstantTimeCompare([]byte(cb.Data["secret"]), []byte(shopSecret)) != 1 {
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
+	var mu sync.Mutex
+	shipped := map[string]bool{}
+	handle := func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		r.say("shop: callback for order %s: %s, %d confirmation(s)", cb.Data["order"], money(cb.Value, cb.Currency, "satoshi"), cb.Confirmations)
 		if cb.Confirmations < 1 {
 			r.say("shop: not shipping before a confirmation; not answering *ok* yet")
-			io.WriteString(w, "waiting")
-			return
+			return errNotYet
 		}
-		r.say("shop: order %s is paid; answering *ok*", cb.Data["order"])
-		io.WriteString(w, "*ok*")
-	}))
+		mu.Lock()
+		defer mu.Unlock()
+		if shipped[cb.DedupeKey()] {
+			r.say("shop: order %s already shipped; answering *ok* again", cb.Data["order"])
+			return nil
+		}
+		shipped[cb.DedupeKey()] = true
+		r.say("shop: order %s is paid; shipping it and answering *ok*", cb.Data["order"])
+		return nil
+	}
+	return httptest.NewServer(cryptopay.PaymentCallbackHandler(handle, cryptopay.WithCallbackSecret("secret", shopSecret)))
 }
 
 // openShop creates an account and a deposit address for order 1042.
@@ -138,7 +144,7 @@ func sayDeliveries(r *report, ds []cryptopaytest.Delivery) {
 		if d.Acknowledged {
 			r.say("callback acknowledged: Apirone stops sending it")
 		} else {
-			r.say("callback not acknowledged (answer %d %q): Apirone sends it again with the next block", d.Status, d.Response)
+			r.say("callback not acknowledged (answer %d %q): Apirone sends it again with the next block", d.Status, strings.TrimSpace(d.Response))
 		}
 	}
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/cryptopay-go/cryptopay"
@@ -18,7 +21,10 @@ func TestDemoRunsTheMerchantFlow(t *testing.T) {
 	require.NoError(t, run(ctx, &out, config{}))
 	for _, want := range []string{
 		"shop: callback for order 1042: 150000 satoshi (0.00150000 BTC), 0 confirmation(s)",
-		"callback not acknowledged (answer 200 \"waiting\")",
+		"shop: not shipping before a confirmation; not answering *ok* yet",
+		"callback not acknowledged (answer 500 \"callback not processed\"): Apirone sends it again with the next block",
+		"shop: callback for order 1042: 150000 satoshi (0.00150000 BTC), 1 confirmation(s)",
+		"shop: order 1042 is paid; shipping it and answering *ok*",
 		"callback acknowledged: Apirone stops sending it",
 		"available 150000 satoshi (0.00150000 BTC)",
 		"receives 74860 satoshi (0.00074860 BTC)",
@@ -27,6 +33,35 @@ func TestDemoRunsTheMerchantFlow(t *testing.T) {
 	} {
 		assert.Contains(t, out.String(), want)
 	}
+}
+
+// The shop ships once per payment event, however often the callback comes,
+// and refuses callbacks without its secret.
+func TestShopShipsOncePerEvent(t *testing.T) {
+	var out bytes.Buffer
+	shop := newShop(&report{out: &out})
+	defer shop.Close()
+	post := func(secret string) (int, string) {
+		body := `{"value":150000,"input_address":"3RKZgQd2XVGnXk9s4v2zkourWxuJ2B9UBN","confirmations":1,` +
+			`"input_transaction_hash":"ab12","data":{"order":"1042","secret":"` + secret + `"},"account":"apr-1","currency":"btc"}`
+		resp, err := http.Post(shop.URL, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		answer, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(answer)
+	}
+	for range 2 {
+		status, answer := post(shopSecret)
+		assert.Equal(t, http.StatusOK, status)
+		assert.Equal(t, "*ok*", answer)
+	}
+	assert.Equal(t, 1, strings.Count(out.String(), "shipping it"))
+	assert.Equal(t, 1, strings.Count(out.String(), "already shipped"))
+
+	status, _ := post("a-guess")
+	assert.Equal(t, http.StatusForbidden, status)
+	assert.Equal(t, 2, strings.Count(out.String(), "shop: callback for order"), "a forged callback never reaches the shop")
 }
 
 func TestDemoRefusesLiveFlags(t *testing.T) {
