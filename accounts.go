@@ -96,6 +96,9 @@ type CurrencyInfo struct {
 	Units        string        `json:"units"`        // e.g. "satoshi"
 	Destinations []Destination `json:"destinations"` // forwarding; nil when none is set
 	Fee          FeeStrategy   `json:"fee"`
+	// ProcessingFeePolicy is how Apirone charges its fee (see
+	// UpdateSettings); Apirone's own plugins read it here.
+	ProcessingFeePolicy ProcessingFeePolicy `json:"processing-fee-policy"`
 }
 
 // Info returns the account's settings for currency, or for every currency

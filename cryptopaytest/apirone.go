@@ -155,18 +155,6 @@ func selectCurrencies(name string) ([]*currency, reply, bool) {
 	return []*currency{cur}, rep, found
 }
 
-// accountInfoJSON is the Account Info answer. Each currency also carries
-// its "processing-fee-policy", as Apirone's own plugins read it there.
-type accountInfoJSON struct {
-	Account string             `json:"account"`
-	Info    []currencyInfoJSON `json:"info"`
-}
-
-type currencyInfoJSON struct {
-	cryptopay.CurrencyInfo
-	ProcessingFeePolicy cryptopay.ProcessingFeePolicy `json:"processing-fee-policy"`
-}
-
 // accountInfo: GET /v2/accounts/{account}. Every account has every
 // currency, created with the account, with fee "normal" and the
 // destinations and processing-fee policy of its settings.
@@ -175,15 +163,12 @@ func (s *Server) accountInfo(r *http.Request, a *account) reply {
 	if !found {
 		return rep
 	}
-	info := accountInfoJSON{Account: a.id, Info: []currencyInfoJSON{}}
+	info := cryptopay.AccountInfo{Account: a.id, Info: []cryptopay.CurrencyInfo{}}
 	for _, cur := range curs {
 		st := a.settingsOf(cur)
-		info.Info = append(info.Info, currencyInfoJSON{
-			CurrencyInfo: cryptopay.CurrencyInfo{
-				Currency: cur.name, Created: cryptopay.Time{Time: a.created}, Units: cur.units,
-				Destinations: st.destinations, Fee: cryptopay.FeeNormal,
-			},
-			ProcessingFeePolicy: st.feePolicy,
+		info.Info = append(info.Info, cryptopay.CurrencyInfo{
+			Currency: cur.name, Created: cryptopay.Time{Time: a.created}, Units: cur.units,
+			Destinations: st.destinations, Fee: cryptopay.FeeNormal, ProcessingFeePolicy: st.feePolicy,
 		})
 	}
 	return ok(info)

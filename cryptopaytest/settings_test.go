@@ -49,6 +49,7 @@ func TestUpdateSettings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, dests, info.Info[0].Destinations)
 	assert.Equal(t, cryptopay.FeeNormal, info.Info[0].Fee)
+	assert.Equal(t, cryptopay.ProcessingFeeFixed, info.Info[0].ProcessingFeePolicy)
 	raw := e.rawInfo("btc")
 	assert.JSONEq(t, `"fixed"`, string(raw["processing-fee-policy"]))
 	assert.JSONEq(t, `[{"address":"`+external+`","amount":"60%"},{"address":"`+external2+`","amount":"40%"}]`, string(raw["destinations"]))
