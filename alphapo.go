@@ -82,6 +82,9 @@ func (p *TakeAddressParams) check() error {
 	if len(p.ForeignID) > maxForeignID {
 		return invalid("foreign_id", "longer than %d characters", maxForeignID)
 	}
+	if p.Amount != nil && p.Amount.Sign() <= 0 {
+		return invalid("amount", "must be positive, got %s", p.Amount)
+	}
 	return required("end_user_reference", p.EndUserReference)
 }
 

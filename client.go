@@ -416,7 +416,8 @@ func retryAfter(h http.Header, now time.Time) (wait time.Duration, ok bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
+	if isDigits(v) {
+		secs, _ := strconv.ParseUint(v, 10, 32) // too large: the largest uint32
 		return time.Duration(secs) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
@@ -487,22 +488,21 @@ func (b *backend) logTry(ctx context.Context, ep endpoint, n int, t tried, took 
 }
 
 // decode turns a 2xx body into out, unwrapping AlphaPo's {"data": ...}
-// envelope when ep says so. A body that carries an error instead of a
-// result ("message", "error" or "errors", and no "data") becomes an
-// *APIError with the 2xx status.
+// envelope when ep says so. An empty or null body is an error, and so is a
+// JSON object that carries an error instead of a result ("message",
+// "error" or "errors", and no "data"): that becomes an *APIError with the
+// 2xx status.
 func decode(ep endpoint, status int, data []byte, out any) error {
-	if len(bytes.TrimSpace(data)) == 0 {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || string(trimmed) == "null" {
 		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
 	}
 	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) == nil && top["data"] == nil &&
-		(top["message"] != nil || top["error"] != nil || top["errors"] != nil) {
+	isObject := json.Unmarshal(data, &top) == nil
+	if isObject && top["data"] == nil && (top["message"] != nil || top["error"] != nil || top["errors"] != nil) {
 		return newAPIError(ep.method, ep.path, status, data)
 	}
-	if ep.envelope {
-		if d := top["data"]; d != nil && string(d) != "null" {
-			data = d
-		} else {
+	if ep.envelope && isObject {
+		if data = top["data"]; data == nil || string(data) == "null" {
 			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
 		}
 	}
