@@ -389,17 +389,52 @@ func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) t
 		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix)
 		return t
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+	data, err := readCapped(resp, maxResponseBody)
 	switch {
+	case errors.Is(err, errTooLarge):
+		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	case err != nil:
 		t.err = fmt.Errorf("cryptopay: %s %s: reading response: %w", ep.method, ep.path, err)
 		t.broken = true
-	case len(data) > maxResponseBody:
-		t.err = fmt.Errorf("cryptopay: %s %s: response larger than %d bytes", ep.method, ep.path, maxResponseBody)
 	default:
 		t.err = decode(ep, resp.StatusCode, data, out)
 	}
 	return t
+}
+
+var errTooLarge = fmt.Errorf("response larger than %d bytes", maxResponseBody)
+
+// readCapped reads resp's body if it holds at most limit bytes, and fails
+// with errTooLarge as soon as it is known to hold more: at once when
+// Content-Length says so, else after limit+1 bytes. The buffer starts at
+// Content-Length (or 4 KiB) and doubles, never past limit+1 bytes.
+func readCapped(resp *http.Response, limit int) ([]byte, error) {
+	if resp.ContentLength > int64(limit) {
+		return nil, errTooLarge
+	}
+	size := min(4<<10, limit+1)
+	if resp.ContentLength >= 0 {
+		size = int(resp.ContentLength) + 1 // +1: room to read EOF
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*cap(buf), limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // isDialError reports a failure to open a connection.

@@ -97,7 +97,9 @@ func faultCases() []faultCase {
 			getTries: 3, postTries: 3, class: isTransport,
 		},
 		{
-			name: "connection reset before the request is read", listen: resettingListener,
+			// A reset that lands while the client is still connecting is a
+			// dial error, and is retried (TestTransferIsResentOnlyAfterADialError).
+			name: "connection reset once the request starts to arrive", listen: resettingListener,
 			getTries: 3, postTries: 1, unknown: true, class: isTransport,
 		},
 		{
@@ -315,8 +317,8 @@ func refusingAddr(t *testing.T) (string, func()) {
 	return addr, func() {}
 }
 
-// resettingListener accepts connections and resets them at once, before
-// reading anything.
+// resettingListener accepts connections and resets each once the first
+// byte of the request has arrived.
 func resettingListener(t *testing.T) (string, func()) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -328,6 +330,7 @@ func resettingListener(t *testing.T) (string, func()) {
 			if err != nil {
 				return
 			}
+			conn.Read(make([]byte, 1))
 			resetConn(conn)
 		}
 	}()

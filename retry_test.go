@@ -127,6 +127,9 @@ func TestTransferIsResentOnlyAfterADialError(t *testing.T) {
 	}{
 		{"dial error", dialRefused(), 3, false},
 		{"dial error wrapped by a custom transport", fmt.Errorf("proxy: %w", dialRefused()), 3, false},
+		// A listener that accepts and resets at once can fail connect(2)
+		// itself: nothing was written.
+		{"reset while connecting", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNRESET}, 3, false},
 		// A transport that fails in its own way proves nothing: the request
 		// may have left.
 		{"plain error", errRefused, 1, true},
