@@ -295,15 +295,9 @@ func (b *backend) do(ctx context.Context, ep endpoint, out any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
-	var payload []byte
-	switch {
-	case ep.body != nil:
-		var err error
-		if payload, err = json.Marshal(ep.body); err != nil {
-			return fmt.Errorf("cryptopay: encoding %s %s: %w", ep.method, ep.path, err)
-		}
-	case ep.signedBody:
-		payload = []byte("{}")
+	payload, err := ep.payload()
+	if err != nil {
+		return err
 	}
 	req, err := b.newRequest(ctx, ep, payload)
 	if err != nil {
@@ -321,9 +315,25 @@ func (b *backend) do(ctx context.Context, ep endpoint, out any) error {
 			return ep.failure(t)
 		}
 		if err := b.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("%w (while waiting to retry: %w)", t.err, err)
+			return fmt.Errorf("%w (while waiting to retry: %w)", ep.failure(t), err)
 		}
 	}
+}
+
+// payload is the body to send and sign: ep.body marshalled once, "{}" for
+// a signed call without one, or nil.
+func (ep *endpoint) payload() ([]byte, error) {
+	switch {
+	case ep.body != nil:
+		data, err := json.Marshal(ep.body)
+		if err != nil {
+			return nil, fmt.Errorf("cryptopay: encoding %s %s: %w", ep.method, ep.path, err)
+		}
+		return data, nil
+	case ep.signedBody:
+		return []byte("{}"), nil
+	}
+	return nil, nil
 }
 
 func (b *backend) newRequest(ctx context.Context, ep endpoint, payload []byte) (*http.Request, error) {
