@@ -139,6 +139,9 @@ func (a *Account) Balance(ctx context.Context, p *BalanceParams) (*AccountBalanc
 		if len(p.Addresses) > 0 && p.Currency == "" {
 			ep.check(invalid("currency", "is required with addresses"))
 		}
+		for i, addr := range p.Addresses {
+			ep.check(checkListItem(fmt.Sprintf("addresses[%d]", i), addr))
+		}
 		ep.query = optionalQuery("currency", p.Currency, "addresses", strings.Join(p.Addresses, ","))
 	}
 	return call[AccountBalance](ctx, &a.client.backend, ep)
@@ -155,8 +158,12 @@ func optionalQuery(pairs ...string) url.Values {
 	return q
 }
 
+// maxPageSize is the largest Limit the SDK sends. The reference gives no
+// maximum; 1000 items keep one page far below the response size cap.
+const maxPageSize = 1000
+
 // PageParams selects one page of a list. Zero values leave the server's
-// defaults (offset 0, limit 10).
+// defaults (offset 0, limit 10). Limit may be at most 1000.
 type PageParams struct {
 	Limit  int
 	Offset int
@@ -174,8 +181,8 @@ func (p *PageParams) addTo(q url.Values) error {
 	if p == nil {
 		return nil
 	}
-	if p.Limit < 0 {
-		return invalid("limit", "must not be negative, got %d", p.Limit)
+	if p.Limit < 0 || p.Limit > maxPageSize {
+		return invalid("limit", "must be from 0 to %d, got %d", maxPageSize, p.Limit)
 	}
 	if p.Offset < 0 {
 		return invalid("offset", "must not be negative, got %d", p.Offset)

@@ -112,9 +112,9 @@ func (a *Account) AddressBalance(ctx context.Context, address string) (*AddressB
 // AddressesParams selects a page of the account's addresses.
 type AddressesParams struct {
 	Currency string
-	Limit    int    // page size; 0 = server default (10)
+	Limit    int    // page size, at most 1000; 0 = server default (10)
 	Offset   int    // first item
-	Address  string // filter: the address or part of it
+	Address  string // filter: the address or part of it; no commas
 	NonEmpty bool   // filter: leave out addresses with a zero total balance
 }
 
@@ -146,14 +146,11 @@ func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressLi
 	}
 	ep.query = optionalQuery("currency", p.Currency)
 	ep.check((&PageParams{Limit: p.Limit, Offset: p.Offset}).addTo(ep.query))
-	var filter []string
-	if p.Address != "" {
-		filter = append(filter, "address:"+p.Address)
-	}
+	empty := ""
 	if p.NonEmpty {
-		filter = append(filter, "empty:false") // "empty" takes only false
+		empty = "false" // "empty" takes only false
 	}
-	setFilter(ep.query, filter)
+	setFilter(&ep, "address", p.Address, "empty", empty)
 	return call[AddressList](ctx, &a.client.backend, ep)
 }
 
@@ -176,10 +173,23 @@ func (a *Account) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq
 	})
 }
 
-// setFilter writes Apirone's q filter: comma-separated key:value pairs.
-func setFilter(q url.Values, pairs []string) {
-	if len(pairs) > 0 {
-		q.Set("q", strings.Join(pairs, ","))
+// setFilter writes Apirone's q filter into ep's query from key, value
+// pairs: comma-separated key:value items, leaving out empty values. A value
+// holding a comma would read as a second item, so it fails ep.
+func setFilter(ep *endpoint, pairs ...string) {
+	var items []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		key, value := pairs[i], pairs[i+1]
+		if value == "" {
+			continue
+		}
+		if strings.Contains(value, ",") {
+			ep.check(invalid(key, "must not contain ','"))
+		}
+		items = append(items, key+":"+value)
+	}
+	if len(items) > 0 {
+		ep.query.Set("q", strings.Join(items, ","))
 	}
 }
 

@@ -52,9 +52,10 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 	return c, nil
 }
 
-// Format prints "cryptopay.AlphaPoClient{<base URL>}" for every verb.
+// Format prints "cryptopay.AlphaPoClient{<base URL>}" for every verb, with
+// any password in the base URL hidden.
 func (c *AlphaPoClient) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", c.baseURL)
+	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL))
 }
 
 // endpoint declares a signed POST to path with body, whose answer comes in
@@ -86,6 +87,9 @@ type TakeAddressParams struct {
 func (p *TakeAddressParams) check() error {
 	if p == nil {
 		return invalid("currency", "is required")
+	}
+	if p.Amount != nil && p.Amount.Sign() <= 0 {
+		return invalid("amount", "must be positive, got %s", p.Amount)
 	}
 	return firstError(
 		required("currency", p.Currency),

@@ -34,8 +34,9 @@ var (
 // maxErrorBody is how much of an error response an *APIError keeps.
 const maxErrorBody = 4 << 10
 
-// APIError is an answer from the provider with an HTTP status of 300 or more.
-// Its Error text holds the method, the path (never the query, which may
+// APIError is an answer from the provider with an HTTP status of 300 or
+// more, or a 2xx answer whose JSON body carries an error ("message",
+// "error" or "errors") instead of a result. Its Error text holds the method, the path (never the query, which may
 // carry a transfer key), the status and the provider's message.
 type APIError struct {
 	StatusCode int               // HTTP status
@@ -152,3 +153,16 @@ func (e *ParamError) Is(target error) bool { return target == ErrInvalidParams }
 func invalid(field, format string, args ...any) error {
 	return &ParamError{Field: field, Problem: fmt.Sprintf(format, args...)}
 }
+
+// outcomeUnknownError is the failure of a money-moving call that may have
+// taken effect. It matches ErrOutcomeUnknown and the error it wraps.
+type outcomeUnknownError struct {
+	err error
+}
+
+func (e *outcomeUnknownError) Error() string {
+	return e.err.Error() + ": outcome unknown: the request may have taken effect; look it up " +
+		"(Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again"
+}
+
+func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/cryptopay-go/cryptopay"
@@ -171,4 +174,38 @@ func ExampleFormatUnits() {
 	// Output:
 	// 0.00012345 BTC
 	// 50000000 satoshi
+}
+
+func ExampleWithRetry() {
+	// A stand-in for Apirone that is busy on the first try.
+	var tries atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, `{"message":"busy"}`, http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, `{"account":"apr-e729d9982f079fa86b10a0e3aa6ff37b","balance":[{"currency":"btc","available":150000,"total":250000}]}`)
+	}))
+	defer srv.Close()
+
+	c, err := cryptopay.NewClient(
+		cryptopay.WithBaseURL(srv.URL),
+		// GETs get up to 5 tries; POSTs are resent only if they never left.
+		cryptopay.WithRetry(cryptopay.RetryPolicy{MaxAttempts: 5, BaseDelay: 100 * time.Millisecond, MaxDelay: 5 * time.Second}),
+		// One debug line per try: method, path, status, attempt, duration.
+		cryptopay.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The context bounds the whole call, waits between tries included.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	bal, err := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "").Balance(ctx, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(bal.Balance[0].Available, "satoshi after", tries.Load(), "tries")
+	// Output: 150000 satoshi after 2 tries
 }

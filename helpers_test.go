@@ -1,6 +1,7 @@
 package cryptopay
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,10 +35,11 @@ type sent struct {
 
 // wire is a mocked HTTP transport that records every request.
 type wire struct {
-	t    *testing.T
-	mock *httpmock.MockTransport
-	mu   sync.Mutex
-	reqs []sent
+	t     *testing.T
+	mock  *httpmock.MockTransport
+	mu    sync.Mutex
+	reqs  []sent
+	waits []time.Duration // the retry waits asked for; none is slept
 }
 
 func newWire(t *testing.T) *wire {
@@ -89,11 +91,26 @@ func (w *wire) count() int {
 	return len(w.reqs)
 }
 
+// sleep records a retry wait instead of sleeping it.
+func (w *wire) sleep(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.waits = append(w.waits, d)
+	return ctx.Err()
+}
+
+func (w *wire) waited() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.waits...)
+}
+
 // apirone returns a client whose requests go to w.
 func (w *wire) apirone() *Client {
 	w.t.Helper()
 	c, err := NewClient(WithHTTPClient(w.httpClient()))
 	require.NoError(w.t, err)
+	c.sleep = w.sleep
 	return c
 }
 
@@ -105,6 +122,7 @@ func (w *wire) alphapo() *AlphaPoClient {
 	w.t.Helper()
 	c, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, WithHTTPClient(w.httpClient()))
 	require.NoError(w.t, err)
+	c.sleep = w.sleep
 	return c
 }
 

@@ -22,13 +22,21 @@ const (
 // with a numeric offset. The '+' of the offset is percent-encoded on the wire.
 const filterTimeLayout = "2006-01-02T15:04:05-07:00"
 
+// filterTime formats a date bound of the q filter; "" for the zero time.
+func filterTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(filterTimeLayout)
+}
+
 // HistoryParams selects a page of the account's history.
 type HistoryParams struct {
 	Currency string
-	Limit    int       // page size; 0 = server default (10)
+	Limit    int       // page size, at most 1000; 0 = server default (10)
 	Offset   int       // first item
 	ItemType ItemType  // filter: payments or receipts only
-	Address  string    // filter: the address or part of it
+	Address  string    // filter: the address or part of it; no commas
 	DateFrom time.Time // filter: items at or after; zero = no bound
 	DateTo   time.Time // filter: items at or before; zero = no bound
 }
@@ -62,20 +70,8 @@ func (a *Account) History(ctx context.Context, p *HistoryParams) (*HistoryPage, 
 	}
 	ep.query = optionalQuery("currency", p.Currency)
 	ep.check((&PageParams{Limit: p.Limit, Offset: p.Offset}).addTo(ep.query))
-	var filter []string
-	if p.ItemType != "" {
-		filter = append(filter, "item_type:"+string(p.ItemType))
-	}
-	if p.Address != "" {
-		filter = append(filter, "address:"+p.Address)
-	}
-	if !p.DateFrom.IsZero() {
-		filter = append(filter, "date_from:"+p.DateFrom.Format(filterTimeLayout))
-	}
-	if !p.DateTo.IsZero() {
-		filter = append(filter, "date_to:"+p.DateTo.Format(filterTimeLayout))
-	}
-	setFilter(ep.query, filter)
+	setFilter(&ep, "item_type", string(p.ItemType), "address", p.Address,
+		"date_from", filterTime(p.DateFrom), "date_to", filterTime(p.DateTo))
 	return call[HistoryPage](ctx, &a.client.backend, ep)
 }
 

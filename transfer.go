@@ -264,12 +264,16 @@ type TransferResult struct {
 // Transfer sends money out of the account. It needs the transfer key, which
 // travels in the JSON body (never in the URL), or tokens from Login.
 //
-// A transfer is never sent twice by this SDK. If it fails after the request
-// may have reached Apirone, check History before trying again.
+// A transfer is never sent twice by this SDK: it is retried only when the
+// connection could not even be opened. If it fails after the request may
+// have reached Apirone (a timeout, a broken connection, a 5xx answer, or a
+// 2xx answer that cannot be read), the error matches ErrOutcomeUnknown
+// (and still wraps the cause): check History before trying again.
 //
 // POST /v2/accounts/{account}/transfer
 func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
 	ep := a.endpoint(http.MethodPost, "/transfer")
+	ep.moneyMoving = true
 	ep.check(p.check())
 	if ep.err == nil {
 		ep.body = &transferBody{

@@ -257,12 +257,17 @@ type Time struct {
 }
 
 // MarshalJSON writes the time in UTC as "2006-01-02T15:04:05.000000"; the
-// zero Time is null.
+// zero Time is null. A year outside 0 to 9999 (in UTC) is an error, as it
+// has no four-digit form.
 func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + t.UTC().Format(timeLayout) + `"`), nil
+	u := t.UTC()
+	if u.Year() < 0 || u.Year() > 9999 {
+		return nil, fmt.Errorf("cryptopay: time %s: year outside 0 to 9999", u.Format(time.RFC3339))
+	}
+	return []byte(`"` + u.Format(timeLayout) + `"`), nil
 }
 
 // UnmarshalJSON reads a zone-less timestamp as UTC, or an RFC 3339 one with

@@ -89,14 +89,18 @@ func ExampleServer_FailNext() {
 	}
 	acct := c.Account(created.Account, created.TransferKey)
 
+	// One 502 on a GET: the client tries again and the call succeeds.
 	srv.FailNext("GET /v2/accounts/{account}/balance", 1, cryptopaytest.Failure{Status: http.StatusBadGateway})
 	_, err = acct.Balance(context.Background(), nil)
-	fmt.Println(errors.Is(err, cryptopay.ErrServer))
-	_, err = acct.Balance(context.Background(), nil)
 	fmt.Println(err)
+
+	// One 502 on a POST: it may have taken effect, so it is not sent again.
+	srv.FailNext("POST /v2/accounts/{account}/addresses", 1, cryptopaytest.Failure{Status: http.StatusBadGateway})
+	_, err = acct.GenerateAddress(context.Background(), &cryptopay.GenerateAddressParams{Currency: "btc"})
+	fmt.Println(errors.Is(err, cryptopay.ErrServer))
 	// Output:
-	// true
 	// <nil>
+	// true
 }
 
 // An invoice no one pays expires when the server's clock passes its

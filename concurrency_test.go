@@ -1,0 +1,193 @@
+package cryptopay
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestOneClientSharedBy100Goroutines runs Apirone and AlphaPo calls from
+// 100 goroutines through one Client and one AlphaPoClient on the default
+// *http.Client (run it with -race), checks every answer and every
+// signature, and that no goroutine is left once the idle connections close.
+func TestOneClientSharedBy100Goroutines(t *testing.T) {
+	const goroutines, rounds = 100, 3
+	baseline := runtime.NumGoroutine()
+	var conns, badSignatures atomic.Int32
+	balance, transfer, take := fixture(t, "apirone/account_balance.json"), fixture(t, "apirone/transfer.json"), fixture(t, "alphapo/take_address.json")
+	signer := NewSigner(testAlphaSecret)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch r.URL.Path {
+		case "/api/v2/accounts/" + testAccountID + "/balance":
+			io.WriteString(w, balance)
+		case "/api/v2/accounts/" + testAccountID + "/transfer":
+			io.WriteString(w, transfer)
+		case "/alphapo/addresses/take":
+			if !signer.Verify(body, r.Header.Get("X-Processing-Signature")) {
+				badSignatures.Add(1)
+			}
+			io.WriteString(w, take)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+
+	c, err := NewClient(WithBaseURL(srv.URL + "/api"))
+	require.NoError(t, err)
+	ap, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, WithBaseURL(srv.URL+"/alphapo"))
+	require.NoError(t, err)
+	acct := c.Account(testAccountID, testTransferKey)
+
+	errs := make(chan error, goroutines*rounds*3)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				errs <- checkConcurrentCalls(acct, ap, g)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	assert.Zero(t, badSignatures.Load())
+	assert.LessOrEqual(t, int(conns.Load()), goroutines+(rounds-1)*(goroutines-64),
+		"idle connections are kept for reuse (Go's default keeps 2 per host)")
+
+	defaultHTTPClient.CloseIdleConnections()
+	srv.Close()
+	assertGoroutinesBackTo(t, baseline)
+}
+
+func checkConcurrentCalls(acct *Account, ap *AlphaPoClient, g int) error {
+	ctx := context.Background()
+	bal, err := acct.Balance(ctx, &BalanceParams{Currency: "btc"})
+	if err != nil {
+		return err
+	}
+	if len(bal.Balance) == 0 || bal.Balance[0].Currency != "btc" {
+		return fmt.Errorf("goroutine %d: balance %+v", g, bal)
+	}
+	res, err := acct.Transfer(ctx, &TransferParams{
+		Currency: "btc", Destinations: []Destination{{Address: fmt.Sprintf("addr%d", g), Amount: Units(int64(g + 1))}},
+	})
+	if err != nil {
+		return err
+	}
+	if res.Amount.Cmp(NewAmount(10000)) != 0 {
+		return fmt.Errorf("goroutine %d: transfer amount %s", g, res.Amount)
+	}
+	taken, err := ap.TakeAddress(ctx, &TakeAddressParams{Currency: "BTC", ForeignID: fmt.Sprint(g), EndUserReference: fmt.Sprint(g)})
+	if err != nil {
+		return err
+	}
+	if taken.Address != "2NFZ9SmEm3mQ7jqVF4vPXBwCyn9KpmEwkTj" {
+		return fmt.Errorf("goroutine %d: address %q", g, taken.Address)
+	}
+	return nil
+}
+
+// TestHugeBodyIsCutAtTheCap serves a 100 MiB body: the call fails at once
+// when Content-Length gives the size, else once 10 MiB have been read,
+// without reading (or allocating) the rest.
+func TestHugeBodyIsCutAtTheCap(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		contentLength bool
+		maxAlloc      uint64
+	}{
+		{"streamed", false, 32 << 20}, // a doubling buffer: 4 KiB, 8 KiB, ... 8 MiB, then 10 MiB + 1 B
+		{"with Content-Length", true, 1 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var written atomic.Int64
+			served := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer close(served)
+				if tc.contentLength {
+					w.Header().Set("Content-Length", fmt.Sprint(100<<20+2))
+				}
+				endless(100<<20)(&countingWriter{w: w, n: &written}, r)
+			}))
+			defer srv.Close()
+			transport := &http.Transport{}
+			defer transport.CloseIdleConnections()
+			c, err := NewClient(WithHTTPClient(&http.Client{Transport: transport}), WithBaseURL(srv.URL))
+			require.NoError(t, err)
+
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err = c.Account(testAccountID, "").Info(context.Background(), "")
+			runtime.ReadMemStats(&after)
+			<-served
+
+			assert.ErrorContains(t, err, "response larger than 10485760 bytes")
+			assert.Less(t, written.Load(), int64(50<<20), "the server could not send the whole body")
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, tc.maxAlloc, "allocated while reading")
+		})
+	}
+}
+
+type countingWriter struct {
+	w http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (c *countingWriter) Header() http.Header { return c.w.Header() }
+func (c *countingWriter) WriteHeader(s int)   { c.w.WriteHeader(s) }
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func TestReadCappedBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		body          string
+		contentLength int64
+		tooLarge      bool
+	}{
+		{"0123456789", -1, false},
+		{"0123456789", 10, false},
+		{"0123456789a", -1, true},
+		{"0123456789a", 11, true},
+		{"", 0, false},
+		{strings.Repeat("x", 5000), -1, true}, // past the first 4 KiB buffer
+	} {
+		resp := &http.Response{Body: io.NopCloser(strings.NewReader(tc.body)), ContentLength: tc.contentLength}
+		got, err := readCapped(resp, 10)
+		if tc.tooLarge {
+			assert.ErrorIs(t, err, errTooLarge, "%d bytes, Content-Length %d", len(tc.body), tc.contentLength)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tc.body, string(got))
+	}
+	big := strings.Repeat("y", 100_000)
+	got, err := readCapped(&http.Response{Body: io.NopCloser(strings.NewReader(big)), ContentLength: -1}, 100_000)
+	require.NoError(t, err)
+	assert.Equal(t, big, string(got), "a body of exactly the cap, read through several doublings")
+}

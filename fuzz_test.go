@@ -1,0 +1,152 @@
+package cryptopay
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// Seed corpora for every target are kept in testdata/fuzz/<target> (for
+// FuzzResponse, every reference response example); the f.Add calls below
+// are the few inputs a reader needs to see.
+
+// responseTypes are the results the request path decodes, for FuzzResponse,
+// in the order of the seed corpus's kind values.
+var responseTypes = []struct {
+	envelope bool
+	new      func() any
+}{
+	{false, func() any { return new(CreatedAccount) }},
+	{false, func() any { return new(AccountInfo) }},
+	{false, func() any { return new(AccountBalance) }},
+	{false, func() any { return new(Address) }},
+	{false, func() any { return new(AddressInfo) }},
+	{false, func() any { return new(AddressBalance) }},
+	{false, func() any { return new(AddressList) }},
+	{false, func() any { return new(Estimation) }},
+	{false, func() any { return new(TransferResult) }},
+	{false, func() any { return new(HistoryPage) }},
+	{false, func() any { return new(HistoryItem) }},
+	{false, func() any { return new(AddressHistory) }},
+	{false, func() any { return new(AccountCallback) }},
+	{false, func() any { return new(AddressCallback) }},
+	{false, func() any { return new(CallbackLog) }},
+	{true, func() any { return new(TakenAddress) }},
+	{false, func() any { return new(PaymentCallback) }},
+}
+
+// FuzzResponse feeds any body to the response decoder for each result type:
+// it must not panic, and what it accepts must encode to JSON that decodes
+// to the same value (compared by its encoding).
+func FuzzResponse(f *testing.F) {
+	f.Add(uint8(0), []byte(`{"account":"apr-1","created":"2021-11-03T11:03:55.083199","transfer-key":"k"}`))
+	f.Add(uint8(0), []byte(`{"message":"Invalid wallet."}`))
+	f.Add(uint8(15), []byte(`{"data":null}`))
+	f.Fuzz(func(t *testing.T, kind uint8, body []byte) {
+		rt := responseTypes[int(kind)%len(responseTypes)]
+		ep := endpoint{method: http.MethodGet, path: "/fuzz", envelope: rt.envelope}
+		v := rt.new()
+		if decode(ep, 200, body, v) != nil {
+			return
+		}
+		out, err := json.Marshal(v)
+		if err != nil {
+			if !strings.Contains(err.Error(), "year outside 0 to 9999") {
+				t.Fatalf("%s: encoding %T: %v", body, v, err)
+			}
+			return
+		}
+		again := rt.new()
+		if err := json.Unmarshal(out, again); err != nil {
+			t.Fatalf("%s -> %s: %v", body, out, err)
+		}
+		if out2, _ := json.Marshal(again); !bytes.Equal(out, out2) {
+			t.Fatalf("%s -> %s -> %s", body, out, out2)
+		}
+	})
+}
+
+// roundTrip decodes data into a new T and, when that works, checks that
+// its encoding decodes to a value equal to it.
+func roundTrip[T comparable](t *testing.T, data []byte) {
+	var v T
+	if json.Unmarshal(data, &v) != nil {
+		return
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%s: %v", data, err)
+	}
+	var back T
+	if err := json.Unmarshal(out, &back); err != nil || back != v {
+		t.Fatalf("%s -> %s -> %v (%v)", data, out, back, err)
+	}
+}
+
+func FuzzFlexInt(f *testing.F) {
+	for _, s := range []string{`12`, `"12"`, `-9223372036854775808`, `""`, `null`, `1.5`, `"x"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { roundTrip[FlexInt](t, data) })
+}
+
+func FuzzTag(f *testing.F) {
+	for _, s := range []string{`"12345"`, `12345`, `null`, `"memo text"`, `1e3`, `true`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { roundTrip[Tag](t, data) })
+}
+
+func FuzzDestinationAmount(f *testing.F) {
+	for _, s := range []string{`10000`, `"10000"`, `"50%"`, `"12.5%"`, `"123456789012345678901234"`, `"%"`, `1.5`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d DestinationAmount
+		if json.Unmarshal(data, &d) != nil {
+			return
+		}
+		out, err := json.Marshal(d)
+		if err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		var back DestinationAmount
+		if err := json.Unmarshal(out, &back); err != nil || back.String() != d.String() {
+			t.Fatalf("%s -> %s -> %v (%v)", data, out, back, err)
+		}
+		if _, isUnits := d.Units(); isUnits == strings.HasSuffix(d.String(), "%") {
+			t.Fatalf("%s: units %v but reads %s", data, isUnits, d)
+		}
+	})
+}
+
+// FuzzAPIErrorBody feeds any error answer to newAPIError: it keeps at most
+// 4 KiB of the body, matches the sentinel of its status, and prints the
+// provider's message only when the body is JSON.
+func FuzzAPIErrorBody(f *testing.F) {
+	f.Add(400, []byte(`{"message": "Invalid wallet."}`))
+	f.Add(400, []byte(`{"errors": {"currency": ["is required", "is invalid"]}}`))
+	f.Add(403, []byte(`{"error": "Bad signature", "code": "bad_header_signature"}`))
+	f.Add(429, []byte(`error code: 1015`))
+	f.Add(502, []byte(`<html><body>502 Bad Gateway</body></html>`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := newAPIError(http.MethodPost, "/addresses/take", status, body)
+		if len(e.Body) > maxErrorBody || !bytes.HasPrefix(body, e.Body) {
+			t.Fatalf("Body %q is not a prefix of at most %d bytes", e.Body, maxErrorBody)
+		}
+		prefix := fmt.Sprintf("cryptopay: POST /addresses/take: %d %s", status, http.StatusText(status))
+		msg := e.Error()
+		if !strings.HasPrefix(msg, prefix) {
+			t.Fatalf("Error() = %q", msg)
+		}
+		if !json.Valid(e.Body) && msg != prefix {
+			t.Fatalf("a body that is not JSON shows in Error(): %q", msg)
+		}
+		if e.Is(ErrServer) != (status >= 500) || e.Is(ErrNotFound) != (status == 404) {
+			t.Fatalf("status %d matches the wrong sentinel", status)
+		}
+	})
+}
