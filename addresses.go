@@ -2,9 +2,11 @@ package cryptopay
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -14,6 +16,18 @@ type Callback struct {
 	Method string            `json:"method,omitempty"` // "GET" or "POST"; Apirone's default is POST
 	URL    string            `json:"url"`
 	Data   map[string]string `json:"data,omitempty"`
+}
+
+// Format prints the method, the URL without its query and the data keys
+// without their values, for every verb: a shared callback secret lives in
+// the data or the query (see WithCallbackSecret) and must not reach a log.
+func (cb Callback) Format(f fmt.State, verb rune) {
+	keys := make([]string, 0, len(cb.Data))
+	for k := range cb.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(f, "cryptopay.Callback{Method:%s URL:%s DataKeys:%v}", cb.Method, redactURL(cb.URL), keys)
 }
 
 // maxCallbackURL is Apirone's limit on callback URL length (API-NOTES.md).
