@@ -9,8 +9,9 @@ import (
 )
 
 // live talks to the real APIs (or those at -apirone-url / -alphapo-url).
-// It reads and estimates; it sends a transfer only with -send and takes an
-// AlphaPo address only with -take-address.
+// It reads (account, balances, addresses, history; AlphaPo balances) and
+// estimates; it sends a transfer only with -send and takes an AlphaPo
+// address only with -take-address.
 func live(ctx context.Context, r *report, cfg config) error {
 	fmt.Fprintln(r.out, "Credentials found: talking to", cfg.apironeURL, "and", cfg.alphaPoURL)
 	if cfg.send {
@@ -113,14 +114,25 @@ func liveRead(ctx context.Context, r *report, acct *cryptopay.Account, currency 
 }
 
 func liveAlphaPo(ctx context.Context, r *report, cfg config) error {
-	r.title("AlphaPo")
-	if !cfg.takeAddress {
-		r.say("skipped: pass -take-address to take a %s deposit address for customer \"quickstart\"", strings.ToUpper(cfg.currency))
-		return nil
-	}
 	ap, err := cryptopay.NewAlphaPoClient(cfg.alphaKey, cfg.alphaSecret, cryptopay.WithBaseURL(cfg.alphaPoURL))
 	if err != nil {
 		return err
+	}
+	r.title("AlphaPo balances")
+	balances, err := ap.Balances(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range balances {
+		if b.Balance.Sign() != 0 {
+			r.say("%s %s (%s)", b.Balance, b.Currency, b.Type)
+		}
+	}
+
+	r.title("AlphaPo: take an address")
+	if !cfg.takeAddress {
+		r.say("skipped: pass -take-address to take a %s deposit address for customer \"quickstart\"", strings.ToUpper(cfg.currency))
+		return nil
 	}
 	taken, err := ap.TakeAddress(ctx, &cryptopay.TakeAddressParams{
 		Currency: strings.ToUpper(cfg.currency), ForeignID: "quickstart", EndUserReference: "quickstart",

@@ -106,6 +106,7 @@ func TestLiveModeOnlyReadsAndEstimates(t *testing.T) {
 	assert.Contains(t, out.String(), "available 100000 satoshi (0.00100000 BTC)")
 	assert.Contains(t, out.String(), "leaves the account: 10140 satoshi (0.00010140 BTC)")
 	assert.Contains(t, out.String(), "not sent: add -send")
+	assert.Contains(t, out.String(), "AlphaPo balances")
 	assert.Contains(t, out.String(), "skipped: pass -take-address")
 	assert.Zero(t, payments(t, acct), "no money moved")
 }
