@@ -19,7 +19,7 @@ import (
 type Signer struct {
 	secret []byte
 	// macs holds HMAC states keyed with secret, reset after each use, so
-	// that a signature costs no key schedule and no allocation for it.
+	// that signing does not key a new HMAC every time.
 	macs sync.Pool
 }
 
