@@ -553,14 +553,16 @@ func (b *backend) logTry(ctx context.Context, ep endpoint, n int, t tried, took 
 // envelope when ep says so. An empty or null body is an error, and so is a
 // JSON object that carries an error instead of a result ("message",
 // "error" or "errors", and no "data"): that becomes an *APIError with the
-// 2xx status. The body is parsed once, straight into out, unless its first
-// member is one of the error keys.
+// 2xx status. A result outside an envelope is parsed once, straight into
+// out: the map of top-level members is built only to unwrap an envelope or
+// when the first member is one of the error keys.
 func decode(ep endpoint, status int, data []byte, out any) error {
 	if trimmed := bytes.TrimSpace(data); out != nil && (len(trimmed) == 0 || string(trimmed) == "null") {
 		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
 	}
-	if mayBeErrorOnly(data) {
-		var top map[string]json.RawMessage
+	unwrap := ep.envelope && out != nil && isObject(data)
+	var top map[string]json.RawMessage
+	if unwrap || mayBeErrorOnly(data) {
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
 			return newAPIError(ep.method, ep.path, status, data)
 		}
@@ -568,14 +570,8 @@ func decode(ep endpoint, status int, data []byte, out any) error {
 	if out == nil {
 		return nil
 	}
-	if ep.envelope && isObject(data) {
-		var env struct {
-			Data json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(data, &env); err != nil {
-			return fmt.Errorf("cryptopay: %s %s: decoding response: %w", ep.method, ep.path, err)
-		}
-		if data = env.Data; data == nil || string(data) == "null" {
+	if unwrap && top != nil {
+		if data = top["data"]; data == nil || string(data) == "null" {
 			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
 		}
 	}

@@ -96,10 +96,11 @@ func TestErrorIn2xxBody(t *testing.T) {
 	}
 	for body, want := range map[string]string{
 		`{"message":"note","data":{"address":"2NFZ"}}`: "",
-		`{"data":null}`:           `response has no "data"`,
-		`{"address":"2NFZ"}`:      `response has no "data"`,
-		`{"data":{"address":"2N"`: "decoding response",
-		`[{"address":"2NFZ"}]`:    "decoding response",
+		`{"data":null}`:               `response has no "data"`,
+		`{"address":"2NFZ"}`:          `response has no "data"`,
+		`{"dAtA":{"address":"2NFZ"}}`: `response has no "data"`,
+		`{"data":{"address":"2N"`:     "decoding response",
+		`[{"address":"2NFZ"}]`:        "decoding response",
 	} {
 		w := newWire(t)
 		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, body)
