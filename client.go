@@ -274,6 +274,14 @@ func (ep *endpoint) check(err error) {
 	}
 }
 
+// mustKnowIfSent reports whether a failed try of ep must find out if the
+// request provably never left (tried.neverSent): only a call that is not
+// idempotent or moves money depends on it, as any other is retried after
+// every transport error and fails alike either way.
+func (ep *endpoint) mustKnowIfSent() bool {
+	return !ep.idempotent() || ep.moneyMoving
+}
+
 // idempotent reports whether sending ep twice has the effect of sending it
 // once, so that it may be retried after it may have arrived.
 func (ep *endpoint) idempotent() bool {
@@ -373,7 +381,7 @@ type tried struct {
 	// broken: the connection failed (no answer, or its body was cut short).
 	broken bool
 	// neverSent: the request provably never left (a dial error before any
-	// connection was handed to it).
+	// connection was handed to it); only found out when ep.mustKnowIfSent.
 	neverSent bool
 	// retryAfter is the answer's Retry-After, when hasRetryAfter.
 	retryAfter    time.Duration
@@ -383,9 +391,12 @@ type tried struct {
 // try sends req once, with a fresh copy of payload, and decodes the answer
 // into out.
 func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) tried {
+	ctx, watch := req.Context(), ep.mustKnowIfSent()
 	var gotConn atomic.Bool
-	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }}
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	if watch {
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }})
+	}
+	req = req.WithContext(ctx) // each try sends its own copy
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
 	}
@@ -394,7 +405,7 @@ func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) t
 		return tried{
 			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
 			broken:    true,
-			neverSent: isDialError(err) && !gotConn.Load(),
+			neverSent: watch && isDialError(err) && !gotConn.Load(),
 		}
 	}
 	defer resp.Body.Close()
@@ -542,20 +553,24 @@ func (b *backend) logTry(ctx context.Context, ep endpoint, n int, t tried, took 
 // envelope when ep says so. An empty or null body is an error, and so is a
 // JSON object that carries an error instead of a result ("message",
 // "error" or "errors", and no "data"): that becomes an *APIError with the
-// 2xx status.
+// 2xx status. A result outside an envelope is parsed once, straight into
+// out: the map of top-level members is built only to unwrap an envelope or
+// when the first member is one of the error keys.
 func decode(ep endpoint, status int, data []byte, out any) error {
 	if trimmed := bytes.TrimSpace(data); out != nil && (len(trimmed) == 0 || string(trimmed) == "null") {
 		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
 	}
+	unwrap := ep.envelope && out != nil && isObject(data)
 	var top map[string]json.RawMessage
-	isObject := json.Unmarshal(data, &top) == nil
-	if isObject && errorOnly(top) {
-		return newAPIError(ep.method, ep.path, status, data)
+	if unwrap || mayBeErrorOnly(data) {
+		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
+			return newAPIError(ep.method, ep.path, status, data)
+		}
 	}
 	if out == nil {
 		return nil
 	}
-	if ep.envelope && isObject {
+	if unwrap && top != nil {
 		if data = top["data"]; data == nil || string(data) == "null" {
 			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
 		}
@@ -564,6 +579,34 @@ func decode(ep endpoint, status int, data []byte, out any) error {
 		return fmt.Errorf("cryptopay: %s %s: decoding response: %w", ep.method, ep.path, err)
 	}
 	return nil
+}
+
+// jsonSpace is the white space JSON allows between tokens.
+const jsonSpace = " \t\r\n"
+
+// isObject reports whether data starts like a JSON object.
+func isObject(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(data, jsonSpace), []byte("{"))
+}
+
+// mayBeErrorOnly is false for a body that errorOnly surely rejects: one
+// that is not an object, or whose first member has a plain name other than
+// the error keys (as every result has).
+func mayBeErrorOnly(data []byte) bool {
+	rest, isObj := bytes.CutPrefix(bytes.TrimLeft(data, jsonSpace), []byte("{"))
+	if !isObj {
+		return false
+	}
+	rest, isName := bytes.CutPrefix(bytes.TrimLeft(rest, jsonSpace), []byte(`"`))
+	name, _, closed := bytes.Cut(rest, []byte(`"`))
+	if !isName || !closed || bytes.IndexByte(name, '\\') >= 0 {
+		return true // "{}", an escaped name or bad JSON: the full parse decides
+	}
+	switch string(name) {
+	case "message", "error", "errors", "code":
+		return true
+	}
+	return false
 }
 
 // errorOnly reports whether a 2xx answer holds an error instead of a

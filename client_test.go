@@ -63,6 +63,57 @@ func TestEmptySuccessBody(t *testing.T) {
 	assert.ErrorContains(t, err, "empty response body")
 }
 
+// TestErrorIn2xxBody: a 2xx body holding nothing but error keys is an
+// *APIError whatever their order, spacing or escaping; a result that has
+// such a key among others is a result; AlphaPo's envelope must hold data.
+func TestErrorIn2xxBody(t *testing.T) {
+	for _, body := range []string{
+		`{"message":"Invalid wallet."}`,
+		" \n\t{ \"code\" : 7 , \"message\":\"Invalid wallet.\"}",
+		`{"\u006dessage":"Invalid wallet."}`,
+		`{"error":"Invalid wallet.","errors":null}`,
+	} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL, 200, body)
+		_, err := w.account().Info(context.Background(), "")
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, body)
+		assert.Equal(t, 200, apiErr.StatusCode, body)
+		assert.Equal(t, "Invalid wallet.", apiErr.Message, body)
+
+		w = newWire(t)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, body)
+		_, err = w.alphapo().TakeAddress(context.Background(), takeParams)
+		require.ErrorAs(t, err, &apiErr, body)
+		assert.Equal(t, "Invalid wallet.", apiErr.Message, body)
+	}
+	for _, body := range []string{`{"message":"note","account":"apr-1"}`, `{"account":"apr-1","error":"note"}`} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL, 200, body)
+		info, err := w.account().Info(context.Background(), "")
+		require.NoError(t, err, body)
+		assert.Equal(t, "apr-1", info.Account, body)
+	}
+	for body, want := range map[string]string{
+		`{"message":"note","data":{"address":"2NFZ"}}`: "",
+		`{"data":null}`:               `response has no "data"`,
+		`{"address":"2NFZ"}`:          `response has no "data"`,
+		`{"dAtA":{"address":"2NFZ"}}`: `response has no "data"`,
+		`{"data":{"address":"2N"`:     "decoding response",
+		`[{"address":"2NFZ"}]`:        "decoding response",
+	} {
+		w := newWire(t)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, body)
+		taken, err := w.alphapo().TakeAddress(context.Background(), takeParams)
+		if want != "" {
+			assert.ErrorContains(t, err, want, body)
+			continue
+		}
+		require.NoError(t, err, body)
+		assert.Equal(t, "2NFZ", taken.Address, body)
+	}
+}
+
 func TestTruncatedJSON(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodGet, apironeAccountURL, 200, `{"account":"apr-1","info":[`)

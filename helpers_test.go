@@ -126,7 +126,7 @@ func (w *wire) alphapo() *AlphaPoClient {
 	return c
 }
 
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)

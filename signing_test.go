@@ -1,10 +1,14 @@
 package cryptopay
 
 import (
+	"crypto/hmac"
+	"crypto/sha512"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,6 +56,37 @@ func TestVerify(t *testing.T) {
 		assert.False(t, s.Verify(body, flipLastDigit(v.Signature)), "one digit changed")
 		assert.False(t, s.Verify(append(body, ' '), v.Signature), "body changed")
 		assert.False(t, NewSigner(v.Secret+"x").Verify(body, v.Signature), "wrong secret")
+	}
+}
+
+// TestSignerSharedByGoroutines signs and verifies different bodies from
+// many goroutines through one Signer (run it with -race): every signature
+// is the HMAC of its own body, however the reused hash states interleave.
+func TestSignerSharedByGoroutines(t *testing.T) {
+	const goroutines, rounds = 16, 200
+	s := NewSigner(testAlphaSecret)
+	errs := make(chan error, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				body := []byte(strings.Repeat(fmt.Sprintf(`{"g":%d,"i":%d}`, g, i), i%40))
+				mac := hmac.New(sha512.New, []byte(testAlphaSecret))
+				mac.Write(body)
+				want := hex.EncodeToString(mac.Sum(nil))
+				if got := s.Sign(body); got != want || !s.Verify(body, want) || s.Verify(body, flipLastDigit(want)) {
+					errs <- fmt.Errorf("goroutine %d round %d: signed %s, want %s", g, i, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
