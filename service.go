@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"net/http"
 	"strings"
 )
@@ -29,14 +28,15 @@ type CurrencySpec struct {
 
 // Decimals returns how many decimal places a minor unit is worth: 8 for a
 // units factor of 0.00000001. It returns false when the factor is not a
-// power of ten.
+// power of ten from 1 down to 10^-255, the range Amount.Decimal and
+// Decimal.Units take.
 func (c CurrencySpec) Decimals() (int, bool) {
 	r := c.UnitsFactor.Rat()
 	if r.Sign() <= 0 || !r.Num().IsInt64() || r.Num().Int64() != 1 {
 		return 0, false
 	}
 	digits := r.Denom().String()
-	if strings.Trim(digits[1:], "0") != "" || digits[0] != '1' {
+	if strings.Trim(digits[1:], "0") != "" || digits[0] != '1' || len(digits)-1 > maxDecimals {
 		return 0, false
 	}
 	return len(digits) - 1, true
@@ -138,17 +138,13 @@ func FormatUnits(a Amount, decimals int) string {
 }
 
 // ParseUnits converts an amount in whole coins to minor units, exactly:
-// ParseUnits("0.5", 8) is 50000000. An amount with more decimal places than
-// the currency has is an error, not a rounding.
+// ParseUnits("0.5", 8) is 50000000. It is ParseDecimal followed by
+// Decimal.Units: an amount with more decimal places than the currency has is
+// an error, not a rounding.
 func ParseUnits(coins string, decimals int) (Amount, error) {
 	d, err := ParseDecimal(coins)
 	if err != nil {
 		return Amount{}, err
 	}
-	scaled := d.Rat()
-	scaled.Mul(scaled, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)))
-	if !scaled.IsInt() {
-		return Amount{}, fmt.Errorf("cryptopay: %s has more than %d decimal places", coins, decimals)
-	}
-	return AmountFromBig(scaled.Num()), nil
+	return d.Units(decimals)
 }

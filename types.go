@@ -419,3 +419,95 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// Arithmetic on Amount and Decimal, and exact conversions between them.
+//
+// Decimal arithmetic is exact decimal arithmetic: a result has as many
+// fraction digits as the operand with the most ("0.10" + "0.2" is "0.30"),
+// so a sum of AlphaPo amounts keeps their eight places. Results are written
+// without exponent, leading zeros or "-0".
+
+// maxDecimals is the most decimal places Amount.Decimal and Decimal.Units
+// take. ERC-20 tokens declare theirs in a uint8, so 255 covers every coin.
+const maxDecimals = 255
+
+// Neg returns -a.
+func (a Amount) Neg() Amount { return AmountFromBig(new(big.Int).Neg(a.BigInt())) }
+
+// IsZero reports whether a is 0.
+func (a Amount) IsZero() bool { return a.Sign() == 0 }
+
+// Decimal returns the amount in whole coins, exactly, when a coin is
+// 10^decimals minor units: NewAmount(12345).Decimal(8) is 0.00012345. The
+// result has decimals fraction digits. decimals must be 0 to 255, as
+// CurrencySpec.Decimals always is; Decimal panics otherwise, as
+// strconv.FormatInt does for a bad base.
+func (a Amount) Decimal(decimals int) Decimal {
+	if decimals < 0 || decimals > maxDecimals {
+		panic(fmt.Sprintf("cryptopay: Amount.Decimal: decimals %d outside 0 to %d", decimals, maxDecimals))
+	}
+	return Decimal{text: FormatUnits(a, decimals)}
+}
+
+// Add returns d + e, exactly, with the fraction digits of the longer one.
+func (d Decimal) Add(e Decimal) Decimal { return d.combine(e, (*big.Int).Add) }
+
+// Sub returns d - e, exactly, with the fraction digits of the longer one.
+func (d Decimal) Sub(e Decimal) Decimal { return d.combine(e, (*big.Int).Sub) }
+
+// Neg returns -d with the same fraction digits.
+func (d Decimal) Neg() Decimal {
+	n, scale := d.unscaled()
+	return decimalOf(n.Neg(n), scale)
+}
+
+// IsZero reports whether d is 0 ("0.00" is).
+func (d Decimal) IsZero() bool { return d.Sign() == 0 }
+
+// Units returns d in minor units, exactly, when a coin is 10^decimals of
+// them: MustDecimal("0.5").Units(8) is 50000000. It is an error matching
+// ErrInvalidParams, not a rounding, when d has non-zero digits beyond
+// decimals places or decimals is outside 0 to 255.
+func (d Decimal) Units(decimals int) (Amount, error) {
+	if decimals < 0 || decimals > maxDecimals {
+		return Amount{}, invalid("decimals", "%d is outside 0 to %d", decimals, maxDecimals)
+	}
+	n, scale := d.unscaled()
+	if scale <= decimals {
+		return AmountFromBig(n.Mul(n, pow10(decimals-scale))), nil
+	}
+	q, r := n.QuoRem(n, pow10(scale-decimals), new(big.Int))
+	if r.Sign() != 0 {
+		return Amount{}, invalid("amount", "%s has more than %d decimal places", d, decimals)
+	}
+	return AmountFromBig(q), nil
+}
+
+// combine returns op(d, e) computed on both values scaled to the same
+// number of fraction digits.
+func (d Decimal) combine(e Decimal, op func(z, x, y *big.Int) *big.Int) Decimal {
+	x, xScale := d.unscaled()
+	y, yScale := e.unscaled()
+	scale := max(xScale, yScale)
+	x.Mul(x, pow10(scale-xScale))
+	y.Mul(y, pow10(scale-yScale))
+	return decimalOf(op(x, x, y), scale)
+}
+
+// unscaled returns d as n / 10^scale, with scale its number of fraction
+// digits: "-1.50" is -150 and 2.
+func (d Decimal) unscaled() (n *big.Int, scale int) {
+	intPart, frac, _ := strings.Cut(d.String(), ".")
+	n, _ = new(big.Int).SetString(intPart+frac, 10)
+	return n, len(frac)
+}
+
+// decimalOf returns the Decimal n / 10^scale written with scale fraction digits.
+func decimalOf(n *big.Int, scale int) Decimal {
+	return Decimal{text: FormatUnits(AmountFromBig(n), scale)}
+}
+
+// pow10 returns 10^n for n >= 0.
+func pow10(n int) *big.Int {
+	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+}
