@@ -3,6 +3,7 @@ package cryptopaytest
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -412,7 +413,7 @@ func (s *Server) historyItem(r *http.Request, a *account) reply {
 type page struct{ limit, offset int }
 
 // parsePage reads limit (default 10, at least 1) and offset (default 0):
-// 400 when either is not such a number.
+// 400 when either is not such a number, or their sum overflows an int.
 func parsePage(q url.Values) (page, reply, bool) {
 	limit, validLimit := intParam(q.Get("limit"), 10, 1)
 	offset, validOffset := intParam(q.Get("offset"), 0, 0)
@@ -421,6 +422,8 @@ func parsePage(q url.Values) (page, reply, bool) {
 		return page{}, badRequest("Invalid limit: " + q.Get("limit") + "."), false
 	case !validOffset:
 		return page{}, badRequest("Invalid offset: " + q.Get("offset") + "."), false
+	case limit > math.MaxInt-offset:
+		return page{}, badRequest("Invalid limit: offset + limit is too large."), false
 	}
 	return page{limit: limit, offset: offset}, reply{}, true
 }
