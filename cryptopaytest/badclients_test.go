@@ -43,13 +43,13 @@ func TestStalledBodyHoldsUpNoOtherCall(t *testing.T) {
 	e := newEnv(t)
 	key, secret := e.srv.AlphaPoCredentials()
 	ap := alphaPoClient(t, e.srv, key, secret)
-	for _, path := range []string{
-		"/api/v2/auth/login",
-		"/api/v2/accounts/" + e.acct.ID() + "/addresses",
-		"/alphapo/api/v2/addresses/take",
+	for _, tc := range []struct{ name, path string }{
+		{"login", "/api/v2/auth/login"},
+		{"generate address", "/api/v2/accounts/" + e.acct.ID() + "/addresses"},
+		{"take address", "/alphapo/api/v2/addresses/take"},
 	} {
-		t.Run(path, func(t *testing.T) {
-			conn := stallMidBody(t, e.srv.URL(), path)
+		t.Run(tc.name, func(t *testing.T) {
+			conn := stallMidBody(t, e.srv.URL(), tc.path)
 			defer conn.Close()
 
 			// The calls take milliseconds; the stalled body, before the
