@@ -33,7 +33,7 @@ const refreshMargin = 30 * time.Second
 type session struct {
 	lock    chan struct{}
 	tokens  Tokens
-	expires time.Time // the access token's exp claim; zero when unknown
+	renewAt time.Time // when a call renews the access token first; zero: only after a 401
 	now     func() time.Time
 }
 
@@ -52,37 +52,72 @@ func (s *session) acquire(ctx context.Context) error {
 
 func (s *session) release() { <-s.lock }
 
-// set stores tokens; the caller holds the lock.
-func (s *session) set(t Tokens) {
+// set stores tokens, obtained from the server at that time, or at the zero
+// time when the caller stored them (UseTokens); the caller holds the lock.
+func (s *session) set(t Tokens, obtained time.Time) {
 	if t.Refresh == "" {
 		t.Refresh = s.tokens.Refresh // the refresh token did not rotate
 	}
 	s.tokens = t
-	s.expires = tokenExpiry(t.Access)
+	s.renewAt = renewalTime(t.Access, obtained)
 }
 
-// tokenExpiry reads the exp claim of a JWT without verifying it (the server
-// does that); it returns the zero time when there is none.
-func tokenExpiry(jwt string) time.Time {
+// renewalTime is when the access token jwt is renewed before a call:
+// refreshMargin before its exp claim, but no earlier than half its lifetime
+// after it was obtained, so that a token that lives shorter than the margin,
+// or a clock running ahead of the server's, costs one renewal per
+// half-lifetime rather than one per call. With an iat claim the lifetime is
+// exp - iat and counts from obtained, whatever the difference between the
+// two clocks; without one it is exp - obtained. The zero time means no
+// renewal before the server refuses the token: it has no exp claim, or one
+// no later than obtained. For stored tokens (obtained is zero) it is the
+// margin before exp.
+func renewalTime(jwt string, obtained time.Time) time.Time {
+	iat, exp := tokenTimes(jwt)
+	switch {
+	case exp.IsZero():
+		return time.Time{}
+	case obtained.IsZero():
+		return exp.Add(-refreshMargin)
+	case !iat.IsZero():
+		exp = obtained.Add(exp.Sub(iat)) // exp by this machine's clock
+	}
+	lifetime := exp.Sub(obtained)
+	if lifetime <= 0 {
+		return time.Time{}
+	}
+	at, earliest := exp.Add(-refreshMargin), obtained.Add(lifetime/2)
+	if at.Before(earliest) {
+		return earliest
+	}
+	return at
+}
+
+// tokenTimes reads the iat and exp claims of a JWT without verifying it
+// (the server does that); a claim that is missing is the zero time.
+func tokenTimes(jwt string) (iat, exp time.Time) {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
-		return time.Time{}
+		return
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return time.Time{}
+		return
 	}
 	var claims struct {
+		Iat json.Number `json:"iat"`
 		Exp json.Number `json:"exp"`
 	}
 	if json.Unmarshal(payload, &claims) != nil {
+		return
+	}
+	unix := func(n json.Number) time.Time {
+		if sec, err := n.Int64(); err == nil {
+			return time.Unix(sec, 0)
+		}
 		return time.Time{}
 	}
-	exp, err := claims.Exp.Int64()
-	if err != nil {
-		return time.Time{}
-	}
-	return time.Unix(exp, 0)
+	return unix(claims.Iat), unix(claims.Exp)
 }
 
 // loginBody is what POST /v2/auth/login takes.
@@ -94,8 +129,9 @@ type loginBody struct {
 // Login signs in with the account id and transfer key. Afterwards the
 // account's protected calls send "Authorization: Bearer <access token>"
 // and no transfer key; the access token is renewed shortly before it
-// expires (its exp claim) and once after a 401, with concurrent calls
-// sharing one renewal.
+// expires (its exp claim), though no earlier than half its lifetime after
+// it was obtained, and once after a 401, with concurrent calls sharing one
+// renewal.
 //
 // POST /v2/auth/login
 func (a *Account) Login(ctx context.Context) error {
@@ -121,7 +157,7 @@ func (a *Account) login(ctx context.Context) error {
 	if t.Access == "" {
 		return errors.New("cryptopay: POST /v2/auth/login: no access-token in the answer")
 	}
-	a.session.set(*t)
+	a.session.set(*t, a.session.now())
 	return nil
 }
 
@@ -130,7 +166,7 @@ func (a *Account) login(ctx context.Context) error {
 func (a *Account) UseTokens(t Tokens) {
 	a.session.lock <- struct{}{}
 	defer a.session.release()
-	a.session.set(t)
+	a.session.set(t, time.Time{})
 }
 
 // Tokens returns the account's current tokens, e.g. to store them; both
@@ -155,7 +191,7 @@ func (a *Account) Logout(ctx context.Context) error {
 	}
 	ep := endpoint{method: http.MethodPost, path: "/v2/auth/logout", bearer: a.session.tokens.Access}
 	err := a.client.do(ctx, ep, nil)
-	a.session.tokens, a.session.expires = Tokens{}, time.Time{}
+	a.session.tokens, a.session.renewAt = Tokens{}, time.Time{}
 	return err
 }
 
@@ -167,7 +203,7 @@ func (a *Account) accessToken(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer s.release()
-	if s.tokens.Access != "" && !s.expires.IsZero() && !s.now().Add(refreshMargin).Before(s.expires) {
+	if s.tokens.Access != "" && !s.renewAt.IsZero() && !s.now().Before(s.renewAt) {
 		if err := a.renew(ctx); err != nil {
 			return "", err
 		}
@@ -202,7 +238,7 @@ func (a *Account) renew(ctx context.Context) error {
 	}
 	t, err := call[Tokens](ctx, &a.client.backend, ep)
 	if err == nil && t.Access != "" {
-		a.session.set(*t)
+		a.session.set(*t, a.session.now())
 		return nil
 	}
 	if a.transferKey != "" {

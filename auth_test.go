@@ -24,6 +24,13 @@ func jwt(exp time.Time, marker string) string {
 		enc([]byte(fmt.Sprintf(`{"exp":%d,"sub":%q}`, exp.Unix(), marker))) + ".sig"
 }
 
+// jwtIssued is jwt with an iat claim.
+func jwtIssued(iat, exp time.Time, marker string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"HS256"}`)) + "." +
+		enc([]byte(fmt.Sprintf(`{"iat":%d,"exp":%d,"sub":%q}`, iat.Unix(), exp.Unix(), marker))) + ".sig"
+}
+
 var testNow = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 
 func loginAnswer(access, refresh string) string {
@@ -95,6 +102,55 @@ func TestTokenKeptWhileFresh(t *testing.T) {
 	_, err := acct.CallbackInfo(context.Background(), "btc")
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer "+access, w.only().Header.Get("Authorization"))
+}
+
+// A token that lives shorter than refreshMargin, or a client clock that
+// runs ahead of the server's, must not cost a renewal per call: with 2 s
+// tokens, 20 calls 100 ms apart by the client's clock renew once, at half
+// the token's lifetime. Without an iat claim a clock running ahead leaves
+// the lifetime unknown, and renewal waits for a 401.
+func TestShortLivedTokenRenewedOncePerHalfLifetime(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ahead time.Duration // the client's clock minus the server's
+		iat   bool          // the tokens carry an iat claim
+		want  int           // renewals
+	}{
+		{"2 s tokens", 0, true, 1},
+		{"2 s tokens without iat", 0, false, 1},
+		{"client clock an hour ahead", time.Hour, true, 1},
+		{"client clock an hour ahead, no iat", time.Hour, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWire(t)
+			now := testNow // the client's clock; the server's is now - tc.ahead
+			var issued atomic.Int32
+			issue := func(r *http.Request) (*http.Response, error) {
+				w.record(r)
+				n := issued.Add(1)
+				iat := now.Add(-tc.ahead)
+				token := jwt(iat.Add(2*time.Second), fmt.Sprint("a", n))
+				if tc.iat {
+					token = jwtIssued(iat, iat.Add(2*time.Second), fmt.Sprint("a", n))
+				}
+				return newJSONResponse(200, loginAnswer(token, fmt.Sprint("r", n))), nil
+			}
+			w.mock.RegisterResponder(http.MethodPost, ApironeBaseURL+"/v2/auth/login", issue)
+			w.mock.RegisterResponder(http.MethodPost, ApironeBaseURL+"/v2/auth/refresh-token", issue)
+			w.respond(http.MethodGet, apironeAccountURL+"/callback", 200, fixture(t, "apirone/account_callback.json"))
+
+			acct := w.account()
+			acct.session.now = func() time.Time { return now }
+			require.NoError(t, acct.Login(context.Background()))
+			for range 20 {
+				_, err := acct.CallbackInfo(context.Background(), "btc")
+				require.NoError(t, err)
+				now = now.Add(100 * time.Millisecond)
+			}
+			assert.Equal(t, int32(1+tc.want), issued.Load(), "the login and %d renewals", tc.want)
+			assert.Equal(t, 1+tc.want+20, w.count())
+		})
+	}
 }
 
 func TestRenewOnceAfter401(t *testing.T) {

@@ -177,13 +177,14 @@ func (s *Server) routeAlphaPo(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+alphaPoPrefix+"/transactions/info", signedCall(s, s.transactionInfo))
 }
 
-// signedCall serves a signed AlphaPo call: it reads the body, checks the
-// key and signature over those exact bytes (403), decodes the JSON body
-// into a new P (400 bad_content_format) and answers what handle returns.
-// handle runs, and its answer is encoded, with s.mu held.
+// signedCall serves a signed AlphaPo call: it reads the body (readBody,
+// without s.mu), checks the key and signature over those exact bytes (403),
+// decodes the JSON body into a new P (400 bad_content_format) and answers
+// what handle returns. handle runs, and its answer is encoded, with s.mu
+// held.
 func signedCall[P any](s *Server, handle func(p *P) reply) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		body, err := readBody(w, r)
 		if err != nil {
 			writeJSON(w, badContent)
 			return

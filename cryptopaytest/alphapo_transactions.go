@@ -132,8 +132,8 @@ func (s *Server) alphaPoDelivery(op *alphaOp) delivery {
 // docs, and reports "processing" as "not_confirmed", as the docs say the
 // API does (docs.cryptoprocessing.com/api-reference/endpoints/transactions-info).
 // The 400 and 404 for no or several parameters follow
-// docs.cryptoprocessing.com/api-documentation/transactions; the 404 for
-// an unknown transaction is the fake's.
+// docs.cryptoprocessing.com/api-documentation/transactions; the 400 for a
+// negative id and the 404 for an unknown transaction are the fake's.
 func (s *Server) transactionInfo(p *cryptopay.TransactionInfoParams) reply {
 	given := 0
 	for _, set := range []bool{p.ID != 0, p.ForeignID != "", p.TxID != ""} {
@@ -142,6 +142,8 @@ func (s *Server) transactionInfo(p *cryptopay.TransactionInfoParams) reply {
 		}
 	}
 	switch {
+	case p.ID < 0:
+		return problems{"id": "The id must be a positive number."}.reply()
 	case given == 0:
 		return problems{"id": "No parameters present"}.reply()
 	case given > 1:

@@ -3,6 +3,7 @@ package cryptopaytest
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -55,24 +56,26 @@ func (s *Server) routeApirone(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+apironePrefix+"/v2/ticker", s.serve(s.ticker))
 }
 
-// onAccount looks the account up (404 when unknown) and runs h under the
-// lock; the answer is written after the lock is released.
+// onAccount looks the account up (404 when unknown) and runs h as serve
+// does.
 func (s *Server) onAccount(h accountHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.locked(func() reply {
-			a := s.accounts[r.PathValue("account")]
-			if a == nil {
-				return reply{http.StatusNotFound, message("Account not found.")}
-			}
-			return h(r, a)
-		}))
-	}
+	return s.serve(func(r *http.Request) reply {
+		a := s.accounts[r.PathValue("account")]
+		if a == nil {
+			return reply{http.StatusNotFound, message("Account not found.")}
+		}
+		return h(r, a)
+	})
 }
 
-// serve runs h under the lock for a call on no account; the answer is
-// written after the lock is released.
+// serve reads the request body into memory (see readBody), then runs h
+// under the lock; the answer is written after the lock is released.
 func (s *Server) serve(h func(r *http.Request) reply) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if _, err := readBody(w, r); err != nil {
+			writeJSON(w, badRequest("Invalid JSON body."))
+			return
+		}
 		writeJSON(w, s.locked(func() reply { return h(r) }))
 	}
 }
@@ -300,9 +303,10 @@ func validCallbackURL(target string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(target) <= maxCallbackURL
 }
 
-// decodeBody decodes a JSON request body into v: 400 when it is not JSON.
+// decodeBody decodes the JSON request body, which serve has read into
+// memory, into v: 400 when it is not JSON.
 func decodeBody(r *http.Request, v any) (reply, bool) {
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(v); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
 		return badRequest("Invalid JSON body."), true
 	}
 	return reply{}, false
@@ -409,7 +413,7 @@ func (s *Server) historyItem(r *http.Request, a *account) reply {
 type page struct{ limit, offset int }
 
 // parsePage reads limit (default 10, at least 1) and offset (default 0):
-// 400 when either is not such a number.
+// 400 when either is not such a number, or their sum overflows an int.
 func parsePage(q url.Values) (page, reply, bool) {
 	limit, validLimit := intParam(q.Get("limit"), 10, 1)
 	offset, validOffset := intParam(q.Get("offset"), 0, 0)
@@ -418,6 +422,8 @@ func parsePage(q url.Values) (page, reply, bool) {
 		return page{}, badRequest("Invalid limit: " + q.Get("limit") + "."), false
 	case !validOffset:
 		return page{}, badRequest("Invalid offset: " + q.Get("offset") + "."), false
+	case limit > math.MaxInt-offset:
+		return page{}, badRequest("Invalid limit: offset + limit is too large."), false
 	}
 	return page{limit: limit, offset: offset}, reply{}, true
 }

@@ -132,8 +132,8 @@ func TestExpiredTokenIsRenewedAfter401(t *testing.T) {
 	assert.JSONEq(t, `{"message":"Invalid token."}`, body, "a used refresh token is spent")
 }
 
-// The client renews a token whose exp claim is less than 30 s away before
-// using it: with 20 s tokens, every call renews first.
+// The client renews a stored token whose exp claim is less than 30 s away
+// before using it.
 func TestShortLivedTokenIsRenewedBeforeUse(t *testing.T) {
 	e := newEnv(t, cryptopaytest.WithTokenLifetime(20*time.Second))
 	first := e.login()
@@ -141,12 +141,39 @@ func TestShortLivedTokenIsRenewedBeforeUse(t *testing.T) {
 	status, _ := e.bearerGet(first.Access)
 	require.Equal(t, http.StatusOK, status, "still valid on the server")
 
-	_, err := e.acct.CallbackInfo(ctx, "btc")
+	acct := e.tokenOnly(first)
+	_, err := acct.CallbackInfo(ctx, "btc")
 	require.NoError(t, err)
-	assert.NotEqual(t, first.Access, e.acct.Tokens().Access, "renewed before the call")
+	assert.NotEqual(t, first.Access, acct.Tokens().Access, "renewed before the call")
 	status, body := e.bearerGet(first.Access)
 	assert.Equal(t, http.StatusUnauthorized, status)
 	assert.JSONEq(t, `{"message":"Invalid token."}`, body, "the old pair was revoked by the refresh")
+}
+
+// Tokens that live shorter than the client's 30 s renewal margin, or a
+// client clock running ahead of the server's, must not cost a renewal per
+// call: the client renews at most once per half-lifetime (1 s here) of the
+// token it holds. The SDK's clock is the wall clock, so the bound allows one
+// renewal per second the 20 calls took (they take milliseconds).
+func TestShortLivedTokensAreNotRenewedOnEveryCall(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		behind time.Duration // the server's clock behind the client's
+	}{{"2 s tokens", 0}, {"client clock an hour ahead", time.Hour}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, cryptopaytest.WithTokenLifetime(2*time.Second),
+				cryptopaytest.WithClock(func() time.Time { return time.Now().Add(-tc.behind) }))
+			start := time.Now()
+			seen := map[string]bool{e.login().Access: true}
+			for range 20 {
+				_, err := e.acct.CallbackInfo(ctx, "btc")
+				require.NoError(t, err)
+				seen[e.acct.Tokens().Access] = true
+			}
+			renewals := len(seen) - 1
+			assert.LessOrEqual(t, renewals, 1+int(time.Since(start)/time.Second), "renewals in %s", time.Since(start))
+		})
+	}
 }
 
 // Calls racing on an expired token all get through (run with -race).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"slices"
 	"time"
@@ -67,7 +68,8 @@ type invoiceRequest struct {
 // createInvoice: POST /v2/accounts/{account}/invoices; no authorization.
 // The invoice gets a new address of the account (default type, no
 // callback). An amount of 0 or none makes an open-amount invoice; expire
-// wins over lifetime (seconds); with neither it lives an hour.
+// wins over lifetime (seconds, at most what a time.Duration holds); with
+// neither it lives an hour.
 func (s *Server) createInvoice(r *http.Request, a *account) reply {
 	var req invoiceRequest
 	if rep, bad := decodeBody(r, &req); bad {
@@ -105,8 +107,11 @@ func (inv *invoice) configure(req *invoiceRequest) (reply, bool) {
 		}
 		inv.expire = req.Expire.UTC().Truncate(time.Microsecond)
 	case req.Lifetime != nil:
-		if *req.Lifetime <= 0 {
+		switch {
+		case *req.Lifetime <= 0:
 			return badRequest("lifetime must be a positive number of seconds."), false
+		case *req.Lifetime > int64(math.MaxInt64/time.Second):
+			return badRequest("lifetime is too long."), false
 		}
 		inv.expire = inv.created.Add(time.Duration(*req.Lifetime) * time.Second)
 	}

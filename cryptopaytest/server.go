@@ -27,8 +27,10 @@
 package cryptopaytest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -167,6 +169,18 @@ func writeJSON(w http.ResponseWriter, rep reply) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(rep.status)
 	w.Write(body)
+}
+
+// maxBody is the largest request body the server reads.
+const maxBody = 1 << 20
+
+// readBody reads the request body, up to maxBody, into memory, returns it
+// and puts it back as r.Body. Every handler calls it before it takes s.mu,
+// so that a client that stalls mid-body holds up only its own call.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, err
 }
 
 // apiPath returns the request's path relative to its API's base: "/v2/..."
