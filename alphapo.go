@@ -44,7 +44,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 		return nil, err
 	}
 	signer := NewSigner(secret)
-	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: key, signer: signer}}
+	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: newSecret(key), signer: signer}}
 	c.sign = func(h http.Header, body []byte) {
 		h.Set("X-Processing-Key", key)
 		h.Set("X-Processing-Signature", c.signer.Sign(body))
@@ -53,8 +53,8 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 }
 
 // Format prints "cryptopay.AlphaPoClient{<base URL>}" for every verb, with
-// any password in the base URL hidden.
-func (c *AlphaPoClient) Format(f fmt.State, verb rune) {
+// any password in the base URL hidden, for a pointer and a value alike.
+func (c AlphaPoClient) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL))
 }
 

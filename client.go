@@ -129,8 +129,8 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // Format prints "cryptopay.Client{<base URL>}" for every verb, with any
-// password in the base URL hidden.
-func (c *Client) Format(f fmt.State, verb rune) {
+// password in the base URL hidden, for a pointer and a value alike.
+func (c Client) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL))
 }
 

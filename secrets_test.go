@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -13,33 +14,91 @@ import (
 
 const proxyPassword = "pr0xy-pa55word"
 
-// TestNoValuePrintsASecret formats every value that holds a credential with
+const (
+	callbackSecret   = "cb-5ecret-value"
+	testAccessToken  = "access-t0ken-0123456789"
+	testRefreshToken = "refresh-t0ken-0123456789"
+)
+
+// verbs are the fmt verbs every secret holder is printed with.
+var verbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"}
+
+// assertHidden fails when out holds one of the secrets, raw or in hex.
+func assertHidden(t *testing.T, out string, secrets []string, msgAndArgs ...any) {
+	t.Helper()
+	for _, secret := range secrets {
+		assert.NotContains(t, out, secret, msgAndArgs...)
+		assert.NotContains(t, out, fmt.Sprintf("%x", secret), msgAndArgs...)
+		assert.NotContains(t, out, fmt.Sprintf("%X", secret), msgAndArgs...)
+	}
+}
+
+// valueOf returns a copy of the value p points to. It goes through reflect
+// so that copying a Signer (whose sync.Pool must not be copied) does not
+// trip go vet: a careless caller may still do it.
+func valueOf(p any) any { return reflect.ValueOf(p).Elem().Interface() }
+
+// TestNoValuePrintsASecret formats every exported type that holds a
+// credential, by pointer, by value and as a field of another struct, with
 // every verb.
 func TestNoValuePrintsASecret(t *testing.T) {
 	c, err := NewClient(WithBaseURL("https://shop:" + proxyPassword + "@proxy.example.com/apirone"))
 	require.NoError(t, err)
 	ap, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, WithBaseURL("https://shop:"+proxyPassword+"@proxy.example.com/alphapo"))
 	require.NoError(t, err)
-	created := CreatedAccount{Account: testAccountID, TransferKey: testTransferKey}
-	values := map[string]any{
-		"Client":          c,
-		"AlphaPoClient":   ap,
-		"Account":         c.Account(testAccountID, testTransferKey),
-		"Signer":          NewSigner(testAlphaSecret),
-		"CreatedAccount":  created,
-		"*CreatedAccount": &created,
+	verifier, err := NewAlphaPoCallbackVerifier(testAlphaKey, testAlphaSecret)
+	require.NoError(t, err)
+	acct := c.Account(testAccountID, testTransferKey)
+	acct.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
+	tokens := acct.Tokens()
+	secretURL := "https://shop.example/cb?secret=" + callbackSecret
+	callback := &Callback{Method: "GET", URL: secretURL, Data: map[string]string{"secret": callbackSecret}}
+	var settings callbackSettings
+	WithCallbackSecret("secret", callbackSecret)(&settings)
+	pointers := map[string]any{
+		"Client":                  c,
+		"AlphaPoClient":           ap,
+		"AlphaPoCallbackVerifier": verifier,
+		"Account":                 acct,
+		"Signer":                  NewSigner(testAlphaSecret),
+		"CreatedAccount":          &CreatedAccount{Account: testAccountID, TransferKey: testTransferKey},
+		"Tokens":                  &tokens,
+		"Callback":                callback,
+		"Invoice":                 &Invoice{ID: "inv-1", CallbackURL: secretURL},
+		"InvoiceParams":           &InvoiceParams{Currency: "btc", CallbackURL: secretURL},
+		"InvoiceList":             &InvoiceList{Invoices: []Invoice{{ID: "inv-1", CallbackURL: secretURL}}},
+		"Address":                 &Address{Address: "bc1q", Callback: callback},
+		"AccountCallback":         &AccountCallback{Callback: callback},
+		"SettingsParams":          &SettingsParams{Currency: "btc", Callback: callback},
+		"CallbackLogRequest":      &CallbackLogRequest{Method: "GET", URL: secretURL, Args: PaymentCallback{Data: map[string]string{"secret": callbackSecret}}},
+		"CallbackLog":             &CallbackLog{Log: []CallbackLogEntry{{Request: CallbackLogRequest{URL: secretURL}}}},
+		"callbackSettings":        &settings,
 	}
-	secrets := []string{testTransferKey, testAlphaSecret, testAlphaKey, proxyPassword}
-	for name, v := range values {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
-			out := fmt.Sprintf(verb, v)
-			for _, secret := range secrets {
-				assert.NotContains(t, out, secret, "%s %s", name, verb)
-				assert.NotContains(t, out, fmt.Sprintf("%x", secret), "%s %s: hex", name, verb)
+	secrets := []string{testTransferKey, testAlphaSecret, testAlphaKey, proxyPassword, testAccessToken, testRefreshToken, callbackSecret}
+	for name, p := range pointers {
+		forms := map[string]any{
+			"pointer":  p,
+			"value":    valueOf(p),
+			"in field": struct{ V any }{valueOf(p)},
+			"in slice": []any{valueOf(p)},
+		}
+		for form, v := range forms {
+			for _, verb := range verbs {
+				assertHidden(t, fmt.Sprintf(verb, v), secrets, "%s %s %s", name, form, verb)
 			}
 		}
 	}
+	// fmt calls no method on a value it reaches through an unexported
+	// field; the types below keep their secret where it then prints as an
+	// address.
+	for name, p := range map[string]any{"Signer": pointers["Signer"], "AlphaPoCallbackVerifier": verifier, "callbackSettings": &settings} {
+		for _, verb := range verbs {
+			assertHidden(t, fmt.Sprintf(verb, struct{ v any }{valueOf(p)}), secrets, "%s in unexported field %s", name, verb)
+		}
+	}
 	assert.Equal(t, "cryptopay.Client{https://shop:REDACTED@proxy.example.com/apirone}", fmt.Sprint(c))
+	assert.Equal(t, "cryptopay.Client{https://shop:REDACTED@proxy.example.com/apirone}", fmt.Sprint(*c))
+	assert.Equal(t, "cryptopay.Account{"+testAccountID+"}", fmt.Sprint(*acct))
 }
 
 func TestBadBaseURLErrorHidesItsPassword(t *testing.T) {
