@@ -101,11 +101,35 @@ func TestNoValuePrintsASecret(t *testing.T) {
 	assert.Equal(t, "cryptopay.Account{"+testAccountID+"}", fmt.Sprint(*acct))
 }
 
+// TestBadBaseURLErrorHidesItsPassword: whatever a base URL's password
+// holds, WithBaseURL's error does not show it, nor the query.
 func TestBadBaseURLErrorHidesItsPassword(t *testing.T) {
-	_, err := NewClient(WithBaseURL("ftp://shop:" + proxyPassword + "@proxy.example.com/?k=v"))
-	require.ErrorIs(t, err, ErrInvalidParams)
-	assert.NotContains(t, err.Error(), proxyPassword)
-	assert.NotContains(t, err.Error(), "k=v")
+	for _, password := range []string{proxyPassword, "pa/ss" + proxyPassword, "pa ss" + proxyPassword, "pa?ss" + proxyPassword,
+		"pa#ss" + proxyPassword, "pa%zz" + proxyPassword, "pa@ss" + proxyPassword, "12/" + proxyPassword} {
+		for _, base := range []string{
+			"ftp://shop:" + password + "@proxy.example.com/?k=v",
+			"https://shop:" + password + "@proxy.example.com:notaport/",
+			"https://shop:" + password + "@proxy.example.com/api?",
+			"https://shop:" + password + "@proxy.example.com/api#",
+			"https://shop:" + password + "@proxy.example.com/api?k=v",
+		} {
+			_, err := NewClient(WithBaseURL(base))
+			require.ErrorIs(t, err, ErrInvalidParams, base)
+			assert.NotContains(t, err.Error(), proxyPassword, base)
+			assert.NotContains(t, err.Error(), "k=v", base)
+		}
+	}
+}
+
+// TestAmbiguousBaseURLIsRefused: a base URL that would not take the
+// path it shows, or that Go reads with another host, is refused.
+func TestAmbiguousBaseURLIsRefused(t *testing.T) {
+	for _, base := range []string{"https://proxy.example.com/api?", "https://proxy.example.com/api#", "https://proxy.example.com/api/?",
+		"https://user:12/34@proxy.example.com/api"} { // Go would take host "user:12": the password holds a raw '/'
+
+		_, err := NewClient(WithBaseURL(base))
+		assert.ErrorIs(t, err, ErrInvalidParams, base)
+	}
 }
 
 // TestTransportErrorsHideSecrets: the *url.Error of net/http holds the whole
@@ -135,13 +159,31 @@ func TestTransportErrorsHideSecrets(t *testing.T) {
 }
 
 func TestRedactURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://apirone.com/api/v2/accounts/apr-1/callback?currency=btc&transfer-key=" + testTransferKey: "https://apirone.com/api/v2/accounts/apr-1/callback?REDACTED",
-		"https://apirone.com/api/v2/x#frag":                  "https://apirone.com/api/v2/x?REDACTED",
-		"https://user:" + proxyPassword + "@proxy.example/a": "https://user:REDACTED@proxy.example/a",
-		"https://user@proxy.example/a":                       "https://user@proxy.example/a",
-		"https://apirone.com/api/v2/accounts/apr-1":          "https://apirone.com/api/v2/accounts/apr-1",
+	for _, c := range []struct{ in, want string }{
+		{"https://apirone.com/api/v2/accounts/apr-1/callback?currency=btc&transfer-key=" + testTransferKey, "https://apirone.com/api/v2/accounts/apr-1/callback?REDACTED"},
+		{"https://apirone.com/api/v2/x#frag", "https://apirone.com/api/v2/x?REDACTED"},
+		{"https://user:" + proxyPassword + "@proxy.example/a", "https://user:REDACTED@proxy.example/a"},
+		{"https://user@proxy.example/a", "https://user@proxy.example/a"},
+		{"https://apirone.com/api/v2/accounts/apr-1", "https://apirone.com/api/v2/accounts/apr-1"},
+		{"", ""},
+		// Passwords that do not parse, or parse into another URL.
+		{"https://user:" + proxyPassword + "@host:notaport/", "https://user:REDACTED@host:notaport/"},
+		{"https://user:p%zz" + proxyPassword + "@host/a", "https://user:REDACTED@host/a"},
+		{"https://user:pa ss@host/a", "https://user:REDACTED@host/a"},
+		{"https://user:12/34@host/a?k=v", "https://user:REDACTED@host/a?REDACTED"},
+		{"https://user:pa?ss@host/a", "https://user:REDACTED@host/a"},
+		{"https://user:pa#ss@host/a#f", "https://user:REDACTED@host/a?REDACTED"},
+		{"https://user:p@ss@host/a", "https://user:REDACTED@host/a"},
+		{"https://user:p%40ss@[::1]:8080/a", "https://user:REDACTED@[::1]:8080/a"},
+		{"user:" + proxyPassword + "@host/a", "user:REDACTED@host/a"},
+		// An '@' in the query: the query goes, the host stays.
+		{"https://shop.example/cb?email=a@b.example", "https://shop.example/cb?REDACTED"},
+		{"https://user@shop.example/cb?t=a:b@c", "https://user@shop.example/cb?REDACTED"},
+		// A ':' before an '@' may be a port before an '@' in the path, or
+		// a password holding a '/': hidden either way.
+		{"https://host:8080/cb?email=a@b", "https://host:REDACTED@b"},
+		{"https://[::1]:8080/a", "https://[::1]:8080/a"},
 	} {
-		assert.Equal(t, want, redactURL(in), in)
+		assert.Equal(t, c.want, redactURL(c.in), c.in)
 	}
 }
