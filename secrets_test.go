@@ -124,9 +124,10 @@ func TestBadBaseURLErrorHidesItsPassword(t *testing.T) {
 // TestAmbiguousBaseURLIsRefused: a base URL that would not take the
 // path it shows, or that Go reads with another host, is refused.
 func TestAmbiguousBaseURLIsRefused(t *testing.T) {
-	for _, base := range []string{"https://proxy.example.com/api?", "https://proxy.example.com/api#", "https://proxy.example.com/api/?",
-		"https://user:12/34@proxy.example.com/api"} { // Go would take host "user:12": the password holds a raw '/'
-
+	for _, base := range []string{
+		"https://proxy.example.com/api?", "https://proxy.example.com/api#", "https://proxy.example.com/api/?",
+		"https://user:12/34@proxy.example.com/api", // Go reads host "user:12": the password holds a raw '/'
+	} {
 		_, err := NewClient(WithBaseURL(base))
 		assert.ErrorIs(t, err, ErrInvalidParams, base)
 	}
