@@ -59,7 +59,7 @@ func (a Account) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Acco
 // endpoint declares a call on /v2/accounts/{id} followed by path, which
 // must be escaped already ("" or "/balance", say).
 func (a *Account) endpoint(method, path string) endpoint {
-	ep := endpoint{method: method, path: "/v2/accounts/" + a.id + path}
+	ep := endpoint{method: method, path: "/v2/accounts/" + a.id + path, secrets: []string{a.transferKey}}
 	ep.check(checkAccountID(a.id))
 	return ep
 }

@@ -260,6 +260,9 @@ type endpoint struct {
 	envelope bool
 	// bearer, when set, is sent as "Authorization: Bearer <bearer>".
 	bearer string
+	// secrets are credentials besides bearer that the call carries or its
+	// client holds: an *APIError shows none of them (see credentials).
+	secrets []string
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.
@@ -416,7 +419,7 @@ func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) t
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now())
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix)
+		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, ep.credentials()...)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
@@ -567,7 +570,7 @@ func decode(ep endpoint, status int, data []byte, out any) error {
 	var top map[string]json.RawMessage
 	if unwrap || mayBeErrorOnly(data) {
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
-			return newAPIError(ep.method, ep.path, status, data)
+			return newAPIError(ep.method, ep.path, status, data, ep.credentials()...)
 		}
 	}
 	if out == nil {

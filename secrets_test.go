@@ -1,10 +1,13 @@
 package cryptopay
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,4 +190,101 @@ func TestRedactURL(t *testing.T) {
 	} {
 		assert.Equal(t, c.want, redactURL(c.in), c.in)
 	}
+}
+
+// TestEchoedSecretsAreScrubbed: a provider answer that repeats a key,
+// secret or token the client holds shows it nowhere: not in the error's
+// text, Message, Fields, Code or Body, nor in a log line.
+func TestEchoedSecretsAreScrubbed(t *testing.T) {
+	echo := func(secret string) string {
+		return fmt.Sprintf(`{"message":"bad key %[1]s","error":"%[1]s","code":"k%[1]s",`+
+			`"errors":{"key":"%[1]s is wrong","%[1]s":"x"},"echo":"?transfer-key=%[1]s"}`, secret)
+	}
+	account := func(w *wire, log *slog.Logger) *Account {
+		a := w.account()
+		a.client.logger = log
+		return a
+	}
+	alphapo := func(w *wire, log *slog.Logger) *AlphaPoClient {
+		c := w.alphapo()
+		c.logger = log
+		return c
+	}
+	transfer := &TransferParams{Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}}}
+	take := &TakeAddressParams{Currency: "BTC", ForeignID: "1", EndUserReference: "u"}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		secret string
+		call   func(w *wire, log *slog.Logger) error
+	}{
+		{"Apirone Transfer, key in the body", testTransferKey, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodPost, apironeAccountURL+"/transfer", 400, echo(testTransferKey))
+			_, err := account(w, log).Transfer(ctx, transfer)
+			return err
+		}},
+		{"Apirone GET, key in the query", testTransferKey, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodGet, apironeAccountURL+"/callback", 400, echo(testTransferKey))
+			_, err := account(w, log).CallbackInfo(ctx, "btc")
+			return err
+		}},
+		{"Apirone error in a 200", testTransferKey, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodGet, apironeAccountURL+"/callback", 200, `{"message":"bad key `+testTransferKey+`"}`)
+			_, err := account(w, log).CallbackInfo(ctx, "btc")
+			return err
+		}},
+		{"Apirone Login", testTransferKey, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodPost, ApironeBaseURL+"/v2/auth/login", 401, echo(testTransferKey))
+			return account(w, log).Login(ctx)
+		}},
+		{"Apirone access token", testAccessToken, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodPost, ApironeBaseURL+"/v2/auth/logout", 400, echo(testAccessToken))
+			a := account(w, log)
+			a.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
+			return a.Logout(ctx)
+		}},
+		{"AlphaPo key", testAlphaKey, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 400, echo(testAlphaKey))
+			_, err := alphapo(w, log).TakeAddress(ctx, take)
+			return err
+		}},
+		{"AlphaPo secret", testAlphaSecret, func(w *wire, log *slog.Logger) error {
+			w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 403, echo(testAlphaSecret))
+			_, err := alphapo(w, log).TakeAddress(ctx, take)
+			return err
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var log bytes.Buffer
+			err := c.call(newWire(t), slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Contains(t, apiErr.Message, "REDACTED", "the rest of the message stays")
+			require.Contains(t, log.String(), "error=", "the failed try is logged")
+			for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), apiErr.Message, apiErr.Code,
+				fmt.Sprint(apiErr.Fields), string(apiErr.Body), log.String()} {
+				assert.NotContains(t, text, c.secret)
+			}
+		})
+	}
+}
+
+// TestScrubbedForms: an answer may echo a secret JSON-escaped (Go's
+// escaping and PHP's "\/") or URL-escaped; a body cut at 4 KiB may end in
+// the first bytes of one. Secrets too short to tell from text are left.
+func TestScrubbedForms(t *testing.T) {
+	const key = "k3y/with<&>+ space"
+	body := `{"message":"k3y/with\u003c\u0026\u003e+ space k3y\/with<&>+ space","echo":"k3y%2Fwith%3C%26%3E%2B+space k3y%2Fwith%3C&%3E+%20space"}`
+	e := newAPIError("GET", "/x", 400, []byte(body), key, "", "short")
+	assert.Equal(t, "REDACTED REDACTED", e.Message)
+	assert.Equal(t, `{"message":"REDACTED REDACTED","echo":"REDACTED REDACTED"}`, string(e.Body))
+
+	e = newAPIError("GET", "/x", 400, []byte(`{"message":"short"}`), "short")
+	assert.Equal(t, "short", e.Message, "a secret under 8 bytes is not looked for")
+
+	long := strings.Repeat("x", maxErrorBody-len(testTransferKey)+5) + testTransferKey
+	e = newAPIError("GET", "/x", 400, []byte(long), testTransferKey)
+	assert.Equal(t, strings.Repeat("x", maxErrorBody-len(testTransferKey)+5)+"REDACTED", string(e.Body), "the cut leaves 27 bytes of the key")
+	e = newAPIError("GET", "/x", 400, []byte("xx"+testTransferKey[:10]), testTransferKey)
+	assert.Equal(t, "xx"+testTransferKey[:10], string(e.Body), "an answer that was not cut keeps its end")
 }
