@@ -52,13 +52,14 @@ func (c *Client) Account(id, transferKey string) *Account {
 // ID returns the account id.
 func (a *Account) ID() string { return a.id }
 
-// Format prints "cryptopay.Account{<id>}" for every verb.
-func (a *Account) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Account{%s}", a.id) }
+// Format prints "cryptopay.Account{<id>}" for every verb, for a pointer
+// and a value alike.
+func (a Account) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Account{%s}", a.id) }
 
 // endpoint declares a call on /v2/accounts/{id} followed by path, which
 // must be escaped already ("" or "/balance", say).
 func (a *Account) endpoint(method, path string) endpoint {
-	ep := endpoint{method: method, path: "/v2/accounts/" + a.id + path}
+	ep := endpoint{method: method, path: "/v2/accounts/" + a.id + path, secrets: []string{a.transferKey}}
 	ep.check(checkAccountID(a.id))
 	return ep
 }

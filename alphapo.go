@@ -44,7 +44,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 		return nil, err
 	}
 	signer := NewSigner(secret)
-	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: key, signer: signer}}
+	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: newSecret(key), signer: signer}}
 	c.sign = func(h http.Header, body []byte) {
 		h.Set("X-Processing-Key", key)
 		h.Set("X-Processing-Signature", c.signer.Sign(body))
@@ -53,15 +53,20 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 }
 
 // Format prints "cryptopay.AlphaPoClient{<base URL>}" for every verb, with
-// any password in the base URL hidden.
-func (c *AlphaPoClient) Format(f fmt.State, verb rune) {
+// any password in the base URL hidden, for a pointer and a value alike.
+func (c AlphaPoClient) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL))
 }
 
 // endpoint declares a signed POST to path with body, whose answer comes in
 // a {"data": ...} envelope.
 func (c *AlphaPoClient) endpoint(path string, body any) endpoint {
-	return endpoint{method: http.MethodPost, path: path, body: body, signedBody: true, envelope: true}
+	return endpoint{method: http.MethodPost, path: path, body: body, signedBody: true, envelope: true, secrets: c.credentials()}
+}
+
+// credentials returns the API key and secret, which no error shows.
+func (c *AlphaPoClient) credentials() []string {
+	return []string{c.callbacks.key.reveal(), c.signer.secret.reveal()}
 }
 
 // TakeAddressParams describes the deposit address to take.
@@ -126,7 +131,7 @@ func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (
 //
 // GET /v2/ping
 func (c *AlphaPoClient) Ping(ctx context.Context) error {
-	return c.do(ctx, endpoint{method: http.MethodGet, path: "/ping"}, nil)
+	return c.do(ctx, endpoint{method: http.MethodGet, path: "/ping", secrets: c.credentials()}, nil)
 }
 
 // maxForeignID is the longest foreign_id the API takes, in characters.

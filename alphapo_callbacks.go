@@ -137,7 +137,7 @@ func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 // friends). It is safe for concurrent use and never prints its key or
 // secret.
 type AlphaPoCallbackVerifier struct {
-	key    string
+	key    secret
 	signer *Signer
 }
 
@@ -150,11 +150,12 @@ func NewAlphaPoCallbackVerifier(key, secret string) (*AlphaPoCallbackVerifier, e
 	if secret == "" {
 		return nil, invalid("secret", "is required")
 	}
-	return &AlphaPoCallbackVerifier{key: key, signer: NewSigner(secret)}, nil
+	return &AlphaPoCallbackVerifier{key: newSecret(key), signer: NewSigner(secret)}, nil
 }
 
-// Format prints "cryptopay.AlphaPoCallbackVerifier{REDACTED}" for every verb.
-func (v *AlphaPoCallbackVerifier) Format(f fmt.State, verb rune) {
+// Format prints "cryptopay.AlphaPoCallbackVerifier{REDACTED}" for every
+// verb, for a pointer and a value alike.
+func (v AlphaPoCallbackVerifier) Format(f fmt.State, verb rune) {
 	io.WriteString(f, "cryptopay.AlphaPoCallbackVerifier{REDACTED}")
 }
 
@@ -170,7 +171,7 @@ func (v *AlphaPoCallbackVerifier) Verify(body []byte, header http.Header) error 
 	switch {
 	case len(keys) != 1:
 		return fmt.Errorf("%w: want one X-Processing-Key header, got %d", ErrCallbackUnverified, len(keys))
-	case !secretMatches(keys[0], v.key):
+	case !secretMatches(keys[0], v.key.reveal()):
 		return fmt.Errorf("%w: X-Processing-Key is not the merchant's key", ErrCallbackUnverified)
 	case len(sigs) != 1:
 		return fmt.Errorf("%w: want one X-Processing-Signature header, got %d", ErrCallbackUnverified, len(sigs))

@@ -144,7 +144,7 @@ func (a *Account) Login(ctx context.Context) error {
 
 // login runs with the session lock held.
 func (a *Account) login(ctx context.Context) error {
-	ep := endpoint{method: http.MethodPost, path: "/v2/auth/login"}
+	ep := endpoint{method: http.MethodPost, path: "/v2/auth/login", secrets: []string{a.transferKey}}
 	ep.check(checkAccountID(a.id))
 	if a.transferKey == "" {
 		ep.check(invalid("transfer-key", "Login needs the account's transfer key; pass it to Client.Account"))

@@ -94,6 +94,23 @@ type CallbackLogRequest struct {
 	Args   PaymentCallback `json:"args"`
 }
 
+// Format prints r as fmt prints any struct, with the verb and flags given,
+// but with the query of URL replaced by "?REDACTED" and every value of
+// Args.Data by "REDACTED": a shared callback secret may live in either
+// (see WithCallbackSecret).
+func (r CallbackLogRequest) Format(f fmt.State, verb rune) {
+	type redactedCallbackLogRequest CallbackLogRequest // %#v shows this name; it has no Format method
+	c := redactedCallbackLogRequest(r)
+	c.URL = redactURL(c.URL)
+	if r.Args.Data != nil {
+		c.Args.Data = make(map[string]string, len(r.Args.Data))
+		for k := range r.Args.Data {
+			c.Args.Data[k] = redacted
+		}
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c)
+}
+
 // CallbackLogResponse is what the merchant's server answered.
 type CallbackLogResponse struct {
 	Status  int               `json:"status"`
@@ -365,8 +382,9 @@ func malformed(format string, args ...any) error {
 type CallbackOption func(*callbackSettings)
 
 type callbackSettings struct {
-	secretKey, secretValue string
-	hasSecret              bool
+	secretKey   string
+	secretValue secret
+	hasSecret   bool
 }
 
 // WithCallbackSecret makes the handler accept only callbacks that carry
@@ -379,7 +397,7 @@ type callbackSettings struct {
 // passes on, so logging the callback does not log the secret.
 func WithCallbackSecret(key, value string) CallbackOption {
 	return func(s *callbackSettings) {
-		s.secretKey, s.secretValue, s.hasSecret = key, value, true
+		s.secretKey, s.secretValue, s.hasSecret = key, newSecret(value), true
 	}
 }
 
@@ -388,8 +406,8 @@ func (s *callbackSettings) authentic(r *http.Request, data map[string]string) bo
 	if !s.hasSecret {
 		return true
 	}
-	return secretMatches(data[s.secretKey], s.secretValue) ||
-		secretMatches(r.URL.Query().Get(s.secretKey), s.secretValue)
+	want := s.secretValue.reveal()
+	return secretMatches(data[s.secretKey], want) || secretMatches(r.URL.Query().Get(s.secretKey), want)
 }
 
 // secretMatches compares got with want in constant time: the SHA-256 sums

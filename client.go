@@ -72,12 +72,15 @@ func WithHTTPClient(c *http.Client) Option {
 
 // WithBaseURL sends requests to base instead of the provider's public API,
 // e.g. the URL of a cryptopaytest server or a proxy. base must be an
-// absolute http or https URL; a trailing slash is ignored.
+// absolute http or https URL with no '?' or '#', and no '@' after the host
+// (percent-encode those in a password); a trailing slash is ignored. The
+// error for a bad base never holds its password or query.
 func WithBaseURL(base string) Option {
 	return func(s *settings) error {
 		u, err := url.Parse(base)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return invalid("WithBaseURL", "want an absolute http(s) URL without query, got %q", redactURL(base))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			strings.ContainsAny(base, "?#") || strings.Contains(u.Path, "@") {
+			return invalid("WithBaseURL", "want an absolute http(s) URL with no '?' or '#' and no '@' after the host, got %q", redactURL(base))
 		}
 		s.baseURL = strings.TrimSuffix(base, "/")
 		return nil
@@ -129,8 +132,8 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // Format prints "cryptopay.Client{<base URL>}" for every verb, with any
-// password in the base URL hidden.
-func (c *Client) Format(f fmt.State, verb rune) {
+// password in the base URL hidden, for a pointer and a value alike.
+func (c Client) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL))
 }
 
@@ -257,6 +260,9 @@ type endpoint struct {
 	envelope bool
 	// bearer, when set, is sent as "Authorization: Bearer <bearer>".
 	bearer string
+	// secrets are credentials besides bearer that the call carries or its
+	// client holds: an *APIError shows none of them (see credentials).
+	secrets []string
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.
@@ -413,7 +419,7 @@ func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) t
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now())
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix)
+		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, ep.credentials()...)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
@@ -564,7 +570,7 @@ func decode(ep endpoint, status int, data []byte, out any) error {
 	var top map[string]json.RawMessage
 	if unwrap || mayBeErrorOnly(data) {
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
-			return newAPIError(ep.method, ep.path, status, data)
+			return newAPIError(ep.method, ep.path, status, data, ep.credentials()...)
 		}
 	}
 	if out == nil {
@@ -638,17 +644,25 @@ func redactURLError(err error) error {
 	return &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
 }
 
-// redactURL replaces the query and fragment of raw with "?REDACTED" and
-// hides a password in it.
+// redactURL hides a password in raw and replaces its query and fragment
+// with "?REDACTED". The password is found in the text, not with url.Parse,
+// so that one which does not parse or holds '/', '?', '#' or '@' is hidden
+// too: it is everything from the first ':' after "://" (or after the
+// start, without one) to the last '@'. A ':' before an '@' elsewhere (a
+// port before an '@' in the path, say) hides that stretch as well.
 func redactURL(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		raw = raw[:i] + "?REDACTED"
+	start := 0
+	if i := strings.Index(raw, "://"); i >= 0 {
+		start = i + len("://")
 	}
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "REDACTED")
-			return u.String()
+	if colon := strings.IndexByte(raw[start:], ':'); colon >= 0 {
+		colon += start
+		if at := strings.LastIndexByte(raw, '@'); at > colon {
+			raw = raw[:colon+1] + redacted + raw[at:]
 		}
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i] + "?" + redacted
 	}
 	return raw
 }

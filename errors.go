@@ -1,10 +1,13 @@
 package cryptopay
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -89,7 +92,9 @@ func (e *APIError) Is(target error) bool {
 
 // newAPIError builds an *APIError from a response body prefix. Bodies that
 // are not JSON (an HTML page from a proxy, plain text) leave Message empty.
-func newAPIError(method, path string, status int, body []byte) *APIError {
+// secrets are the credentials the call carried or the client holds: an
+// answer that echoes one shows REDACTED in its place (see redact).
+func newAPIError(method, path string, status int, body []byte, secrets ...string) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path}
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
@@ -101,21 +106,103 @@ func newAPIError(method, path string, status int, body []byte) *APIError {
 		Code    json.RawMessage            `json:"code"`
 		Errors  map[string]json.RawMessage `json:"errors"`
 	}
-	if json.Unmarshal(body, &wire) != nil {
-		return e
-	}
-	e.Message = wire.Message
-	if e.Message == "" {
-		e.Message = wire.Error
-	}
-	e.Code = rawText(wire.Code)
-	if len(wire.Errors) > 0 {
-		e.Fields = make(map[string]string, len(wire.Errors))
-		for k, v := range wire.Errors {
-			e.Fields[k] = rawText(v)
+	if json.Unmarshal(body, &wire) == nil {
+		e.Message = wire.Message
+		if e.Message == "" {
+			e.Message = wire.Error
+		}
+		e.Code = rawText(wire.Code)
+		if len(wire.Errors) > 0 {
+			e.Fields = make(map[string]string, len(wire.Errors))
+			for k, v := range wire.Errors {
+				e.Fields[k] = rawText(v)
+			}
 		}
 	}
+	e.redact(secrets)
 	return e
+}
+
+// credentials returns what an error answer to ep must not show: its
+// bearer token and its secrets.
+func (ep *endpoint) credentials() []string { return append([]string{ep.bearer}, ep.secrets...) }
+
+// minSecretLen is the length under which a secret is not looked for in an
+// answer: it could match ordinary text. Real keys and tokens are longer.
+const minSecretLen = 8
+
+// minSecretTail is the length from which the start of a secret at the
+// end of a Body cut at maxErrorBody is hidden.
+const minSecretTail = 4
+
+// redact replaces each secret in e's Message, Code, Fields and Body with
+// REDACTED, in every form an answer may echo it (see secretForms). A Body
+// cut at maxErrorBody that ends in the first minSecretTail or more bytes
+// of one has that end replaced too.
+func (e *APIError) redact(secrets []string) {
+	forms := secretForms(secrets)
+	if len(forms) == 0 {
+		return
+	}
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, redacted)
+	}
+	r := strings.NewReplacer(pairs...)
+	e.Message, e.Code = r.Replace(e.Message), r.Replace(e.Code)
+	if e.Fields != nil {
+		fields := make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			fields[r.Replace(k)] = r.Replace(v)
+		}
+		e.Fields = fields
+	}
+	body := r.Replace(string(e.Body))
+	if len(e.Body) == maxErrorBody {
+		body = redactTail(body, forms)
+	}
+	e.Body = []byte(body)
+}
+
+// redactTail replaces the end of s when it is the start of one of forms.
+func redactTail(s string, forms []string) string {
+	for _, f := range forms {
+		for n := len(f) - 1; n >= minSecretTail; n-- {
+			if strings.HasSuffix(s, f[:n]) {
+				return s[:len(s)-n] + redacted
+			}
+		}
+	}
+	return s
+}
+
+// secretForms returns the secrets of at least minSecretLen bytes in the
+// forms an answer may echo them: as they are, JSON-escaped (plain, with
+// <, > and & escaped as Go does, with "\/" as PHP does) and URL-escaped
+// (query and path), longest first so that no form is hidden only in part.
+func secretForms(secrets []string) []string {
+	var forms []string
+	for _, s := range secrets {
+		if len(s) < minSecretLen {
+			continue
+		}
+		plain := jsonEscape(s, false)
+		forms = append(forms, s, plain, jsonEscape(s, true), strings.ReplaceAll(plain, "/", `\/`),
+			url.QueryEscape(s), url.PathEscape(s))
+	}
+	slices.SortFunc(forms, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return slices.Compact(forms)
+}
+
+// jsonEscape returns s as a JSON string without its quotes; html escapes
+// <, > and & too.
+func jsonEscape(s string, html bool) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(html)
+	enc.Encode(s)     // a string always encodes
+	out := b.String() // "...", then a newline
+	return out[1 : len(out)-2]
 }
 
 // rawText renders a JSON scalar or list of scalars as plain text: strings

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -113,6 +114,16 @@ type invoiceBody struct {
 	UserData    *InvoiceUserData `json:"user-data,omitempty"`
 }
 
+// Format prints p as fmt prints any struct, with the verb and flags given,
+// but with the query of CallbackURL replaced by "?REDACTED": a shared
+// callback secret may live there (see WithCallbackSecret).
+func (p InvoiceParams) Format(f fmt.State, verb rune) {
+	type redactedInvoiceParams InvoiceParams // %#v shows this name; it has no Format method
+	c := redactedInvoiceParams(p)
+	c.CallbackURL = redactURL(c.CallbackURL)
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c)
+}
+
 func (p *InvoiceParams) body() (*invoiceBody, error) {
 	if p == nil || p.Currency == "" {
 		return nil, invalid("currency", "is required")
@@ -155,6 +166,16 @@ type Invoice struct {
 	Linkback    string           `json:"linkback"`
 	CallbackURL string           `json:"callback-url"`
 	InvoiceURL  string           `json:"invoice-url"` // the payment page
+}
+
+// Format prints inv as fmt prints any struct, with the verb and flags
+// given, but with the query of CallbackURL replaced by "?REDACTED": a
+// shared callback secret may live there (see WithCallbackSecret).
+func (inv Invoice) Format(f fmt.State, verb rune) {
+	type redactedInvoice Invoice // %#v shows this name; it has no Format method
+	c := redactedInvoice(inv)
+	c.CallbackURL = redactURL(c.CallbackURL)
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c)
 }
 
 // InvoiceEvent is one status change of an invoice.

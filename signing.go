@@ -17,7 +17,7 @@ import (
 // A Signer never prints its secret (see Format).
 // It is safe for concurrent use.
 type Signer struct {
-	secret []byte
+	secret secret
 	// macs holds HMAC states keyed with secret, reset after each use, so
 	// that signing does not key a new HMAC every time.
 	macs sync.Pool
@@ -25,7 +25,7 @@ type Signer struct {
 
 // NewSigner returns a Signer for the given API secret.
 func NewSigner(secret string) *Signer {
-	return &Signer{secret: []byte(secret)}
+	return &Signer{secret: newSecret(secret)}
 }
 
 // Sign returns the signature of body: 128 lowercase hex digits.
@@ -51,7 +51,7 @@ func (s *Signer) Verify(body []byte, signature string) bool {
 func (s *Signer) mac(body []byte) []byte {
 	m, _ := s.macs.Get().(hash.Hash)
 	if m == nil {
-		m = hmac.New(sha512.New, s.secret)
+		m = hmac.New(sha512.New, []byte(s.secret.reveal()))
 	}
 	m.Write(body)
 	sum := m.Sum(make([]byte, 0, sha512.Size))
@@ -61,5 +61,6 @@ func (s *Signer) mac(body []byte) []byte {
 }
 
 // Format prints "cryptopay.Signer{REDACTED}" for every verb, so no format
-// string can reveal the secret.
+// string can reveal the secret. A Signer must not be copied (it holds a
+// sync.Pool); a copy printed anyway shows no secret either.
 func (s *Signer) Format(f fmt.State, verb rune) { io.WriteString(f, "cryptopay.Signer{REDACTED}") }

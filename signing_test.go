@@ -41,21 +41,40 @@ func TestSignKnownAnswers(t *testing.T) {
 	}
 }
 
+// TestVerify: exactly the signature of the body verifies, in any hex case;
+// anything appended, cut or changed does not.
 func TestVerify(t *testing.T) {
 	for _, v := range signingVectors(t) {
 		s := NewSigner(v.Secret)
 		body := []byte(v.Body)
-		assert.True(t, s.Verify(body, v.Signature), "valid")
-		assert.True(t, s.Verify(body, strings.ToUpper(v.Signature)), "upper-case hex is the same value")
-		assert.True(t, s.Verify(body, mixCase(v.Signature)), "mixed-case hex is the same value")
-
-		assert.False(t, s.Verify(body, ""), "empty")
-		assert.False(t, s.Verify(body, v.Signature[:126]), "truncated")
-		assert.False(t, s.Verify(body, v.Signature+"00"), "too long")
-		assert.False(t, s.Verify(body, "zz"+v.Signature[2:]), "not hex")
-		assert.False(t, s.Verify(body, flipLastDigit(v.Signature)), "one digit changed")
-		assert.False(t, s.Verify(append(body, ' '), v.Signature), "body changed")
-		assert.False(t, NewSigner(v.Secret+"x").Verify(body, v.Signature), "wrong secret")
+		sig := v.Signature
+		for _, c := range []struct {
+			name string
+			sig  string
+			want bool
+		}{
+			{"valid", sig, true},
+			{"upper-case hex is the same value", strings.ToUpper(sig), true},
+			{"mixed-case hex is the same value", mixCase(sig), true},
+			{"empty", "", false},
+			{"truncated", sig[:126], false},
+			{"one digit cut", sig[:127], false},
+			{"one digit appended", sig + "0", false},
+			{"two digits appended", sig + "00", false},
+			{"non-hex appended", sig + "zz", false},
+			{"upper-case with a digit appended", strings.ToUpper(sig) + "0", false},
+			{"space appended", sig + " ", false},
+			{"newline appended", sig + "\n", false},
+			{"space before", " " + sig, false},
+			{"0x prefix", "0x" + sig[2:], false},
+			{"not hex", "zz" + sig[2:], false},
+			{"one digit changed", flipLastDigit(sig), false},
+			{"signature twice", sig + sig, false},
+		} {
+			assert.Equal(t, c.want, s.Verify(body, c.sig), c.name)
+		}
+		assert.False(t, s.Verify(append(body, ' '), sig), "body changed")
+		assert.False(t, NewSigner(v.Secret+"x").Verify(body, sig), "wrong secret")
 	}
 }
 
