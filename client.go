@@ -219,8 +219,9 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a
-// finite timeout per try, a keep-alive pool sized for concurrent use (Go's
-// default keeps 2 idle connections per host) and no redirects.
+// finite timeout per try and a keep-alive pool sized for concurrent use
+// (Go's default keeps 2 idle connections per host). Like every client, it
+// follows no redirect (see noRedirects).
 var defaultHTTPClient = &http.Client{
 	Timeout: defaultTimeout,
 	Transport: &http.Transport{
@@ -233,8 +234,12 @@ var defaultHTTPClient = &http.Client{
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	},
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
+
+// noRedirects is the CheckRedirect of every try: a redirect answer is
+// returned, so nothing (a transfer, a key in a body or query, a signature)
+// is sent to a URL other than the one the SDK built.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // sleep waits d, or less when ctx is done first.
 func sleep(ctx context.Context, d time.Duration) error {
@@ -377,6 +382,15 @@ func (b *backend) newRequest(ctx context.Context, ep endpoint, payload []byte) (
 	if b.sign != nil && payload != nil {
 		b.sign(req.Header, payload)
 	}
+	if !ep.idempotent() {
+		// Without GetBody net/http cannot rewind the body, so it never
+		// resends the request: its HTTP/2 transport would after RST_STREAM
+		// PROTOCOL_ERROR or REFUSED_STREAM and after GOAWAY, though the
+		// server may have read the request. (Its HTTP/1 transport then no
+		// longer resends a request of which no byte was written to a dead
+		// kept-alive connection either.) ContentLength stays set.
+		req.GetBody = nil
+	}
 	return req, nil
 }
 
@@ -395,7 +409,8 @@ type tried struct {
 }
 
 // try sends req once, with a fresh copy of payload, and decodes the answer
-// into out.
+// into out. It goes through a shallow copy of the *http.Client that follows
+// no redirect.
 func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) tried {
 	ctx, watch := req.Context(), ep.mustKnowIfSent()
 	var gotConn atomic.Bool
@@ -406,7 +421,9 @@ func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) t
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
 	}
-	resp, err := b.httpClient.Do(req)
+	hc := *b.httpClient // read at each try: the caller may change its client later (httpmock)
+	hc.CheckRedirect = noRedirects
+	resp, err := hc.Do(req)
 	if err != nil {
 		return tried{
 			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
@@ -528,10 +545,12 @@ func (b *backend) retryWait(ctx context.Context, ep endpoint, n int, t tried) (t
 
 // failure is the error a call returns after its last try. For a
 // money-moving call that may have taken effect it matches ErrOutcomeUnknown:
-// every failure except a dial error and a 3xx or 4xx answer (which the
-// provider only gives to a request it did not carry out).
+// every failure except a dial error and a 4xx answer (which the provider
+// only gives to a request it did not carry out). A 3xx answer is unknown:
+// a 303 means "done, see there", and a proxy may redirect after passing
+// the request on.
 func (ep *endpoint) failure(t tried) error {
-	if ep.moneyMoving && !t.neverSent && (t.status < 300 || t.status >= 500) {
+	if ep.moneyMoving && !t.neverSent && (t.status < 400 || t.status >= 500) {
 		return &outcomeUnknownError{err: t.err}
 	}
 	return t.err
