@@ -204,6 +204,8 @@ func TestWithRetry(t *testing.T) {
 		waits  [][2]time.Duration // each wait's range
 	}{
 		{RetryPolicy{MaxAttempts: 1}, 1, nil},
+		{RetryPolicy{BaseDelay: time.Second}, 3, // the other fields keep their defaults
+			[][2]time.Duration{{500 * time.Millisecond, time.Second}, {time.Second, 2 * time.Second}}},
 		{RetryPolicy{MaxAttempts: 4, BaseDelay: time.Second, MaxDelay: 3 * time.Second}, 4,
 			[][2]time.Duration{{500 * time.Millisecond, time.Second}, {time.Second, 2 * time.Second}, {1500 * time.Millisecond, 3 * time.Second}}},
 	} {
@@ -240,6 +242,33 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	require.Len(t, w.waited(), 2)
 	for _, wait := range w.waited() {
 		assert.True(t, wait > 3*time.Second && wait <= 5*time.Second, "wait %v: the date, not the backoff", wait)
+	}
+}
+
+func TestRetryAfterUpToMaxDelayIsWaited(t *testing.T) {
+	for _, tc := range []struct {
+		retryAfter string
+		tries      int
+	}{
+		{"10", 3}, // exactly MaxDelay: waited
+		{"11", 1}, // longer: the retries end
+	} {
+		w := newWire(t)
+		w.mock.RegisterResponder(http.MethodGet, apironeAccountURL, func(r *http.Request) (*http.Response, error) {
+			w.record(r)
+			resp := newJSONResponse(503, `{"message":"maintenance"}`)
+			resp.Header.Set("Retry-After", tc.retryAfter)
+			return resp, nil
+		})
+		c, err := NewClient(WithHTTPClient(w.httpClient()), WithRetry(RetryPolicy{MaxDelay: 10 * time.Second}))
+		require.NoError(t, err)
+		c.sleep = w.sleep
+		_, err = c.Account(testAccountID, "").Info(context.Background(), "")
+		assert.ErrorIs(t, err, ErrServer)
+		assert.Equal(t, tc.tries, w.count(), "Retry-After %s", tc.retryAfter)
+		for _, wait := range w.waited() {
+			assert.Equal(t, 10*time.Second, wait)
+		}
 	}
 }
 
