@@ -54,12 +54,15 @@ type settings struct {
 	logger     *slog.Logger // nil: no logging
 }
 
-// WithHTTPClient sends requests through c instead of the default client. c
-// is used as given, never modified: its Timeout, Transport and redirect
-// policy apply as they are. The default client gives each try 30 s, keeps
-// up to 64 idle connections per host and does not follow redirects (a
-// redirect is returned as an *APIError, so no key in a body or query is
-// sent to another URL).
+// WithHTTPClient sends requests through c instead of the default client,
+// which gives each try 30 s and keeps up to 64 idle connections per host.
+// c is never modified. Each try goes through a shallow copy of c, taken
+// at that try (so a later change to c, such as a mock activated on it, is
+// used), whose CheckRedirect returns the redirect answer: c's Timeout,
+// Transport and Jar apply, but no redirect is followed, whatever c's own
+// policy. A 3xx answer is returned as an *APIError, so no transfer, key,
+// token or signature is ever sent to a URL other than the one the SDK
+// built.
 func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) error {
 		if c == nil {
@@ -151,7 +154,12 @@ func (c Client) Format(f fmt.State, verb rune) {
 //
 // Nothing else is resent: a POST or PATCH (Transfer, GenerateAddress,
 // CreateAccount, TakeAddress) that may have reached the server is tried
-// once, whatever the answer. No call is retried once the context is done.
+// once, whatever the answer. Its body is sent with Content-Length and
+// without Request.GetBody, so net/http cannot resend it either (its HTTP/2
+// transport would after a stream reset with PROTOCOL_ERROR or
+// REFUSED_STREAM, or after GOAWAY). A POST without a body (CreateAccount,
+// Logout, the token refresh) net/http may still resend then; none moves
+// money. No call is retried once the context is done.
 //
 // Waits: after try n the wait is a random duration from d/2 to d, where d
 // is BaseDelay·2^(n-1) capped at MaxDelay. When the answer carries

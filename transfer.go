@@ -266,9 +266,10 @@ type TransferResult struct {
 //
 // A transfer is never sent twice by this SDK: it is retried only when the
 // connection could not even be opened. If it fails after the request may
-// have reached Apirone (a timeout, a broken connection, a 5xx answer, or a
-// 2xx answer that cannot be read), the error matches ErrOutcomeUnknown
-// (and still wraps the cause): check History before trying again.
+// have reached Apirone (a timeout, a broken connection, a 3xx or 5xx
+// answer, or a 2xx answer that cannot be read), the error matches
+// ErrOutcomeUnknown (and still wraps the cause): check History before
+// trying again.
 //
 // POST /v2/accounts/{account}/transfer
 func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
