@@ -118,6 +118,12 @@ func transportFaults() []transportFault {
 			io.WriteString(w, `{"error":"try later"}`)
 		}
 	}
+	// hangUp waits until the client gives up, and then sends no answer:
+	// an answer it wrote then could still reach the client and be taken.
+	hangUp := func(r *http.Request) {
+		<-r.Context().Done()
+		panic(http.ErrAbortHandler)
+	}
 	noAnswer := func(t *testing.T, err error) {
 		var apiErr *APIError
 		assert.False(t, errors.As(err, &apiErr), "no answer, so no *APIError: %v", err)
@@ -149,7 +155,11 @@ func transportFaults() []transportFault {
 			unknown: true, class: noAnswer,
 		},
 		{
-			name: "timeout", serve: func(w http.ResponseWriter, r *http.Request, _ *faultEnv) { neverAnswer(w, r) },
+			name: "timeout",
+			serve: func(_ http.ResponseWriter, r *http.Request, _ *faultEnv) {
+				io.Copy(io.Discard, r.Body)
+				hangUp(r)
+			},
 			timeout: 200 * time.Millisecond, unknown: true,
 			class: func(t *testing.T, err error) {
 				var netErr net.Error
@@ -162,7 +172,7 @@ func transportFaults() []transportFault {
 			serve: func(w http.ResponseWriter, r *http.Request, env *faultEnv) {
 				io.Copy(io.Discard, r.Body)
 				env.cancel()
-				<-r.Context().Done()
+				hangUp(r)
 			},
 			unknown: true,
 			class:   func(t *testing.T, err error) { assert.ErrorIs(t, err, context.Canceled) },
