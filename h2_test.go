@@ -17,17 +17,17 @@ import (
 
 // HTTP/2 frame types, flags and error codes (RFC 9113) the raw server uses.
 const (
-	h2Data         = 0x0
-	h2Headers      = 0x1
-	h2RSTStream    = 0x3
-	h2Settings     = 0x4
-	h2GoAway       = 0x7
-	h2FlagEnd      = 0x1 // END_STREAM on HEADERS and DATA, ACK on SETTINGS
-	h2FlagHeaders  = 0x4 // END_HEADERS
-	h2NoError      = 0x0
-	h2ProtocolErr  = 0x1
-	h2RefusedErr   = 0x7
-	h2ClientPreamb = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+	h2Data          = 0x0
+	h2Headers       = 0x1
+	h2RSTStream     = 0x3
+	h2Settings      = 0x4
+	h2GoAway        = 0x7
+	h2FlagEnd       = 0x1 // END_STREAM on HEADERS and DATA, ACK on SETTINGS
+	h2FlagHeaders   = 0x4 // END_HEADERS
+	h2NoError       = 0x0
+	h2ProtocolErr   = 0x1
+	h2RefusedErr    = 0x7
+	h2ClientPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 )
 
 // rawH2 is an HTTP/2 server over TLS (ALPN "h2") written frame by frame, so
@@ -107,8 +107,8 @@ func (s *rawH2) accept() {
 // serve reads the client preface and frames; once a request is complete
 // (END_STREAM on its HEADERS or DATA) it answers it.
 func (s *rawH2) serve(c net.Conn) error {
-	preface := make([]byte, len(h2ClientPreamb))
-	if _, err := io.ReadFull(c, preface); err != nil || string(preface) != h2ClientPreamb {
+	preface := make([]byte, len(h2ClientPreface))
+	if _, err := io.ReadFull(c, preface); err != nil || string(preface) != h2ClientPreface {
 		return errors.New("no HTTP/2 preface")
 	}
 	if err := writeFrame(c, h2Settings, 0, 0, nil); err != nil {

@@ -178,6 +178,7 @@ func transportFaults() []transportFault {
 			class:   func(t *testing.T, err error) { assert.ErrorIs(t, err, context.Canceled) },
 		},
 		{
+			// serve answers only a request resent on another connection.
 			name: "stale keep-alive connection", stale: true, serve: status(200),
 			unknown: true, class: noAnswer,
 		},
