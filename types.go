@@ -16,7 +16,9 @@ import (
 // in an int64. The zero value is 0.
 //
 // An Amount decodes from a JSON number or a JSON string of digits and
-// encodes as a JSON number. It never passes through float64.
+// encodes as a JSON number. It never passes through float64. Parsing
+// refuses more than maxDigits (78) digits, enough for any uint256, before
+// any big-number work, so a hostile number cannot cost much CPU.
 type Amount struct {
 	small int64    // the value, when big is nil
 	big   *big.Int // the value, when it does not fit in an int64
@@ -38,10 +40,13 @@ func AmountFromBig(n *big.Int) Amount {
 
 // ParseAmount parses a base-10 integer such as "-10000" or
 // "123456789012345678901234". Signs, fractions and exponents other than a
-// leading minus are rejected.
+// leading minus are rejected, and so are more than maxDigits (78) digits.
 func ParseAmount(s string) (Amount, error) {
 	if !isInteger(s) {
-		return Amount{}, fmt.Errorf("cryptopay: amount %q is not an integer", s)
+		return Amount{}, fmt.Errorf("cryptopay: amount %.40q is not an integer", s)
+	}
+	if err := checkDigits(s); err != nil {
+		return Amount{}, err
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return Amount{small: n}, nil
@@ -142,17 +147,27 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 // Decimal is an exact decimal number kept as its text, e.g. "0.01000000".
 // AlphaPo sends amounts this way. A Decimal decodes from a JSON number or
 // string and encodes as a JSON string, digit for digit as it was given.
-// The zero value is "0".
+// The zero value is "0". It has at most maxDigits (78) digits before the
+// point and as many after it: longer numbers are refused before any
+// big-number work (Rat, Cmp, Sign), so a hostile number cannot cost much
+// CPU.
 type Decimal struct {
 	text string // a valid decimal; "" means 0
 }
 
 // ParseDecimal parses a plain decimal such as "12", "-0.5" or "0.01000000".
-// Exponents, signs other than a leading minus, and empty parts are rejected.
+// Exponents, signs other than a leading minus, and empty parts are rejected,
+// and so are more than maxDigits (78) digits before or after the point.
 func ParseDecimal(s string) (Decimal, error) {
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if !isInteger(intPart) || (hasDot && !isDigits(frac)) {
-		return Decimal{}, fmt.Errorf("cryptopay: %q is not a decimal number", s)
+		return Decimal{}, fmt.Errorf("cryptopay: %.40q is not a decimal number", s)
+	}
+	if err := checkDigits(intPart); err != nil {
+		return Decimal{}, err
+	}
+	if err := checkDigits(frac); err != nil {
+		return Decimal{}, err
 	}
 	return Decimal{text: s}, nil
 }
@@ -213,11 +228,13 @@ func (d *Decimal) UnmarshalJSON(data []byte) error {
 const maxExponent = 100
 
 // expandExponent rewrites a number such as "1.5e-3" as "0.0015", exactly.
+// The mantissa is capped (see ParseDecimal) and the exponent bounded before
+// anything is written out, so the result has a few hundred bytes at most.
 func expandExponent(s string) (string, error) {
 	mant, expText, _ := strings.Cut(strings.ToLower(s), "e")
 	exp, err := strconv.Atoi(expText)
 	if err != nil || exp > maxExponent || exp < -maxExponent {
-		return "", fmt.Errorf("cryptopay: %q is not a decimal number", s)
+		return "", fmt.Errorf("cryptopay: %.40q is not a decimal number", s)
 	}
 	if _, err := ParseDecimal(mant); err != nil {
 		return "", err
@@ -271,7 +288,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a zone-less timestamp as UTC, or an RFC 3339 one with
-// its zone; null and "" give the zero Time.
+// its zone; null and "" leave t unchanged (the zero Time, in a new value).
 func (t *Time) UnmarshalJSON(data []byte) error {
 	s, isNull, err := unquoteScalar(data)
 	if err != nil || isNull || s == "" {
@@ -291,7 +308,7 @@ func parseTime(s string) (time.Time, error) {
 	}
 	v, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("cryptopay: bad timestamp %q", s)
+		return time.Time{}, fmt.Errorf("cryptopay: bad timestamp %.40q", s)
 	}
 	return v, nil
 }
@@ -301,16 +318,17 @@ func parseTime(s string) (time.Time, error) {
 // both and encodes a number.
 type FlexInt int64
 
-// UnmarshalJSON accepts a JSON integer or a string holding one; null and ""
-// leave the value unchanged.
+// UnmarshalJSON accepts a JSON integer or a string holding one, of at most
+// maxDigits (78) digits, leading zeros included; null and "" leave the
+// value unchanged.
 func (n *FlexInt) UnmarshalJSON(data []byte) error {
 	s, isNull, err := unquoteScalar(data)
 	if err != nil || isNull || s == "" {
 		return err
 	}
-	v, err := strconv.ParseInt(s, 10, 64)
+	v, err := parseInt64(s, "an integer")
 	if err != nil {
-		return fmt.Errorf("cryptopay: %q is not an integer", s)
+		return err
 	}
 	*n = FlexInt(v)
 	return nil
@@ -356,8 +374,8 @@ func (s *FlexString) UnmarshalJSON(data []byte) error {
 
 // UnixTime is a time sent as whole seconds since 1970-01-01 UTC, e.g.
 // AlphaPo's ts_fixed and fixed_at. It decodes a JSON number or a string of
-// digits; null and "" give the zero UnixTime. It encodes a number, or null
-// when zero.
+// digits; null and "" leave it unchanged (zero, in a new value). It encodes
+// a number, or null when zero.
 type UnixTime struct {
 	time.Time
 }
@@ -377,9 +395,9 @@ func (t *UnixTime) UnmarshalJSON(data []byte) error {
 	if err != nil || isNull || s == "" {
 		return err
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := parseInt64(s, "a Unix time")
 	if err != nil {
-		return fmt.Errorf("cryptopay: %q is not a Unix time", s)
+		return err
 	}
 	t.Time = time.Unix(n, 0).UTC()
 	return nil
@@ -401,6 +419,35 @@ func unquoteScalar(data []byte) (s string, isNull bool, err error) {
 		return string(data), false, nil
 	}
 	return "", false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
+}
+
+// maxDigits is the most digits a number may have where the SDK parses one
+// (Amount, each side of a Decimal's point, FlexInt, UnixTime): 78, the
+// length of 2^256-1, so every uint256 fits. A longer number is refused
+// before any big-number work: big.Int parses in quadratic time, and a
+// million-digit number in an answer or a callback would cost seconds.
+const maxDigits = 78
+
+// checkDigits refuses s, an integer with an optional leading minus, when
+// it has more than maxDigits digits.
+func checkDigits(s string) error {
+	if len(strings.TrimPrefix(s, "-")) > maxDigits {
+		return fmt.Errorf("cryptopay: %.20q... is too long for a number (at most %d digits)", s, maxDigits)
+	}
+	return nil
+}
+
+// parseInt64 parses a base-10 int64, refusing more than maxDigits digits;
+// its error says s is not what (e.g. "an integer").
+func parseInt64(s, what string) (int64, error) {
+	if err := checkDigits(s); err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("cryptopay: %q is not %s", s, what)
+	}
+	return n, nil
 }
 
 // isInteger reports whether s is an optional '-' followed by one or more digits.

@@ -2,7 +2,10 @@ package cryptopay
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/big"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,3 +280,125 @@ func FuzzFlexString(f *testing.F) {
 		}
 	})
 }
+
+// uint256Max is 2^256-1, the largest amount an EVM token can hold: 78 digits.
+const uint256Max = "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+
+func TestDigitCaps(t *testing.T) {
+	digits := func(n int) string { return strings.Repeat("9", n) }
+	decoders := map[string]func() json.Unmarshaler{
+		"Amount":            func() json.Unmarshaler { return new(Amount) },
+		"Decimal":           func() json.Unmarshaler { return new(Decimal) },
+		"FlexInt":           func() json.Unmarshaler { return new(FlexInt) },
+		"UnixTime":          func() json.Unmarshaler { return new(UnixTime) },
+		"DestinationAmount": func() json.Unmarshaler { return new(DestinationAmount) },
+	}
+	tests := []struct {
+		decoder string
+		in      string
+		ok      bool
+	}{
+		{"Amount", uint256Max, true},
+		{"Amount", `"-` + uint256Max + `"`, true},
+		{"Amount", "1" + uint256Max, false},
+		{"Amount", `"` + digits(1_500_000) + `"`, false},
+		{"Decimal", uint256Max, true},
+		{"Decimal", "-" + uint256Max + "." + digits(78), true},
+		{"Decimal", digits(79), false},
+		{"Decimal", "0." + digits(79), false},
+		{"Decimal", `"` + digits(1_500_000) + `"`, false},
+		{"Decimal", "0." + digits(78) + "e1", true},
+		{"Decimal", "0." + digits(79) + "e1", false},
+		{"Decimal", digits(78) + "e1", false},
+		{"Decimal", "1e1000000000", false},
+		{"FlexInt", `"` + strings.Repeat("0", 77) + `1"`, true},
+		{"FlexInt", `"` + strings.Repeat("0", 78) + `1"`, false},
+		{"UnixTime", strings.Repeat("0", 77) + "1", true},
+		{"UnixTime", strings.Repeat("0", 78) + "1", false},
+		{"DestinationAmount", uint256Max, true},
+		{"DestinationAmount", "1" + uint256Max, false},
+		{"DestinationAmount", `"1.` + digits(78) + `%"`, true},
+		{"DestinationAmount", `"1.` + digits(79) + `%"`, false},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("%s %.30s (%d bytes)", tt.decoder, tt.in, len(tt.in))
+		err := decoders[tt.decoder]().UnmarshalJSON([]byte(tt.in))
+		if !tt.ok {
+			if assert.Error(t, err, name) {
+				assert.Less(t, len(err.Error()), 200, "%s: the error does not quote the whole number", name)
+			}
+			continue
+		}
+		assert.NoError(t, err, name)
+	}
+
+	var a Amount
+	require.NoError(t, json.Unmarshal([]byte(uint256Max), &a))
+	out, err := json.Marshal(a)
+	require.NoError(t, err)
+	assert.Equal(t, uint256Max, string(out), "uint256 max round-trips")
+}
+
+func TestAmountCmp(t *testing.T) {
+	huge := MustAmount("100000000000000000000") // 10^20, beyond int64
+	negHuge := MustAmount("-100000000000000000000")
+	tests := []struct {
+		a, b Amount
+		want int
+	}{
+		{NewAmount(5), huge, -1},
+		{huge, NewAmount(5), 1},
+		{NewAmount(-5), negHuge, 1},
+		{negHuge, NewAmount(-5), -1},
+		{NewAmount(5), negHuge, 1},
+		{negHuge, NewAmount(5), -1},
+		{NewAmount(-5), huge, -1},
+		{huge, NewAmount(-5), 1},
+		{NewAmount(5), NewAmount(10), -1},
+		{NewAmount(10), NewAmount(5), 1},
+		{NewAmount(-10), NewAmount(5), -1},
+		{NewAmount(5), NewAmount(5), 0},
+		{huge, MustAmount("100000000000000000000"), 0},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.a.Cmp(tt.b), "%s vs %s", tt.a, tt.b)
+	}
+}
+
+// TestNullAndEmpty pins what null and "" decode to, as the doc comments say:
+// a new value stays zero, a set one unchanged, except where "" is an error.
+func TestNullAndEmpty(t *testing.T) {
+	when := time.Date(2021, 11, 3, 11, 3, 55, 0, time.UTC)
+	tests := []struct {
+		name string
+		v    json.Unmarshaler
+		in   string
+		want any // the value after decoding; nil: an error
+	}{
+		{"Amount null", ptr(NewAmount(7)), `null`, NewAmount(7)},
+		{"Amount empty", ptr(NewAmount(7)), `""`, nil},
+		{"Decimal null", ptr(MustDecimal("1.5")), `null`, MustDecimal("1.5")},
+		{"Decimal null, new", new(Decimal), `null`, Decimal{}},
+		{"Decimal empty", new(Decimal), `""`, nil},
+		{"Time null", &Time{when}, `null`, Time{when}},
+		{"Time empty", &Time{when}, `""`, Time{when}},
+		{"Time empty, new", new(Time), `""`, Time{}},
+		{"FlexInt null", ptr(FlexInt(7)), `null`, FlexInt(7)},
+		{"FlexInt empty", ptr(FlexInt(7)), `""`, FlexInt(7)},
+		{"FlexInt empty, new", new(FlexInt), `""`, FlexInt(0)},
+		{"UnixTime empty", &UnixTime{when}, `""`, UnixTime{when}},
+		{"UnixTime empty, new", new(UnixTime), `""`, UnixTime{}},
+		{"DestinationAmount empty", new(DestinationAmount), `""`, nil},
+	}
+	for _, tt := range tests {
+		err := tt.v.UnmarshalJSON([]byte(tt.in))
+		if tt.want == nil {
+			assert.Error(t, err, tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, reflect.ValueOf(tt.v).Elem().Interface(), tt.name)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
