@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -173,8 +172,18 @@ const MaxCallbackBody = 1 << 20
 // It checks neither authenticity (see WithCallbackSecret) nor
 // confirmations. A callback without input_address is ErrCallbackMalformed.
 func ParsePaymentCallback(r *http.Request) (*PaymentCallback, error) {
+	body, err := readApironeBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return parsePaymentCallback(r, body)
+}
+
+// parsePaymentCallback is ParsePaymentCallback on a request whose body
+// readApironeBody has read.
+func parsePaymentCallback(r *http.Request, body []byte) (*PaymentCallback, error) {
 	cb := new(PaymentCallback)
-	if err := readApironeCallback(r, cb, cb.fromQuery); err != nil {
+	if err := decodeApironeCallback(r, body, cb, cb.fromQuery); err != nil {
 		return nil, err
 	}
 	if cb.InputAddress == "" {
@@ -249,7 +258,7 @@ func (p *PaymentCallback) fromQuery(q url.Values) error {
 			p.Value, err = ParseAmount(v)
 		case "confirmations":
 			var n int64
-			n, err = strconv.ParseInt(v, 10, 64)
+			n, err = parseInt64(v, "an integer")
 			p.Confirmations = FlexInt(n)
 		case "input_address":
 			p.InputAddress = v
@@ -318,8 +327,18 @@ type InvoiceCallback struct {
 // invoice and status for GET. A callback without an invoice id is
 // ErrCallbackMalformed.
 func ParseInvoiceCallback(r *http.Request) (*InvoiceCallback, error) {
+	body, err := readApironeBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return parseInvoiceCallback(r, body)
+}
+
+// parseInvoiceCallback is ParseInvoiceCallback on a request whose body
+// readApironeBody has read.
+func parseInvoiceCallback(r *http.Request, body []byte) (*InvoiceCallback, error) {
 	cb := new(InvoiceCallback)
-	err := readApironeCallback(r, cb, func(q url.Values) error {
+	err := decodeApironeCallback(r, body, cb, func(q url.Values) error {
 		cb.Invoice, cb.Status = q.Get("invoice"), InvoiceStatus(q.Get("status"))
 		return nil
 	})
@@ -336,23 +355,43 @@ func ParseInvoiceCallback(r *http.Request) (*InvoiceCallback, error) {
 // handling: "<invoice>:<status>".
 func (c *InvoiceCallback) DedupeKey() string { return c.Invoice + ":" + string(c.Status) }
 
-// readApironeCallback decodes a POST's JSON body into v, or hands a GET's
-// query to fromQuery.
-func readApironeCallback(r *http.Request, v any, fromQuery func(url.Values) error) error {
+// readApironeBody checks that r is a GET or a POST, and reads a POST's body
+// (see readCallbackBody).
+func readApironeBody(r *http.Request) ([]byte, error) {
 	switch r.Method {
 	case http.MethodGet:
-		return fromQuery(r.URL.Query())
+		return nil, nil
 	case http.MethodPost:
-		body, err := readCallbackBody(r)
-		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(body, v); err != nil {
-			return malformed("%v", err)
-		}
+		return readCallbackBody(r)
+	}
+	return nil, fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
+}
+
+// decodeApironeCallback decodes a POST's JSON body into v, or hands a GET's
+// query to fromQuery.
+func decodeApironeCallback(r *http.Request, body []byte, v any, fromQuery func(url.Values) error) error {
+	if r.Method == http.MethodGet {
+		return fromQuery(r.URL.Query())
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return malformed("%v", err)
+	}
+	return nil
+}
+
+// bodyData returns the data of a payment callback's JSON body, or nil when
+// it has none or is not JSON. It decodes nothing but data, so a forged
+// callback's amounts cost nothing before its secret is checked; it reads
+// data as PaymentCallback.UnmarshalJSON does.
+func bodyData(body []byte) map[string]string {
+	var wire struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &wire) != nil {
 		return nil
 	}
-	return fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
+	data, _ := decodeCallbackData(wire.Data)
+	return data
 }
 
 // readCallbackBody reads at most MaxCallbackBody bytes of r's body.
@@ -428,13 +467,15 @@ func secretMatches(got, want string) bool {
 //   - 500 when fn returns an error: Apirone calls again on the next block;
 //   - 400, 405 or 413 for a malformed, wrong-method or oversized request;
 //   - 403 when WithCallbackSecret is set and the secret is missing or
-//     wrong; fn is not called.
+//     wrong; fn is not called. The secret is checked before anything else
+//     in the callback is parsed, so a forged callback costs little CPU
+//     however large its numbers, and gets 403 even when malformed.
 //
 // Answering "*ok*" ends the callbacks for that payment: return an error
 // while the payment has fewer confirmations than you require.
 func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, opts ...CallbackOption) http.Handler {
-	return apironeHandler(func(r *http.Request) (*PaymentCallback, map[string]string, error) {
-		cb, err := ParsePaymentCallback(r)
+	return apironeHandler(true, func(r *http.Request, body []byte) (*PaymentCallback, map[string]string, error) {
+		cb, err := parsePaymentCallback(r, body)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -448,23 +489,35 @@ func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, op
 // be in the callback URL's query. Re-fetch the invoice in fn before acting
 // on its status.
 func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, opts ...CallbackOption) http.Handler {
-	return apironeHandler(func(r *http.Request) (*InvoiceCallback, map[string]string, error) {
-		cb, err := ParseInvoiceCallback(r)
+	return apironeHandler(false, func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
+		cb, err := parseInvoiceCallback(r, body)
 		return cb, nil, err
 	}, fn, opts)
 }
 
-// apironeHandler parses a callback, checks its secret, calls fn and answers
-// Apirone.
-func apironeHandler[T any](parse func(*http.Request) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
+// apironeHandler reads a callback, checks its secret (in the query, or in
+// the body's data when secretInData) before it parses anything else, then
+// parses it, calls fn and answers Apirone. A GET's data is its query.
+func apironeHandler[T any](secretInData bool, parse func(*http.Request, []byte) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
 	var s callbackSettings
 	for _, opt := range opts {
 		opt(&s)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cb, data, err := parse(r)
-		if err == nil && !s.authentic(r, data) {
-			err = ErrCallbackUnverified
+		body, err := readApironeBody(r)
+		if err == nil && s.hasSecret {
+			var bodyHas map[string]string // data read from the body alone
+			if secretInData {
+				bodyHas = bodyData(body)
+			}
+			if !s.authentic(r, bodyHas) {
+				err = ErrCallbackUnverified
+			}
+		}
+		var cb *T
+		var data map[string]string
+		if err == nil {
+			cb, data, err = parse(r, body)
 		}
 		if err == nil && s.hasSecret {
 			delete(data, s.secretKey)

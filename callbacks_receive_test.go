@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -105,9 +106,11 @@ func TestParsePaymentCallbackErrors(t *testing.T) {
 		{"GET bad value", getCallback("/cb", "input_address=a&value=1.5"), ErrCallbackMalformed},
 		{"GET bad confirmations", getCallback("/cb", "input_address=a&confirmations=x"), ErrCallbackMalformed},
 		{"GET bad destinations", getCallback("/cb", "input_address=a&destinations=a1"), ErrCallbackMalformed},
+		{"GET destination without address", getCallback("/cb", "input_address=a&destinations=:1"), ErrCallbackMalformed},
+		{"GET second destination without address", getCallback("/cb", "input_address=a&destinations=a:1,:2"), ErrCallbackMalformed},
 		{"PUT", httptest.NewRequest(http.MethodPut, "/cb", strings.NewReader("{}")), ErrCallbackMethod},
-		{"oversized", postCallback("/cb", oversizedJSON()), ErrCallbackTooLarge},
-		{"oversized, length unknown", unknownLength(postCallback("/cb", oversizedJSON())), ErrCallbackTooLarge},
+		{"oversized", postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody+1)), ErrCallbackTooLarge},
+		{"oversized, length unknown", unknownLength(postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody+1))), ErrCallbackTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,11 +121,22 @@ func TestParsePaymentCallbackErrors(t *testing.T) {
 	}
 }
 
-// oversizedJSON is a valid payment callback one byte over MaxCallbackBody.
-func oversizedJSON() string {
+// paymentCallbackOfSize is a valid payment callback of exactly n bytes.
+func paymentCallbackOfSize(n int) string {
 	head := `{"input_address":"a","data":{"pad":"`
 	tail := `"}}`
-	return head + strings.Repeat("x", MaxCallbackBody+1-len(head)-len(tail)) + tail
+	return head + strings.Repeat("x", n-len(head)-len(tail)) + tail
+}
+
+func TestPaymentCallbackBodyCap(t *testing.T) {
+	for _, req := range []*http.Request{
+		postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody)),
+		unknownLength(postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody))),
+	} {
+		cb, err := ParsePaymentCallback(req)
+		require.NoError(t, err, "a body of exactly MaxCallbackBody bytes is read")
+		assert.Equal(t, "a", cb.InputAddress)
+	}
 }
 
 // unknownLength hides the request's Content-Length, as a chunked body does.
@@ -213,7 +227,7 @@ func TestPaymentCallbackHandlerRejects(t *testing.T) {
 	}{
 		{"malformed", postCallback("/cb", `{"value":`), http.StatusBadRequest},
 		{"PUT", httptest.NewRequest(http.MethodPut, "/cb", nil), http.StatusMethodNotAllowed},
-		{"oversized", postCallback("/cb", oversizedJSON()), http.StatusRequestEntityTooLarge},
+		{"oversized", postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody+1)), http.StatusRequestEntityTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,6 +275,53 @@ func TestPaymentCallbackHandlerSecret(t *testing.T) {
 			assert.Equal(t, "*ok*", rec.Body.String())
 			require.NotNil(t, got)
 			assert.Equal(t, tt.wantData, got.Data, "the secret is removed before the callback is handed over")
+		})
+	}
+}
+
+// TestForgedHugeCallbackRefusedFast: a forged callback carrying a
+// million-digit number is refused with 403 before anything costly is
+// parsed (an Apirone one used to take seconds of CPU; AlphaPo's handler
+// always verified the signature over the raw body first).
+func TestForgedHugeCallbackRefusedFast(t *testing.T) {
+	fill := func(head, tail string) string { // exactly MaxCallbackBody bytes
+		return head + strings.Repeat("9", MaxCallbackBody-len(head)-len(tail)) + tail
+	}
+	huge := strings.Repeat("9", 1_000_000)
+	payment := PaymentCallbackHandler(func(context.Context, *PaymentCallback) error {
+		t.Error("a forged callback reached the merchant's function")
+		return nil
+	}, WithCallbackSecret("secret", "s3cr3t"))
+	invoice := InvoiceCallbackHandler(func(context.Context, *InvoiceCallback) error {
+		t.Error("a forged callback reached the merchant's function")
+		return nil
+	}, WithCallbackSecret("secret", "s3cr3t"))
+	alphaPo := testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error {
+		t.Error("a forged callback reached the merchant's function")
+		return nil
+	})
+	alphaPoBody := fill(`{"id":1,"status":"confirmed","currency_received":{"currency":"BTC","amount":`, `}}`)
+	forgedAlphaPo := postCallback("/alphapo", alphaPoBody)
+	forgedAlphaPo.Header = signedHeader(testAlphaKey, "not-the-secret", []byte(alphaPoBody))
+	tests := []struct {
+		name string
+		h    http.Handler
+		req  *http.Request
+	}{
+		{"alphapo (signature first)", alphaPo, forgedAlphaPo},
+		{"payment, number", payment, postCallback("/cb", fill(`{"input_address":"a","data":{"secret":"forged"},"value":`, `}`))},
+		{"payment, string", payment, postCallback("/cb?secret=forged", fill(`{"input_address":"a","value":"`, `"}`))},
+		{"payment, destination", payment, postCallback("/cb", fill(`{"input_address":"a","destinations":[{"address":"b","amount":`, `}]}`))},
+		{"payment, GET", payment, getCallback("/cb", "input_address=a&secret=forged&value="+huge)},
+		{"invoice", invoice, postCallback("/inv?secret=forged", fill(`{"invoice":"i","status":"paid","x":`, `}`))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			rec := serve(tt.h, tt.req)
+			took := time.Since(start)
+			assert.Equal(t, http.StatusForbidden, rec.Code)
+			assert.Less(t, took, time.Second, "refused in milliseconds (a generous bound: it took seconds)")
 		})
 	}
 }
