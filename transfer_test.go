@@ -193,3 +193,28 @@ func TestDestinationAmountJSON(t *testing.T) {
 	_, ok = Percent(30).Units()
 	assert.False(t, ok)
 }
+
+func TestDestinationAmountBounds(t *testing.T) {
+	tests := []struct {
+		amount DestinationAmount
+		ok     bool
+	}{
+		{Percent(1), true},
+		{Percent(100), true},
+		{Percent(0), false},
+		{Percent(101), false},
+		{DestinationAmount{percent: MustDecimal("0.99"), isPercent: true}, false},
+		{DestinationAmount{percent: MustDecimal("100.01"), isPercent: true}, false},
+		{Units(1), true},
+		{Units(0), false},
+		{Units(-1), false},
+	}
+	for _, tt := range tests {
+		err := tt.amount.check("destinations[0].amount")
+		if tt.ok {
+			assert.NoError(t, err, tt.amount.String())
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidParams, tt.amount.String())
+		}
+	}
+}
