@@ -418,7 +418,8 @@ type tried struct {
 
 // try sends req once, with a fresh copy of payload, and decodes the answer
 // into out. It goes through a shallow copy of the *http.Client that follows
-// no redirect.
+// no redirect. When req's context ends before the answer is decoded, the
+// try fails with the context's error even if the decoding worked.
 func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) tried {
 	ctx, watch := req.Context(), ep.mustKnowIfSent()
 	var gotConn atomic.Bool
@@ -456,6 +457,9 @@ func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) t
 		t.broken = true
 	default:
 		t.err = decode(ep, resp.StatusCode, data, out)
+	}
+	if err := ctx.Err(); err != nil { // ended while reading or decoding: no late result
+		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
 	return t
 }

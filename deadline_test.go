@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,4 +35,30 @@ func TestHugeNumberAnswerWithinDeadline(t *testing.T) {
 	assert.Error(t, err)
 	assert.Nil(t, got)
 	assert.Less(t, took, time.Second, "within the deadline (a generous bound: it took seconds)")
+}
+
+// cancelOnDecode stands for a result whose decoding outlasts the call's
+// context: it cancels the context while it is decoded.
+type cancelOnDecode struct{ cancel context.CancelFunc }
+
+func (c *cancelOnDecode) UnmarshalJSON([]byte) error {
+	c.cancel()
+	return nil
+}
+
+// TestResultAfterContextEndedIsAnError: a call whose context ends while
+// its answer is read or decoded returns the context's error, never
+// success; a money-moving call's outcome is then unknown.
+func TestResultAfterContextEndedIsAnError(t *testing.T) {
+	for _, moneyMoving := range []bool{false, true} {
+		w := newWire(t)
+		w.respond(http.MethodPost, "https://apirone.com/api/v2/decode", 200, `{"txs":["t1"]}`)
+		ctx, cancel := context.WithCancel(context.Background())
+		ep := endpoint{method: http.MethodPost, path: "/v2/decode", body: map[string]int{"n": 1}, moneyMoving: moneyMoving}
+		err := w.apirone().backend.do(ctx, ep, &cancelOnDecode{cancel})
+		require.ErrorIs(t, err, context.Canceled, "money-moving: %v", moneyMoving)
+		assert.ErrorContains(t, err, "cryptopay: POST /v2/decode")
+		assert.Equal(t, moneyMoving, errors.Is(err, ErrOutcomeUnknown))
+		assert.Equal(t, 1, w.count(), "not sent again")
+	}
 }
