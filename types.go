@@ -45,7 +45,7 @@ func ParseAmount(s string) (Amount, error) {
 	if !isInteger(s) {
 		return Amount{}, fmt.Errorf("cryptopay: amount %.40q is not an integer", s)
 	}
-	if err := checkDigits(s); err != nil {
+	if err := checkDigits(s, maxDigits); err != nil {
 		return Amount{}, err
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
@@ -147,26 +147,26 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 // Decimal is an exact decimal number kept as its text, e.g. "0.01000000".
 // AlphaPo sends amounts this way. A Decimal decodes from a JSON number or
 // string and encodes as a JSON string, digit for digit as it was given.
-// The zero value is "0". It has at most maxDigits (78) digits before the
-// point and as many after it: longer numbers are refused before any
-// big-number work (Rat, Cmp, Sign), so a hostile number cannot cost much
-// CPU.
+// The zero value is "0". Parsing refuses more than maxDigits (78) digits
+// before the point or maxDecimals (255) after it before any big-number
+// work, so a hostile number cannot cost much CPU.
 type Decimal struct {
 	text string // a valid decimal; "" means 0
 }
 
 // ParseDecimal parses a plain decimal such as "12", "-0.5" or "0.01000000".
 // Exponents, signs other than a leading minus, and empty parts are rejected,
-// and so are more than maxDigits (78) digits before or after the point.
+// and so are more than maxDigits (78) digits before the point or
+// maxDecimals (255) after it.
 func ParseDecimal(s string) (Decimal, error) {
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if !isInteger(intPart) || (hasDot && !isDigits(frac)) {
 		return Decimal{}, fmt.Errorf("cryptopay: %.40q is not a decimal number", s)
 	}
-	if err := checkDigits(intPart); err != nil {
+	if err := checkDigits(intPart, maxDigits); err != nil {
 		return Decimal{}, err
 	}
-	if err := checkDigits(frac); err != nil {
+	if err := checkDigits(frac, maxDecimals); err != nil {
 		return Decimal{}, err
 	}
 	return Decimal{text: s}, nil
@@ -421,18 +421,19 @@ func unquoteScalar(data []byte) (s string, isNull bool, err error) {
 	return "", false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
 }
 
-// maxDigits is the most digits a number may have where the SDK parses one
-// (Amount, each side of a Decimal's point, FlexInt, UnixTime): 78, the
-// length of 2^256-1, so every uint256 fits. A longer number is refused
-// before any big-number work: big.Int parses in quadratic time, and a
-// million-digit number in an answer or a callback would cost seconds.
+// maxDigits is the most digits an integer may have where the SDK parses
+// one (Amount, a Decimal's integer part, FlexInt, UnixTime): 78, the length
+// of 2^256-1, so every uint256 fits. A Decimal's fraction may have up to
+// maxDecimals digits. Longer numbers are refused before any big-number
+// work: big.Int parses in quadratic time, and a million-digit number in an
+// answer or a callback would cost seconds.
 const maxDigits = 78
 
-// checkDigits refuses s, an integer with an optional leading minus, when
-// it has more than maxDigits digits.
-func checkDigits(s string) error {
-	if len(strings.TrimPrefix(s, "-")) > maxDigits {
-		return fmt.Errorf("cryptopay: %.20q... is too long for a number (at most %d digits)", s, maxDigits)
+// checkDigits refuses s, digits with an optional leading minus, when it
+// has more than limit digits.
+func checkDigits(s string, limit int) error {
+	if len(strings.TrimPrefix(s, "-")) > limit {
+		return fmt.Errorf("cryptopay: %.20q... is too long for a number (at most %d digits)", s, limit)
 	}
 	return nil
 }
@@ -440,7 +441,7 @@ func checkDigits(s string) error {
 // parseInt64 parses a base-10 int64, refusing more than maxDigits digits;
 // its error says s is not what (e.g. "an integer").
 func parseInt64(s, what string) (int64, error) {
-	if err := checkDigits(s); err != nil {
+	if err := checkDigits(s, maxDigits); err != nil {
 		return 0, err
 	}
 	n, err := strconv.ParseInt(s, 10, 64)

@@ -303,12 +303,13 @@ func TestDigitCaps(t *testing.T) {
 		{"Amount", "1" + uint256Max, false},
 		{"Amount", `"` + digits(1_500_000) + `"`, false},
 		{"Decimal", uint256Max, true},
-		{"Decimal", "-" + uint256Max + "." + digits(78), true},
+		{"Decimal", "-" + uint256Max + "." + digits(255), true},
 		{"Decimal", digits(79), false},
-		{"Decimal", "0." + digits(79), false},
+		{"Decimal", "0." + digits(256), false},
 		{"Decimal", `"` + digits(1_500_000) + `"`, false},
-		{"Decimal", "0." + digits(78) + "e1", true},
-		{"Decimal", "0." + digits(79) + "e1", false},
+		{"Decimal", "0." + digits(255) + "e1", true},
+		{"Decimal", "0." + digits(256) + "e1", false},
+		{"Decimal", "1e-100", true},
 		{"Decimal", digits(78) + "e1", false},
 		{"Decimal", "1e1000000000", false},
 		{"FlexInt", `"` + strings.Repeat("0", 77) + `1"`, true},
@@ -317,8 +318,8 @@ func TestDigitCaps(t *testing.T) {
 		{"UnixTime", strings.Repeat("0", 78) + "1", false},
 		{"DestinationAmount", uint256Max, true},
 		{"DestinationAmount", "1" + uint256Max, false},
-		{"DestinationAmount", `"1.` + digits(78) + `%"`, true},
-		{"DestinationAmount", `"1.` + digits(79) + `%"`, false},
+		{"DestinationAmount", `"1.` + digits(255) + `%"`, true},
+		{"DestinationAmount", `"1.` + digits(256) + `%"`, false},
 	}
 	for _, tt := range tests {
 		name := fmt.Sprintf("%s %.30s (%d bytes)", tt.decoder, tt.in, len(tt.in))
@@ -337,6 +338,15 @@ func TestDigitCaps(t *testing.T) {
 	out, err := json.Marshal(a)
 	require.NoError(t, err)
 	assert.Equal(t, uint256Max, string(out), "uint256 max round-trips")
+
+	for _, decimals := range []int{0, maxDecimals} { // every Decimal an Amount converts to decodes again
+		d := a.Decimal(decimals)
+		out, err := json.Marshal(d)
+		require.NoError(t, err)
+		var back Decimal
+		require.NoError(t, json.Unmarshal(out, &back), "%d decimals", decimals)
+		assert.Equal(t, d, back)
+	}
 }
 
 func TestAmountCmp(t *testing.T) {
