@@ -147,9 +147,9 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 // Decimal is an exact decimal number kept as its text, e.g. "0.01000000".
 // AlphaPo sends amounts this way. A Decimal decodes from a JSON number or
 // string and encodes as a JSON string, digit for digit as it was given.
-// The zero value is "0". Parsing refuses more than maxDigits (78) digits
-// before the point or maxDecimals (255) after it before any big-number
-// work, so a hostile number cannot cost much CPU.
+// The zero value is "0". Parsing refuses, before any big-number work,
+// more than maxDigits (78) digits before the point or maxDecimals (255)
+// after it, so a hostile number cannot cost much CPU.
 type Decimal struct {
 	text string // a valid decimal; "" means 0
 }
