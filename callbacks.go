@@ -94,19 +94,13 @@ type CallbackLogRequest struct {
 }
 
 // Format prints r as fmt prints any struct, with the verb and flags given,
-// but with the query of URL replaced by "?REDACTED" and every value of
-// Args.Data by "REDACTED": a shared callback secret may live in either
-// (see WithCallbackSecret).
+// but with the query of URL replaced by "?REDACTED": a shared callback
+// secret may live there (see WithCallbackSecret). Args hides its Data
+// values the same way.
 func (r CallbackLogRequest) Format(f fmt.State, verb rune) {
 	type redactedCallbackLogRequest CallbackLogRequest // %#v shows this name; it has no Format method
 	c := redactedCallbackLogRequest(r)
 	c.URL = redactURL(c.URL)
-	if r.Args.Data != nil {
-		c.Args.Data = make(map[string]string, len(r.Args.Data))
-		for k := range r.Args.Data {
-			c.Args.Data[k] = redacted
-		}
-	}
 	fmt.Fprintf(f, fmt.FormatString(f, verb), c)
 }
 
@@ -189,7 +183,27 @@ func parsePaymentCallback(r *http.Request, body []byte) (*PaymentCallback, error
 	if cb.InputAddress == "" {
 		return nil, malformed("input_address is missing")
 	}
+	for i, d := range cb.Destinations {
+		if d.Address == "" {
+			return nil, malformed("destinations[%d]: address is missing", i)
+		}
+	}
 	return cb, nil
+}
+
+// Format prints p as fmt prints any struct, with the verb and flags given,
+// but with every value of Data replaced by "REDACTED": a shared callback
+// secret lives there (see WithCallbackSecret), and callbacks get logged.
+func (p PaymentCallback) Format(f fmt.State, verb rune) {
+	type redactedPaymentCallback PaymentCallback // %#v shows this name; it has no Format method
+	c := redactedPaymentCallback(p)
+	if p.Data != nil {
+		c.Data = make(map[string]string, len(p.Data))
+		for k := range p.Data {
+			c.Data[k] = redacted
+		}
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c)
 }
 
 // DedupeKey identifies the event this callback reports, for idempotent

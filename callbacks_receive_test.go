@@ -108,6 +108,8 @@ func TestParsePaymentCallbackErrors(t *testing.T) {
 		{"GET bad destinations", getCallback("/cb", "input_address=a&destinations=a1"), ErrCallbackMalformed},
 		{"GET destination without address", getCallback("/cb", "input_address=a&destinations=:1"), ErrCallbackMalformed},
 		{"GET second destination without address", getCallback("/cb", "input_address=a&destinations=a:1,:2"), ErrCallbackMalformed},
+		{"JSON destination without address", postCallback("/cb", `{"input_address":"a","destinations":[{"address":"b","amount":1},{"amount":2}]}`), ErrCallbackMalformed},
+		{"GET JSON destination with empty address", getCallback("/cb", `input_address=a&destinations=[{"address":"","amount":1}]`), ErrCallbackMalformed},
 		{"PUT", httptest.NewRequest(http.MethodPut, "/cb", strings.NewReader("{}")), ErrCallbackMethod},
 		{"oversized", postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody+1)), ErrCallbackTooLarge},
 		{"oversized, length unknown", unknownLength(postCallback("/cb", paymentCallbackOfSize(MaxCallbackBody+1))), ErrCallbackTooLarge},

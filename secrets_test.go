@@ -74,6 +74,7 @@ func TestNoValuePrintsASecret(t *testing.T) {
 		"AccountCallback":         &AccountCallback{Callback: callback},
 		"SettingsParams":          &SettingsParams{Currency: "btc", Callback: callback},
 		"CallbackLogRequest":      &CallbackLogRequest{Method: "GET", URL: secretURL, Args: PaymentCallback{Data: map[string]string{"secret": callbackSecret}}},
+		"PaymentCallback":         &PaymentCallback{InputAddress: "bc1q", Data: map[string]string{"secret": callbackSecret}},
 		"CallbackLog":             &CallbackLog{Log: []CallbackLogEntry{{Request: CallbackLogRequest{URL: secretURL}}}},
 		"callbackSettings":        &settings,
 	}
