@@ -1,0 +1,337 @@
+package cryptopay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"sync/atomic"
+	"time"
+)
+
+// endpoint is one call: what an endpoint method declares.
+type endpoint struct {
+	method string
+	path   string     // escaped, relative to the base URL, e.g. "/v2/accounts/apr-1/balance"
+	query  url.Values // nil: none
+	body   any        // marshalled once; nil: no body
+	// signedBody: send and sign "{}" when body is nil (AlphaPo).
+	signedBody bool
+	// envelope: the result comes wrapped in {"data": ...} (AlphaPo).
+	envelope bool
+	// bearer, when set, is sent as "Authorization: Bearer <bearer>".
+	bearer string
+	// secrets are credentials besides bearer that the call carries or its
+	// client holds: an *APIError shows none of them (see credentials).
+	secrets []string
+	// moneyMoving: the call moves money, so it is never resent once it may
+	// have left, and a failure after the request may have arrived is
+	// reported as ErrOutcomeUnknown.
+	moneyMoving bool
+	// err is a problem found while declaring the call; do returns it and
+	// sends nothing.
+	err error
+}
+
+// check records err (if it is the first problem) so that do fails before
+// sending anything.
+func (ep *endpoint) check(err error) {
+	if ep.err == nil {
+		ep.err = err
+	}
+}
+
+// call performs ep and decodes a successful answer into a new T.
+func call[T any](ctx context.Context, b *backend, ep endpoint) (*T, error) {
+	out := new(T)
+	if err := b.do(ctx, ep, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// do sends ep, retrying as b.retry allows, and decodes a 2xx answer into
+// out. Any other answer becomes an *APIError.
+func (b *backend) do(ctx context.Context, ep endpoint, out any) error {
+	if ep.err != nil {
+		return ep.err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
+	}
+	payload, err := ep.payload()
+	if err != nil {
+		return err
+	}
+	req, err := b.newRequest(ctx, ep, payload)
+	if err != nil {
+		return err
+	}
+	for n := 1; ; n++ {
+		start := time.Now()
+		t := b.try(req, ep, payload, out)
+		b.logTry(ctx, ep, n, t, time.Since(start))
+		if t.err == nil {
+			return nil
+		}
+		wait, again := b.retryWait(ctx, ep, n, t)
+		if !again {
+			return ep.failure(t)
+		}
+		if err := b.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%w (while waiting to retry: %w)", ep.failure(t), err)
+		}
+	}
+}
+
+// payload is the body to send and sign: ep.body marshalled once, "{}" for
+// a signed call without one, or nil.
+func (ep *endpoint) payload() ([]byte, error) {
+	switch {
+	case ep.body != nil:
+		data, err := json.Marshal(ep.body)
+		if err != nil {
+			return nil, fmt.Errorf("cryptopay: encoding %s %s: %w", ep.method, ep.path, err)
+		}
+		return data, nil
+	case ep.signedBody:
+		return []byte("{}"), nil
+	}
+	return nil, nil
+}
+
+func (b *backend) newRequest(ctx context.Context, ep endpoint, payload []byte) (*http.Request, error) {
+	target := b.baseURL + ep.path
+	if len(ep.query) > 0 {
+		target += "?" + ep.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, ep.method, target, body)
+	if err != nil {
+		return nil, fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err))
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", b.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if ep.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+ep.bearer)
+	}
+	if b.sign != nil && payload != nil {
+		b.sign(req.Header, payload)
+	}
+	if !ep.idempotent() {
+		// Without GetBody net/http cannot rewind the body, so it never
+		// resends the request: its HTTP/2 transport would after RST_STREAM
+		// PROTOCOL_ERROR or REFUSED_STREAM and after GOAWAY, though the
+		// server may have read the request. (Its HTTP/1 transport then no
+		// longer resends a request of which no byte was written to a dead
+		// kept-alive connection either.) ContentLength stays set.
+		req.GetBody = nil
+	}
+	return req, nil
+}
+
+// tried is what one try of a call came to.
+type tried struct {
+	err    error
+	status int // the HTTP status; 0 when no answer came
+	// broken: the connection failed (no answer, or its body was cut short).
+	broken bool
+	// neverSent: the request provably never left (a dial error before any
+	// connection was handed to it); only found out when ep.mustKnowIfSent.
+	neverSent bool
+	// retryAfter is the answer's Retry-After, when hasRetryAfter.
+	retryAfter    time.Duration
+	hasRetryAfter bool
+}
+
+// try sends req once, with a fresh copy of payload, and decodes the answer
+// into out. It goes through a shallow copy of the *http.Client that follows
+// no redirect. When req's context ends before the answer is decoded, the
+// try fails with the context's error even if the decoding worked.
+func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) tried {
+	ctx, watch := req.Context(), ep.mustKnowIfSent()
+	var gotConn atomic.Bool
+	if watch {
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }})
+	}
+	req = req.WithContext(ctx) // each try sends its own copy
+	if payload != nil {
+		req.Body = io.NopCloser(bytes.NewReader(payload))
+	}
+	hc := *b.httpClient // read at each try: the caller may change its client later (httpmock)
+	hc.CheckRedirect = noRedirects
+	resp, err := hc.Do(req)
+	if err != nil {
+		return tried{
+			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
+			broken:    true,
+			neverSent: watch && isDialError(err) && !gotConn.Load(),
+		}
+	}
+	defer resp.Body.Close()
+	t := tried{status: resp.StatusCode}
+	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now())
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, ep.credentials()...)
+		return t
+	}
+	data, err := readCapped(resp, maxResponseBody)
+	switch {
+	case errors.Is(err, errTooLarge):
+		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
+	case err != nil:
+		t.err = fmt.Errorf("cryptopay: %s %s: reading response: %w", ep.method, ep.path, err)
+		t.broken = true
+	default:
+		t.err = decode(ep, resp.StatusCode, data, out)
+	}
+	if err := ctx.Err(); err != nil { // ended while reading or decoding: no late result
+		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
+	}
+	return t
+}
+
+var errTooLarge = fmt.Errorf("response larger than %d bytes", maxResponseBody)
+
+// readCapped reads resp's body if it holds at most limit bytes, and fails
+// with errTooLarge as soon as it is known to hold more: at once when
+// Content-Length says so, else after limit+1 bytes. The buffer starts at
+// Content-Length (or 4 KiB) and doubles, never past limit+1 bytes.
+func readCapped(resp *http.Response, limit int) ([]byte, error) {
+	if resp.ContentLength > int64(limit) {
+		return nil, errTooLarge
+	}
+	size := min(4<<10, limit+1)
+	if resp.ContentLength >= 0 {
+		size = int(resp.ContentLength) + 1 // +1: room to read EOF
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*cap(buf), limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// logTry logs try n of ep at debug level, when a logger is set.
+func (b *backend) logTry(ctx context.Context, ep endpoint, n int, t tried, took time.Duration) {
+	if b.logger == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", ep.method),
+		slog.String("path", ep.path),
+		slog.Int("status", t.status),
+		slog.Int("attempt", n),
+		slog.Duration("duration", took),
+	}
+	if t.err != nil {
+		attrs = append(attrs, slog.String("error", t.err.Error()))
+	}
+	b.logger.LogAttrs(ctx, slog.LevelDebug, "cryptopay request", attrs...)
+}
+
+// decode turns a 2xx body into out, unwrapping AlphaPo's {"data": ...}
+// envelope when ep says so. An empty or null body is an error, and so is a
+// JSON object that carries an error instead of a result ("message",
+// "error" or "errors", and no "data"): that becomes an *APIError with the
+// 2xx status. A result outside an envelope is parsed once, straight into
+// out: the map of top-level members is built only to unwrap an envelope or
+// when the first member is one of the error keys.
+func decode(ep endpoint, status int, data []byte, out any) error {
+	if trimmed := bytes.TrimSpace(data); out != nil && (len(trimmed) == 0 || string(trimmed) == "null") {
+		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
+	}
+	unwrap := ep.envelope && out != nil && isObject(data)
+	var top map[string]json.RawMessage
+	if unwrap || mayBeErrorOnly(data) {
+		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
+			return newAPIError(ep.method, ep.path, status, data, ep.credentials()...)
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	if unwrap && top != nil {
+		if data = top["data"]; data == nil || string(data) == "null" {
+			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
+		}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("cryptopay: %s %s: decoding response: %w", ep.method, ep.path, err)
+	}
+	return nil
+}
+
+// jsonSpace is the white space JSON allows between tokens.
+const jsonSpace = " \t\r\n"
+
+// isObject reports whether data starts like a JSON object.
+func isObject(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(data, jsonSpace), []byte("{"))
+}
+
+// mayBeErrorOnly is false for a body that errorOnly surely rejects: one
+// that is not an object, or whose first member has a plain name other than
+// the error keys (as every result has).
+func mayBeErrorOnly(data []byte) bool {
+	rest, isObj := bytes.CutPrefix(bytes.TrimLeft(data, jsonSpace), []byte("{"))
+	if !isObj {
+		return false
+	}
+	rest, isName := bytes.CutPrefix(bytes.TrimLeft(rest, jsonSpace), []byte(`"`))
+	name, _, closed := bytes.Cut(rest, []byte(`"`))
+	if !isName || !closed || bytes.IndexByte(name, '\\') >= 0 {
+		return true // "{}", an escaped name or bad JSON: the full parse decides
+	}
+	switch string(name) {
+	case "message", "error", "errors", "code":
+		return true
+	}
+	return false
+}
+
+// errorOnly reports whether a 2xx answer holds an error instead of a
+// result: nothing but the keys providers use for errors (message, error,
+// errors, code), with one of message, error and errors set. A result that
+// merely has an "error" field among others (an AlphaPo transaction) is not
+// one.
+func errorOnly(top map[string]json.RawMessage) bool {
+	set := false
+	for k, v := range top {
+		switch k {
+		case "message", "error", "errors":
+			set = set || (string(v) != "null" && string(v) != `""`)
+		case "code":
+		default:
+			return false
+		}
+	}
+	return set
+}
