@@ -253,48 +253,19 @@ func (a *Account) renew(ctx context.Context) error {
 // keyHolder is a request body that carries the transfer key.
 type keyHolder interface{ setTransferKey(key string) }
 
-// callProtected performs a call that needs authorization. With tokens (see
-// Login) it sends the access token, renewing it once after a 401; without
-// them it sends the transfer key, in the query of a GET and in the body
-// otherwise. Without either it fails before sending anything.
-func callProtected[T any](ctx context.Context, a *Account, ep endpoint) (*T, error) {
-	if ep.err != nil {
-		return nil, ep.err
-	}
-	token, err := a.accessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if token == "" {
-		return call[T](ctx, &a.client.backend, a.withTransferKey(ep))
-	}
-	ep.bearer = token
-	out, err := call[T](ctx, &a.client.backend, ep)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
-		return out, err
-	}
-	if ep.bearer, err = a.renewAfter(ctx, token); err != nil {
-		return nil, err
-	}
-	return call[T](ctx, &a.client.backend, ep)
-}
-
-// withTransferKey puts the transfer key where ep's method takes it.
-func (a *Account) withTransferKey(ep endpoint) endpoint {
+// putTransferKey puts the transfer key where ep's method takes it: in the
+// body when the body has a place for it, else in the query.
+func (a *Account) putTransferKey(ep *endpoint) error {
 	if a.transferKey == "" {
-		ep.check(invalid("transfer-key", "this call needs the account's transfer key (Client.Account) or tokens (Login)"))
-		return ep
+		return invalid("transfer-key", "this call needs the account's transfer key (Client.Account) or tokens (Login)")
 	}
 	if body, ok := ep.body.(keyHolder); ok {
 		body.setTransferKey(a.transferKey)
-		return ep
+		return nil
 	}
-	q := ep.query
-	if q == nil {
-		q = make(map[string][]string)
+	if ep.query == nil {
+		ep.query = url.Values{}
 	}
-	q.Set("transfer-key", a.transferKey)
-	ep.query = q
-	return ep
+	ep.query.Set("transfer-key", a.transferKey)
+	return nil
 }

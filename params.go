@@ -35,3 +35,23 @@ func required(field, value string) error {
 	}
 	return nil
 }
+
+// newEndpoint declares a call of method on route, a path template whose
+// {name} parts are filled, in order, with args (one each): every argument
+// is checked as a path segment, named after its part (see pathSegment),
+// and escaped. A bad argument is recorded in the endpoint, so nothing is
+// sent.
+func newEndpoint(method, route string, args ...string) endpoint {
+	ep := endpoint{method: method, route: route}
+	path := make([]byte, 0, len(route)+48)
+	rest := route
+	for _, arg := range args {
+		open, end := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
+		seg, err := pathSegment(rest[open+1:end], arg)
+		ep.check(err)
+		path = append(append(path, rest[:open]...), seg...)
+		rest = rest[end+1:]
+	}
+	ep.path = string(append(path, rest...))
+	return ep
+}

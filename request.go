@@ -15,18 +15,24 @@ import (
 	"time"
 )
 
-// endpoint is one call: what an endpoint method declares.
+// endpoint is one call as an endpoint method declares it: its route and
+// arguments, its parameters, how it is authorized and the shape of its
+// result. The one request path (do) does the rest.
 type endpoint struct {
 	method string
-	path   string     // escaped, relative to the base URL, e.g. "/v2/accounts/apr-1/balance"
-	query  url.Values // nil: none
-	body   any        // marshalled once; nil: no body
-	// signedBody: send and sign "{}" when body is nil (AlphaPo).
-	signedBody bool
-	// envelope: the result comes wrapped in {"data": ...} (AlphaPo).
-	envelope bool
-	// bearer, when set, is sent as "Authorization: Bearer <bearer>".
-	bearer string
+	// route is the path template as the provider's docs write it, e.g.
+	// "/v2/accounts/{account}/transfer"; path is route with its arguments
+	// checked and escaped (see newEndpoint), relative to the base URL.
+	route, path string
+	query       url.Values // nil: none
+	body        any        // marshalled once; nil: no body ("{}" when signed)
+	auth        authMode
+	// account is whose tokens or transfer key accountAuth sends.
+	account *Account
+	// bearer is the token sent as "Authorization: Bearer <bearer>": given
+	// by the declaration with bearerAuth, filled in by do with accountAuth.
+	bearer   string
+	envelope envelope
 	// secrets are credentials besides bearer that the call carries or its
 	// client holds: an *APIError shows none of them (see credentials).
 	secrets []string
@@ -39,6 +45,38 @@ type endpoint struct {
 	err error
 }
 
+// authMode is how a call proves who sends it.
+type authMode uint8
+
+const (
+	// noAuth: a public call.
+	noAuth authMode = iota
+	// accountAuth: an Apirone account's protected call. With tokens (see
+	// Account.Login) it sends the access token, renewed once after a 401;
+	// without them the transfer key, in the query of a GET and in the body
+	// otherwise. Without either it fails before sending anything.
+	accountAuth
+	// bearerAuth: the token in ep.bearer, as it is (the token calls).
+	bearerAuth
+	// signedAuth: AlphaPo's X-Processing-Key and the HMAC-SHA512 signature
+	// of the exact body, "{}" when the call has no parameters.
+	signedAuth
+)
+
+// envelope is where in a 2xx answer the result is.
+type envelope uint8
+
+const (
+	// bare: the answer is the result.
+	bare envelope = iota
+	// inData: the result is the answer's "data" member, which must be
+	// there (AlphaPo).
+	inData
+	// maybeInData: the result is the "data" member when the answer has
+	// one, else the whole answer (an AlphaPo call whose docs show both).
+	maybeInData
+)
+
 // check records err (if it is the first problem) so that do fails before
 // sending anything.
 func (ep *endpoint) check(err error) {
@@ -47,21 +85,54 @@ func (ep *endpoint) check(err error) {
 	}
 }
 
-// call performs ep and decodes a successful answer into a new T.
-func call[T any](ctx context.Context, b *backend, ep endpoint) (*T, error) {
-	out := new(T)
-	if err := b.do(ctx, ep, out); err != nil {
-		return nil, err
+// call performs ep and returns its decoded result: call[*Invoice] for an
+// object, call[[]AlphaPoPair] for a list. On failure it returns T's zero
+// value.
+func call[T any](ctx context.Context, b *backend, ep *endpoint) (T, error) {
+	var out T
+	if err := b.do(ctx, &ep, &out); err != nil {
+		var zero T
+		return zero, err
 	}
 	return out, nil
 }
 
-// do sends ep, retrying as b.retry allows, and decodes a 2xx answer into
-// out. Any other answer becomes an *APIError.
-func (b *backend) do(ctx context.Context, ep endpoint, out any) error {
+// do performs ep: it authorizes the call as ep.auth says, sends it (see
+// send) and decodes a 2xx answer into out, which may be nil when the
+// answer carries nothing to keep.
+func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
 	if ep.err != nil {
 		return ep.err
 	}
+	if ep.auth != accountAuth {
+		return b.send(ctx, ep, out)
+	}
+	a := ep.account
+	token, err := a.accessToken(ctx)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		if err := a.putTransferKey(ep); err != nil {
+			return err
+		}
+		return b.send(ctx, ep, out)
+	}
+	ep.bearer = token
+	err = b.send(ctx, ep, out)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+		return err
+	}
+	if ep.bearer, err = a.renewAfter(ctx, token); err != nil {
+		return err
+	}
+	return b.send(ctx, ep, out)
+}
+
+// send sends ep, retrying as b.retry allows, and decodes a 2xx answer into
+// out. Any other answer becomes an *APIError.
+func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
@@ -100,13 +171,13 @@ func (ep *endpoint) payload() ([]byte, error) {
 			return nil, fmt.Errorf("cryptopay: encoding %s %s: %w", ep.method, ep.path, err)
 		}
 		return data, nil
-	case ep.signedBody:
+	case ep.auth == signedAuth:
 		return []byte("{}"), nil
 	}
 	return nil, nil
 }
 
-func (b *backend) newRequest(ctx context.Context, ep endpoint, payload []byte) (*http.Request, error) {
+func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) (*http.Request, error) {
 	target := b.baseURL + ep.path
 	if len(ep.query) > 0 {
 		target += "?" + ep.query.Encode()
@@ -127,7 +198,7 @@ func (b *backend) newRequest(ctx context.Context, ep endpoint, payload []byte) (
 	if ep.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+ep.bearer)
 	}
-	if b.sign != nil && payload != nil {
+	if ep.auth == signedAuth {
 		b.sign(req.Header, payload)
 	}
 	if !ep.idempotent() {
@@ -160,7 +231,7 @@ type tried struct {
 // into out. It goes through a shallow copy of the *http.Client that follows
 // no redirect. When req's context ends before the answer is decoded, the
 // try fails with the context's error even if the decoding worked.
-func (b *backend) try(req *http.Request, ep endpoint, payload []byte, out any) tried {
+func (b *backend) try(req *http.Request, ep *endpoint, payload []byte, out any) tried {
 	ctx, watch := req.Context(), ep.mustKnowIfSent()
 	var gotConn atomic.Bool
 	if watch {
@@ -240,7 +311,7 @@ func readCapped(resp *http.Response, limit int) ([]byte, error) {
 }
 
 // logTry logs try n of ep at debug level, when a logger is set.
-func (b *backend) logTry(ctx context.Context, ep endpoint, n int, t tried, took time.Duration) {
+func (b *backend) logTry(ctx context.Context, ep *endpoint, n int, t tried, took time.Duration) {
 	if b.logger == nil {
 		return
 	}
@@ -257,20 +328,19 @@ func (b *backend) logTry(ctx context.Context, ep endpoint, n int, t tried, took 
 	b.logger.LogAttrs(ctx, slog.LevelDebug, "cryptopay request", attrs...)
 }
 
-// decode turns a 2xx body into out, unwrapping AlphaPo's {"data": ...}
-// envelope when ep says so. An empty or null body is an error, and so is a
+// decode turns a 2xx body into out, in one pass, taking the result from
+// where ep.envelope says. An empty or null body is an error, and so is a
 // JSON object that carries an error instead of a result ("message",
-// "error" or "errors", and no "data"): that becomes an *APIError with the
-// 2xx status. A result outside an envelope is parsed once, straight into
-// out: the map of top-level members is built only to unwrap an envelope or
-// when the first member is one of the error keys.
-func decode(ep endpoint, status int, data []byte, out any) error {
+// "error" or "errors", and nothing else but "code"): that becomes an
+// *APIError with the 2xx status. With inData, an object without "data"
+// (or with "data": null) is an error; an answer that is not an object (a
+// bare list) is the result itself.
+func decode(ep *endpoint, status int, data []byte, out any) error {
 	if trimmed := bytes.TrimSpace(data); out != nil && (len(trimmed) == 0 || string(trimmed) == "null") {
 		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
 	}
-	unwrap := ep.envelope && out != nil && isObject(data)
-	var top map[string]json.RawMessage
-	if unwrap || mayBeErrorOnly(data) {
+	if mayBeErrorOnly(data) {
+		var top map[string]json.RawMessage
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
 			return newAPIError(ep.method, ep.path, status, data, ep.credentials()...)
 		}
@@ -278,15 +348,41 @@ func decode(ep endpoint, status int, data []byte, out any) error {
 	if out == nil {
 		return nil
 	}
-	if unwrap && top != nil {
-		if data = top["data"]; data == nil || string(data) == "null" {
+	var err error
+	if ep.envelope == bare || !isObject(data) {
+		err = json.Unmarshal(data, out)
+	} else {
+		member := dataMember{out: out}
+		err = json.Unmarshal(data, &struct {
+			Data *dataMember `json:"data"`
+		}{&member})
+		switch {
+		case err != nil || member.seen:
+		case ep.envelope == inData:
 			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
+		default:
+			err = json.Unmarshal(data, out)
 		}
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err != nil {
 		return fmt.Errorf("cryptopay: %s %s: decoding response: %w", ep.method, ep.path, err)
 	}
 	return nil
+}
+
+// dataMember decodes the "data" member of an answer into out, and notes
+// that it came (null does not count).
+type dataMember struct {
+	out  any
+	seen bool
+}
+
+func (d *dataMember) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	d.seen = true
+	return json.Unmarshal(b, d.out)
 }
 
 // jsonSpace is the white space JSON allows between tokens.

@@ -136,7 +136,7 @@ func retryableStatus(status int) bool {
 
 // retryWait says whether try n of ep, which came to t, is to be followed by
 // another, and after what wait (see RetryPolicy).
-func (b *backend) retryWait(ctx context.Context, ep endpoint, n int, t tried) (time.Duration, bool) {
+func (b *backend) retryWait(ctx context.Context, ep *endpoint, n int, t tried) (time.Duration, bool) {
 	if n >= b.retry.MaxAttempts || ctx.Err() != nil {
 		return 0, false
 	}
