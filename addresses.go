@@ -132,15 +132,15 @@ type AddressesParams struct {
 	NonEmpty bool   // filter: leave out addresses with a zero total balance
 }
 
-// AddressList is one page of the account's addresses.
-type AddressList struct {
+// AddressPage is one page of the account's addresses.
+type AddressPage struct {
 	Account    string         `json:"account"`
 	Currency   string         `json:"currency"`
 	Addresses  []AddressEntry `json:"addresses"`
 	Pagination Pagination     `json:"pagination"`
 }
 
-// AddressEntry is one address in an AddressList.
+// AddressEntry is one address in an AddressPage.
 type AddressEntry struct {
 	Address  string  `json:"address"`
 	Currency string  `json:"currency"` // may be empty: the list's Currency applies
@@ -153,7 +153,7 @@ type AddressEntry struct {
 // first page of every currency.
 //
 // GET /v2/accounts/{account}/addresses
-func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressList, error) {
+func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
 	ep := a.endpoint(http.MethodGet, "/addresses")
 	if p == nil {
 		p = &AddressesParams{}
@@ -165,7 +165,7 @@ func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressLi
 		empty = "false" // "empty" takes only false
 	}
 	setFilter(&ep, "address", p.Address, "empty", empty)
-	return call[AddressList](ctx, &a.client.backend, ep)
+	return call[AddressPage](ctx, &a.client.backend, ep)
 }
 
 // AllAddresses ranges over every address matching p, fetching pages of

@@ -144,7 +144,7 @@ func TestAddresses(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses", req.Path)
 	assert.Equal(t, "currency=btc&limit=10&offset=20&q=address%3A3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu%2Cempty%3Afalse", req.RawQuery)
-	assert.Equal(t, &AddressList{
+	assert.Equal(t, &AddressPage{
 		Account:  testAccountID,
 		Currency: "btc",
 		Addresses: []AddressEntry{{

@@ -346,7 +346,7 @@ func (s *Server) listAddresses(r *http.Request, a *account) reply {
 			Address: ad.text, Currency: ad.currency.name, Type: ad.typ, Created: cryptopay.Time{Time: ad.created}, Balance: b,
 		})
 	}
-	list := cryptopay.AddressList{Account: a.id, Currency: q.Get("currency")}
+	list := cryptopay.AddressPage{Account: a.id, Currency: q.Get("currency")}
 	list.Addresses, list.Pagination = paginate(entries, pg)
 	return ok(list)
 }
@@ -378,7 +378,7 @@ func (s *Server) addressHistory(r *http.Request, ad *address) reply {
 	for _, t := range newestFirst(ad.txs, func(t *tx) int64 { return t.created.UnixMicro() }) {
 		txs = append(txs, cryptopay.AddressTx{TxID: t.hash, Created: cryptopay.Time{Time: t.created}, Amount: t.amount, Block: t.block})
 	}
-	out := cryptopay.AddressHistory{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out := cryptopay.AddressHistoryPage{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
 	out.Txs, out.Pagination = paginate(txs, pg)
 	return ok(out)
 }
@@ -395,7 +395,7 @@ func (s *Server) callbackLog(r *http.Request, ad *address) reply {
 	if !valid {
 		return rep
 	}
-	out := cryptopay.CallbackLog{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out := cryptopay.CallbackLogPage{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
 	out.Log, out.Pagination = paginate(reversed(ad.log), pg)
 	return ok(out)
 }
