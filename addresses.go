@@ -84,8 +84,13 @@ func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams)
 	return call[Address](ctx, &a.client.backend, ep)
 }
 
-// Balance is the balance of one address, in minor units.
+// Balance is an amount held, in minor units: of one currency in an
+// AccountBalance, or of one address (AddressInfo, AddressEntry,
+// AddressBalance).
 type Balance struct {
+	// Currency is set in an AccountBalance and an AddressBalance; it is
+	// empty in AddressInfo and AddressEntry, which carry their own.
+	Currency  string `json:"currency,omitempty"`
 	Available Amount `json:"available"` // spendable now
 	Total     Amount `json:"total"`     // including unconfirmed
 }
@@ -107,13 +112,12 @@ func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo
 	return call[AddressInfo](ctx, &a.client.backend, a.addressEndpoint(http.MethodGet, address, ""))
 }
 
-// AddressBalance is the balance of one address, in minor units.
+// AddressBalance is the balance of one address, in minor units. Apirone
+// sends the balance's fields beside account and address, not nested.
 type AddressBalance struct {
-	Account   string `json:"account"`
-	Currency  string `json:"currency"`
-	Address   string `json:"address"`
-	Available Amount `json:"available"`
-	Total     Amount `json:"total"`
+	Account string `json:"account"`
+	Address string `json:"address"`
+	Balance
 }
 
 // AddressBalance returns the balance of one address.

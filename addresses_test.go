@@ -104,8 +104,8 @@ func TestAddressBalance(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses/"+addr+"/balance", req.Path)
 	assert.Equal(t, &AddressBalance{
-		Account: testAccountID, Currency: "btc", Address: addr,
-		Available: NewAmount(100000), Total: NewAmount(100000),
+		Account: testAccountID, Address: addr,
+		Balance: Balance{Currency: "btc", Available: NewAmount(100000), Total: NewAmount(100000)},
 	}, got)
 }
 

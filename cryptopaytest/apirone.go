@@ -193,14 +193,15 @@ func (s *Server) accountBalance(r *http.Request, a *account) reply {
 			return rep
 		}
 	}
-	out := cryptopay.AccountBalance{Account: a.id, Balance: []cryptopay.CurrencyBalance{}}
+	out := cryptopay.AccountBalance{Account: a.id, Balance: []cryptopay.Balance{}}
 	for _, cur := range curs {
 		addrs := only
 		if addrs == nil {
 			addrs = a.addressesOf(cur)
 		}
 		b := sumBalances(addrs)
-		out.Balance = append(out.Balance, cryptopay.CurrencyBalance{Currency: cur.name, Available: b.Available, Total: b.Total})
+		b.Currency = cur.name
+		out.Balance = append(out.Balance, b)
 	}
 	return ok(out)
 }
@@ -362,9 +363,8 @@ func (s *Server) addressInfo(r *http.Request, ad *address) reply {
 // addressBalance: GET /v2/accounts/{account}/addresses/{address}/balance.
 func (s *Server) addressBalance(r *http.Request, ad *address) reply {
 	b := ad.balance()
-	return ok(cryptopay.AddressBalance{
-		Account: ad.account.id, Currency: ad.currency.name, Address: ad.text, Available: b.Available, Total: b.Total,
-	})
+	b.Currency = ad.currency.name
+	return ok(cryptopay.AddressBalance{Account: ad.account.id, Address: ad.text, Balance: b})
 }
 
 // addressHistory: GET /v2/accounts/{account}/addresses/{address}/history,
