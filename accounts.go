@@ -120,15 +120,8 @@ type BalanceParams struct {
 
 // AccountBalance is an account's balance per currency.
 type AccountBalance struct {
-	Account string            `json:"account"`
-	Balance []CurrencyBalance `json:"balance"`
-}
-
-// CurrencyBalance is the balance of one currency, in minor units.
-type CurrencyBalance struct {
-	Currency  string `json:"currency"`
-	Available Amount `json:"available"` // spendable now
-	Total     Amount `json:"total"`     // including unconfirmed
+	Account string    `json:"account"`
+	Balance []Balance `json:"balance"` // one per currency
 }
 
 // Balance returns the account's balance. A nil p means every currency.

@@ -92,7 +92,7 @@ func TestAccountBalance(t *testing.T) {
 	assert.Equal(t, "addresses=3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu%2C3BwabT7SqorT2u3QCtTso3AHn9ayTE2mqT&currency=btc", req.RawQuery)
 	assert.Equal(t, &AccountBalance{
 		Account: testAccountID,
-		Balance: []CurrencyBalance{{Currency: "btc", Available: NewAmount(0), Total: NewAmount(0)}},
+		Balance: []Balance{{Currency: "btc", Available: NewAmount(0), Total: NewAmount(0)}},
 	}, got)
 }
 

@@ -84,8 +84,13 @@ func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams)
 	return call[Address](ctx, &a.client.backend, ep)
 }
 
-// Balance is the balance of one address, in minor units.
+// Balance is an amount held, in minor units: of one currency in an
+// AccountBalance, or of one address (AddressInfo, AddressEntry,
+// AddressBalance).
 type Balance struct {
+	// Currency is set in an AccountBalance and an AddressBalance; it is
+	// empty in AddressInfo and AddressEntry, which carry their own.
+	Currency  string `json:"currency,omitempty"`
 	Available Amount `json:"available"` // spendable now
 	Total     Amount `json:"total"`     // including unconfirmed
 }
@@ -107,13 +112,12 @@ func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo
 	return call[AddressInfo](ctx, &a.client.backend, a.addressEndpoint(http.MethodGet, address, ""))
 }
 
-// AddressBalance is the balance of one address, in minor units.
+// AddressBalance is the balance of one address, in minor units. Apirone
+// sends the balance's fields beside account and address, not nested.
 type AddressBalance struct {
-	Account   string `json:"account"`
-	Currency  string `json:"currency"`
-	Address   string `json:"address"`
-	Available Amount `json:"available"`
-	Total     Amount `json:"total"`
+	Account string `json:"account"`
+	Address string `json:"address"`
+	Balance
 }
 
 // AddressBalance returns the balance of one address.
@@ -132,15 +136,15 @@ type AddressesParams struct {
 	NonEmpty bool   // filter: leave out addresses with a zero total balance
 }
 
-// AddressList is one page of the account's addresses.
-type AddressList struct {
+// AddressPage is one page of the account's addresses.
+type AddressPage struct {
 	Account    string         `json:"account"`
 	Currency   string         `json:"currency"`
 	Addresses  []AddressEntry `json:"addresses"`
 	Pagination Pagination     `json:"pagination"`
 }
 
-// AddressEntry is one address in an AddressList.
+// AddressEntry is one address in an AddressPage.
 type AddressEntry struct {
 	Address  string  `json:"address"`
 	Currency string  `json:"currency"` // may be empty: the list's Currency applies
@@ -153,7 +157,7 @@ type AddressEntry struct {
 // first page of every currency.
 //
 // GET /v2/accounts/{account}/addresses
-func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressList, error) {
+func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
 	ep := a.endpoint(http.MethodGet, "/addresses")
 	if p == nil {
 		p = &AddressesParams{}
@@ -165,7 +169,7 @@ func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressLi
 		empty = "false" // "empty" takes only false
 	}
 	setFilter(&ep, "address", p.Address, "empty", empty)
-	return call[AddressList](ctx, &a.client.backend, ep)
+	return call[AddressPage](ctx, &a.client.backend, ep)
 }
 
 // AllAddresses ranges over every address matching p, fetching pages of

@@ -104,8 +104,8 @@ func TestAddressBalance(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses/"+addr+"/balance", req.Path)
 	assert.Equal(t, &AddressBalance{
-		Account: testAccountID, Currency: "btc", Address: addr,
-		Available: NewAmount(100000), Total: NewAmount(100000),
+		Account: testAccountID, Address: addr,
+		Balance: Balance{Currency: "btc", Available: NewAmount(100000), Total: NewAmount(100000)},
 	}, got)
 }
 
@@ -144,7 +144,7 @@ func TestAddresses(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses", req.Path)
 	assert.Equal(t, "currency=btc&limit=10&offset=20&q=address%3A3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu%2Cempty%3Afalse", req.RawQuery)
-	assert.Equal(t, &AddressList{
+	assert.Equal(t, &AddressPage{
 		Account:  testAccountID,
 		Currency: "btc",
 		Addresses: []AddressEntry{{

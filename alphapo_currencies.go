@@ -21,8 +21,8 @@ func (c *AlphaPoClient) Balances(ctx context.Context) ([]AlphaPoBalance, error) 
 	return callList[AlphaPoBalance](ctx, c, c.endpoint("/accounts/list", nil))
 }
 
-// CurrencyListParams filters the currency list.
-type CurrencyListParams struct {
+// AlphaPoCurrenciesParams filters the currency list.
+type AlphaPoCurrenciesParams struct {
 	// Visible, when set, asks for the currencies that are enabled (true)
 	// or disabled (false) for the merchant; nil asks for all.
 	Visible *bool `json:"visible,omitempty"`
@@ -46,13 +46,13 @@ type AlphaPoCurrency struct {
 // Currencies returns the supported currencies. A nil p sends {}.
 //
 // POST /v2/currencies/list
-func (c *AlphaPoClient) Currencies(ctx context.Context, p *CurrencyListParams) ([]AlphaPoCurrency, error) {
+func (c *AlphaPoClient) Currencies(ctx context.Context, p *AlphaPoCurrenciesParams) ([]AlphaPoCurrency, error) {
 	return callList[AlphaPoCurrency](ctx, c, c.endpoint("/currencies/list", optionalBody(p)))
 }
 
-// CurrencyPairsParams picks exchange pairs by the currency exchanged from
+// AlphaPoPairsParams picks exchange pairs by the currency exchanged from
 // and the currency received.
-type CurrencyPairsParams struct {
+type AlphaPoPairsParams struct {
 	CurrencyFrom string `json:"currency_from,omitempty"` // e.g. "BTC"
 	CurrencyTo   string `json:"currency_to,omitempty"`   // e.g. "EUR"
 }
@@ -86,7 +86,7 @@ type AlphaPoPairCurrency struct {
 // nil p (or empty fields) lists them all.
 //
 // POST /v2/currencies/pairs
-func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *CurrencyPairsParams) ([]AlphaPoPair, error) {
+func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *AlphaPoPairsParams) ([]AlphaPoPair, error) {
 	return callList[AlphaPoPair](ctx, c, c.endpoint("/currencies/pairs", optionalBody(p)))
 }
 
@@ -96,9 +96,9 @@ func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *CurrencyPairsParam
 // (docs.cryptoprocessing.com/api-reference/currencies/list-of-currency-rates).
 //
 // POST /v2/currencies/rates
-func (c *AlphaPoClient) CurrencyRates(ctx context.Context, p *CurrencyPairsParams) ([]AlphaPoPair, error) {
+func (c *AlphaPoClient) CurrencyRates(ctx context.Context, p *AlphaPoPairsParams) ([]AlphaPoPair, error) {
 	if p == nil {
-		p = &CurrencyPairsParams{}
+		p = &AlphaPoPairsParams{}
 	}
 	ep := c.endpoint("/currencies/rates", p)
 	ep.check(firstError(required("currency_from", p.CurrencyFrom), required("currency_to", p.CurrencyTo)))

@@ -44,7 +44,7 @@ func TestAlphaPoCurrencies(t *testing.T) {
 		DepositFeePercent: dec("0.99"), WithdrawalFeePercent: dec("0"), Precision: 8,
 	}}
 	visible := true
-	for body, p := range map[string]*CurrencyListParams{
+	for body, p := range map[string]*AlphaPoCurrenciesParams{
 		`{}`:                nil,
 		`{"visible":true}`:  {Visible: &visible},
 		`{"visible":false}`: {Visible: new(bool)},
@@ -61,14 +61,14 @@ func TestAlphaPoCurrencies(t *testing.T) {
 func TestCurrencyPairs(t *testing.T) {
 	// Response example: coinspaid/docs api-documentation/api-reference.md, /v2/currencies/pairs.
 	cases := []struct {
-		p    *CurrencyPairsParams
+		p    *AlphaPoPairsParams
 		body string
 	}{
 		{nil, `{}`},
-		{&CurrencyPairsParams{}, `{}`},
-		{&CurrencyPairsParams{CurrencyFrom: "BTC"}, `{"currency_from":"BTC"}`},
-		{&CurrencyPairsParams{CurrencyTo: "EUR"}, `{"currency_to":"EUR"}`},
-		{&CurrencyPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"}, `{"currency_from":"BTC","currency_to":"EUR"}`},
+		{&AlphaPoPairsParams{}, `{}`},
+		{&AlphaPoPairsParams{CurrencyFrom: "BTC"}, `{"currency_from":"BTC"}`},
+		{&AlphaPoPairsParams{CurrencyTo: "EUR"}, `{"currency_to":"EUR"}`},
+		{&AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"}, `{"currency_from":"BTC","currency_to":"EUR"}`},
 	}
 	for _, tc := range cases {
 		w := newWire(t)
@@ -95,7 +95,7 @@ func TestCurrencyRates(t *testing.T) {
 	// (its "description" fields are ignored).
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/currencies/rates", 200, fixture(t, "alphapo/currencies_rates.json"))
-	got, err := w.alphapo().CurrencyRates(context.Background(), &CurrencyPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
+	got, err := w.alphapo().CurrencyRates(context.Background(), &AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
 	require.NoError(t, err)
 	assertSigned(t, w.only(), "POST", "/currencies/rates", `{"currency_from":"BTC","currency_to":"EUR"}`)
 	assert.Equal(t, []AlphaPoPair{{
@@ -107,12 +107,12 @@ func TestCurrencyRates(t *testing.T) {
 
 func TestCurrencyRatesNeedsBothCurrencies(t *testing.T) {
 	cases := []struct {
-		p     *CurrencyPairsParams
+		p     *AlphaPoPairsParams
 		field string
 	}{
 		{nil, "currency_from"},
-		{&CurrencyPairsParams{CurrencyTo: "EUR"}, "currency_from"},
-		{&CurrencyPairsParams{CurrencyFrom: "BTC"}, "currency_to"},
+		{&AlphaPoPairsParams{CurrencyTo: "EUR"}, "currency_from"},
+		{&AlphaPoPairsParams{CurrencyFrom: "BTC"}, "currency_to"},
 	}
 	for _, tc := range cases {
 		w := newWire(t)
@@ -126,7 +126,7 @@ func TestCurrencyListErrors(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/currencies/pairs", 400,
 		`{"errors":{"currency_from":"The selected currency from is invalid.","currency_to":"The selected currency to is invalid."}}`)
-	_, err := w.alphapo().CurrencyPairs(context.Background(), &CurrencyPairsParams{CurrencyFrom: "XXX", CurrencyTo: "YYY"})
+	_, err := w.alphapo().CurrencyPairs(context.Background(), &AlphaPoPairsParams{CurrencyFrom: "XXX", CurrencyTo: "YYY"})
 	assert.ErrorIs(t, err, ErrBadRequest)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)

@@ -57,7 +57,7 @@ func ExampleAlphaPoClient_WithdrawCrypto() {
 	ap, _ := cryptopay.NewAlphaPoClient("api-key", "api-secret")
 	ctx := context.Background()
 	// Store the foreign id with the payout request before sending it.
-	params := &cryptopay.WithdrawCryptoParams{
+	params := &cryptopay.AlphaPoWithdrawParams{
 		ForeignID:        "payout-1042",
 		EndUserReference: "customer-17",
 		Currency:         "BTC",
@@ -69,7 +69,7 @@ func ExampleAlphaPoClient_WithdrawCrypto() {
 		// The withdrawal may exist: look it up before anything else. Send the
 		// same params again only once the provider says there is no such
 		// transaction; while that is unclear, look again later.
-		tx, lookupErr := ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: params.ForeignID})
+		tx, lookupErr := ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: params.ForeignID})
 		if lookupErr != nil {
 			log.Fatal(lookupErr)
 		}
@@ -86,7 +86,7 @@ func ExampleAlphaPoClient_ExchangeFixed() {
 	ap, _ := cryptopay.NewAlphaPoClient("api-key", "api-secret")
 	ctx := context.Background()
 	amount := cryptopay.MustDecimal("0.003")
-	asked := &cryptopay.ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount}
+	asked := &cryptopay.AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount}
 	quote, err := ap.CalculateExchange(ctx, asked)
 	if err != nil {
 		log.Fatal(err)

@@ -7,9 +7,9 @@ import "context"
 // exchange-fixed and exchange-now, and coinspaid/docs
 // api-documentation/api-reference.md.
 
-// ExchangeQuoteParams asks for the price of an exchange. Give exactly one
+// AlphaPoQuoteParams asks for the price of an exchange. Give exactly one
 // of SenderAmount (what you pay) and ReceiverAmount (what you get).
-type ExchangeQuoteParams struct {
+type AlphaPoQuoteParams struct {
 	SenderCurrency   string   `json:"sender_currency"`           // exchange from, e.g. "BTC"; required
 	ReceiverCurrency string   `json:"receiver_currency"`         // exchange to, e.g. "EUR"; required
 	SenderAmount     *Decimal `json:"sender_amount,omitempty"`   // in whole units of SenderCurrency
@@ -19,7 +19,7 @@ type ExchangeQuoteParams struct {
 	PricePrecision int `json:"price_precision,omitempty"`
 }
 
-func (p *ExchangeQuoteParams) check() error {
+func (p *AlphaPoQuoteParams) check() error {
 	if p == nil {
 		return invalid("sender_currency", "is required")
 	}
@@ -53,12 +53,12 @@ type AlphaPoQuote struct {
 // ExchangeFixed: the same currencies, the amount the quote was asked for
 // in p) and the quoted price. foreignID is your unique id for the
 // exchange. A nil p gives parameters that ExchangeFixed refuses.
-func (q *AlphaPoQuote) FixedParams(p *ExchangeQuoteParams, foreignID string) *ExchangeParams {
+func (q *AlphaPoQuote) FixedParams(p *AlphaPoQuoteParams, foreignID string) *AlphaPoExchangeParams {
 	if p == nil {
-		p = &ExchangeQuoteParams{}
+		p = &AlphaPoQuoteParams{}
 	}
 	price := q.Price
-	return &ExchangeParams{
+	return &AlphaPoExchangeParams{
 		SenderCurrency: p.SenderCurrency, ReceiverCurrency: p.ReceiverCurrency,
 		SenderAmount: p.SenderAmount, ReceiverAmount: p.ReceiverAmount,
 		ForeignID: foreignID, Price: &price,
@@ -70,15 +70,15 @@ func (q *AlphaPoQuote) FixedParams(p *ExchangeQuoteParams, foreignID string) *Ex
 // that it answers 429 (ErrRateLimited) for a minute.
 //
 // POST /v2/exchange/calculate
-func (c *AlphaPoClient) CalculateExchange(ctx context.Context, p *ExchangeQuoteParams) (*AlphaPoQuote, error) {
+func (c *AlphaPoClient) CalculateExchange(ctx context.Context, p *AlphaPoQuoteParams) (*AlphaPoQuote, error) {
 	ep := c.endpoint("/exchange/calculate", p)
 	ep.check(p.check())
 	return call[AlphaPoQuote](ctx, &c.backend, ep)
 }
 
-// ExchangeParams describes an exchange. Give exactly one of SenderAmount
+// AlphaPoExchangeParams describes an exchange. Give exactly one of SenderAmount
 // and ReceiverAmount.
-type ExchangeParams struct {
+type AlphaPoExchangeParams struct {
 	SenderCurrency   string   `json:"sender_currency"`           // exchange from, e.g. "BTC"; required
 	ReceiverCurrency string   `json:"receiver_currency"`         // exchange to, e.g. "EUR"; required
 	SenderAmount     *Decimal `json:"sender_amount,omitempty"`   // in whole units of SenderCurrency
@@ -92,7 +92,7 @@ type ExchangeParams struct {
 	Price *Decimal `json:"price,omitempty"`
 }
 
-func (p *ExchangeParams) check(wantPrice bool) error {
+func (p *AlphaPoExchangeParams) check(wantPrice bool) error {
 	if p == nil {
 		return invalid("sender_currency", "is required")
 	}
@@ -140,7 +140,7 @@ type AlphaPoExchange struct {
 // ForeignID before trying again.
 //
 // POST /v2/exchange/fixed
-func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *ExchangeParams) (*AlphaPoExchange, error) {
+func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *AlphaPoExchangeParams) (*AlphaPoExchange, error) {
 	return c.exchange(ctx, "/exchange/fixed", p, true)
 }
 
@@ -152,11 +152,11 @@ func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *ExchangeParams) (*
 // ForeignID before trying again.
 //
 // POST /v2/exchange/now
-func (c *AlphaPoClient) ExchangeNow(ctx context.Context, p *ExchangeParams) (*AlphaPoExchange, error) {
+func (c *AlphaPoClient) ExchangeNow(ctx context.Context, p *AlphaPoExchangeParams) (*AlphaPoExchange, error) {
 	return c.exchange(ctx, "/exchange/now", p, false)
 }
 
-func (c *AlphaPoClient) exchange(ctx context.Context, path string, p *ExchangeParams, fixed bool) (*AlphaPoExchange, error) {
+func (c *AlphaPoClient) exchange(ctx context.Context, path string, p *AlphaPoExchangeParams, fixed bool) (*AlphaPoExchange, error) {
 	ep := c.endpoint(path, p)
 	ep.moneyMoving = true
 	ep.check(p.check(fixed))

@@ -18,7 +18,7 @@ func TestCalculateExchange(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/calculate", 200, fixture(t, "alphapo/exchange_calculate.json"))
 
-	got, err := w.alphapo().CalculateExchange(context.Background(), &ExchangeQuoteParams{
+	got, err := w.alphapo().CalculateExchange(context.Background(), &AlphaPoQuoteParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.02"),
 	})
 	require.NoError(t, err)
@@ -42,7 +42,7 @@ func TestCalculateExchangeByReceiverAmount(t *testing.T) {
 		`{"data":{"sender_amount":1,"sender_currency":"BTC","receiver_amount":"8549.81680000","receiver_currency":"EUR",`+
 			`"fee_amount":"85.49816800","fee_currency":"BTC","price":"8549.81680000","ts_fixed":1564293159,"ts_release":1564293219,"fix_period":60}}`)
 
-	got, err := w.alphapo().CalculateExchange(context.Background(), &ExchangeQuoteParams{
+	got, err := w.alphapo().CalculateExchange(context.Background(), &AlphaPoQuoteParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", ReceiverAmount: decp("8549.8168"), PricePrecision: 8,
 	})
 	require.NoError(t, err)
@@ -57,7 +57,7 @@ func TestExchangeFixedFromQuote(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/fixed", 201, fixture(t, "alphapo/exchange_fixed.json"))
 
-	asked := &ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003")}
+	asked := &AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003")}
 	quote := &AlphaPoQuote{Price: dec("77314.26444333")}
 	got, err := w.alphapo().ExchangeFixed(context.Background(), quote.FixedParams(asked, "test_foreign_id_0250"))
 	require.NoError(t, err)
@@ -77,7 +77,7 @@ func TestExchangeNow(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/now", 201, fixture(t, "alphapo/exchange_now.json"))
 
-	got, err := w.alphapo().ExchangeNow(context.Background(), &ExchangeParams{
+	got, err := w.alphapo().ExchangeNow(context.Background(), &AlphaPoExchangeParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003"), ForeignID: "test_foreign_id_0319",
 	})
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func TestExchangeNowByReceiverAmount(t *testing.T) {
 		`{"data":{"sender_currency":"EUR","sender_amount":"1966.61957532","receiver_currency":"BTC","receiver_amount":"0.10000000",`+
 			`"fee_currency":"EUR","fee_amount":"19.66619575","price":"0.00005084","id":678287,"foreign_id":"user_1714","type":"exchange","status":"processing"}}`)
 
-	got, err := w.alphapo().ExchangeNow(context.Background(), &ExchangeParams{
+	got, err := w.alphapo().ExchangeNow(context.Background(), &AlphaPoExchangeParams{
 		SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decp("0.1"), ForeignID: "user_1714",
 	})
 	require.NoError(t, err)
@@ -110,16 +110,16 @@ func TestExchangeNowByReceiverAmount(t *testing.T) {
 
 func TestCalculateExchangeRejectsBadInput(t *testing.T) {
 	cases := map[string]struct {
-		p     *ExchangeQuoteParams
+		p     *AlphaPoQuoteParams
 		field string
 	}{
 		"nil":                {nil, "sender_currency"},
-		"no sender currency": {&ExchangeQuoteParams{ReceiverCurrency: "EUR", SenderAmount: decp("1")}, "sender_currency"},
-		"no receiver":        {&ExchangeQuoteParams{SenderCurrency: "BTC", SenderAmount: decp("1")}, "receiver_currency"},
-		"neither amount":     {&ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR"}, "sender_amount"},
-		"both amounts":       {&ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("1"), ReceiverAmount: decp("2")}, "receiver_amount"},
-		"zero sender amount": {&ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0")}, "sender_amount"},
-		"negative receiver":  {&ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", ReceiverAmount: decp("-5")}, "receiver_amount"},
+		"no sender currency": {&AlphaPoQuoteParams{ReceiverCurrency: "EUR", SenderAmount: decp("1")}, "sender_currency"},
+		"no receiver":        {&AlphaPoQuoteParams{SenderCurrency: "BTC", SenderAmount: decp("1")}, "receiver_currency"},
+		"neither amount":     {&AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR"}, "sender_amount"},
+		"both amounts":       {&AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("1"), ReceiverAmount: decp("2")}, "receiver_amount"},
+		"zero sender amount": {&AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0")}, "sender_amount"},
+		"negative receiver":  {&AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", ReceiverAmount: decp("-5")}, "receiver_amount"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -131,20 +131,20 @@ func TestCalculateExchangeRejectsBadInput(t *testing.T) {
 }
 
 func TestExchangesRejectBadInput(t *testing.T) {
-	valid := func() *ExchangeParams {
-		return &ExchangeParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003"), ForeignID: "ex-1"}
+	valid := func() *AlphaPoExchangeParams {
+		return &AlphaPoExchangeParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003"), ForeignID: "ex-1"}
 	}
 	common := map[string]struct {
-		edit  func(p *ExchangeParams)
+		edit  func(p *AlphaPoExchangeParams)
 		field string
 	}{
-		"no sender currency":   {func(p *ExchangeParams) { p.SenderCurrency = "" }, "sender_currency"},
-		"no receiver currency": {func(p *ExchangeParams) { p.ReceiverCurrency = "" }, "receiver_currency"},
-		"neither amount":       {func(p *ExchangeParams) { p.SenderAmount = nil }, "sender_amount"},
-		"both amounts":         {func(p *ExchangeParams) { p.ReceiverAmount = decp("1") }, "receiver_amount"},
-		"zero amount":          {func(p *ExchangeParams) { p.SenderAmount = decp("0.0") }, "sender_amount"},
-		"no foreign id":        {func(p *ExchangeParams) { p.ForeignID = "" }, "foreign_id"},
-		"long foreign id":      {func(p *ExchangeParams) { p.ForeignID = strings.Repeat("x", 256) }, "foreign_id"},
+		"no sender currency":   {func(p *AlphaPoExchangeParams) { p.SenderCurrency = "" }, "sender_currency"},
+		"no receiver currency": {func(p *AlphaPoExchangeParams) { p.ReceiverCurrency = "" }, "receiver_currency"},
+		"neither amount":       {func(p *AlphaPoExchangeParams) { p.SenderAmount = nil }, "sender_amount"},
+		"both amounts":         {func(p *AlphaPoExchangeParams) { p.ReceiverAmount = decp("1") }, "receiver_amount"},
+		"zero amount":          {func(p *AlphaPoExchangeParams) { p.SenderAmount = decp("0.0") }, "sender_amount"},
+		"no foreign id":        {func(p *AlphaPoExchangeParams) { p.ForeignID = "" }, "foreign_id"},
+		"long foreign id":      {func(p *AlphaPoExchangeParams) { p.ForeignID = strings.Repeat("x", 256) }, "foreign_id"},
 	}
 	for name, tc := range common {
 		t.Run("fixed/"+name, func(t *testing.T) {
@@ -184,14 +184,14 @@ func TestCalculateExchangeRateLimited(t *testing.T) {
 	// 429 body as documented: coinspaid/docs api-documentation/api-reference.md, /v2/exchange/calculate.
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/calculate", 429, `{"errors":{"error code: 1015"}}`)
-	_, err := w.alphapo().CalculateExchange(context.Background(), &ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("1")})
+	_, err := w.alphapo().CalculateExchange(context.Background(), &AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("1")})
 	assert.ErrorIs(t, err, ErrRateLimited)
 }
 
 func TestQuoteFixedParams(t *testing.T) {
 	quote := &AlphaPoQuote{Price: dec("0.00005084")}
-	asked := &ExchangeQuoteParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decp("0.1")}
-	assert.Equal(t, &ExchangeParams{
+	asked := &AlphaPoQuoteParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decp("0.1")}
+	assert.Equal(t, &AlphaPoExchangeParams{
 		SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decp("0.1"),
 		ForeignID: "ex-9", Price: decp("0.00005084"),
 	}, quote.FixedParams(asked, "ex-9"))

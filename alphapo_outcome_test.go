@@ -18,19 +18,19 @@ func TestAlphaPoMoneyMovingCallsAreNeverResent(t *testing.T) {
 	price := dec("50000")
 	calls := map[string]func(*AlphaPoClient) error{
 		"/withdrawal/crypto": func(c *AlphaPoClient) error {
-			_, err := c.WithdrawCrypto(context.Background(), &WithdrawCryptoParams{
+			_, err := c.WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 				ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: amount, Address: "bc1qexample",
 			})
 			return err
 		},
 		"/exchange/fixed": func(c *AlphaPoClient) error {
-			_, err := c.ExchangeFixed(context.Background(), &ExchangeParams{
+			_, err := c.ExchangeFixed(context.Background(), &AlphaPoExchangeParams{
 				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, Price: &price, ForeignID: "x-1",
 			})
 			return err
 		},
 		"/exchange/now": func(c *AlphaPoClient) error {
-			_, err := c.ExchangeNow(context.Background(), &ExchangeParams{
+			_, err := c.ExchangeNow(context.Background(), &AlphaPoExchangeParams{
 				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, ForeignID: "x-2",
 			})
 			return err

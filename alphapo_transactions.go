@@ -11,8 +11,8 @@ import (
 // docs.cryptoprocessing.com/api-documentation/transactions; they match the
 // callbacks AlphaPo sends.
 
-// TransactionInfoParams picks one transaction: give exactly one field.
-type TransactionInfoParams struct {
+// AlphaPoTransactionInfoParams picks one transaction: give exactly one field.
+type AlphaPoTransactionInfoParams struct {
 	// ID is the provider's transaction id, e.g. AlphaPoWithdrawal.ID.
 	ID int64 `json:"id,omitempty"`
 	// ForeignID is your id of a withdrawal or exchange. The docs note that
@@ -22,7 +22,7 @@ type TransactionInfoParams struct {
 	TxID string `json:"txid,omitempty"`
 }
 
-func (p *TransactionInfoParams) check() error {
+func (p *AlphaPoTransactionInfoParams) check() error {
 	if p == nil {
 		return invalid("id", "give id, foreign_id or txid")
 	}
@@ -54,7 +54,7 @@ func (p *TransactionInfoParams) check() error {
 // without.
 //
 // GET /v2/transactions/info
-func (c *AlphaPoClient) TransactionInfo(ctx context.Context, p *TransactionInfoParams) (*AlphaPoTransaction, error) {
+func (c *AlphaPoClient) TransactionInfo(ctx context.Context, p *AlphaPoTransactionInfoParams) (*AlphaPoTransaction, error) {
 	ep := c.endpoint("/transactions/info", p)
 	ep.method = http.MethodGet
 	ep.envelope = false

@@ -17,7 +17,7 @@ func TestTransactionInfoByForeignID(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 200, fixture(t, "alphapo/transactions_info.json"))
 
-	got, err := w.alphapo().TransactionInfo(context.Background(), &TransactionInfoParams{ForeignID: "test_foreign_id_0250"})
+	got, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{ForeignID: "test_foreign_id_0250"})
 	require.NoError(t, err)
 
 	assertSigned(t, w.only(), "GET", "/transactions/info", `{"foreign_id":"test_foreign_id_0250"}`)
@@ -43,7 +43,7 @@ func TestTransactionInfoByIDNumericForms(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 200, fixture(t, "alphapo/transactions_info_withdrawal.json"))
 
-	got, err := w.alphapo().TransactionInfo(context.Background(), &TransactionInfoParams{ID: 2769144})
+	got, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{ID: 2769144})
 	require.NoError(t, err)
 
 	assertSigned(t, w.only(), "GET", "/transactions/info", `{"id":2769144}`)
@@ -69,7 +69,7 @@ func TestTransactionInfoInEnvelope(t *testing.T) {
 		`{"data":{"id":2687669,"foreign_id":"wph27bmsp81","type":"exchange","status":"not_confirmed","error":null,`+
 			`"transactions":[{"id":5,"currency":"BTC","currency_to":"EUR","transaction_type":"exchange","type":"exchange","amount":"0.001","amount_to":"6.33984642"}]}}`)
 
-	got, err := w.alphapo().TransactionInfo(context.Background(), &TransactionInfoParams{TxID: "3950ad81"})
+	got, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{TxID: "3950ad81"})
 	require.NoError(t, err)
 
 	assertSigned(t, w.only(), "GET", "/transactions/info", `{"txid":"3950ad81"}`)
@@ -83,15 +83,15 @@ func TestTransactionInfoInEnvelope(t *testing.T) {
 
 func TestTransactionInfoRejectsBadInput(t *testing.T) {
 	cases := map[string]struct {
-		p     *TransactionInfoParams
+		p     *AlphaPoTransactionInfoParams
 		field string
 	}{
 		"nil":             {nil, "id"},
-		"nothing":         {&TransactionInfoParams{}, "id"},
-		"id and foreign":  {&TransactionInfoParams{ID: 1, ForeignID: "w-1"}, "id"},
-		"foreign and tx":  {&TransactionInfoParams{ForeignID: "w-1", TxID: "ab"}, "id"},
-		"negative id":     {&TransactionInfoParams{ID: -1}, "id"},
-		"long foreign id": {&TransactionInfoParams{ForeignID: strings.Repeat("x", 256)}, "foreign_id"},
+		"nothing":         {&AlphaPoTransactionInfoParams{}, "id"},
+		"id and foreign":  {&AlphaPoTransactionInfoParams{ID: 1, ForeignID: "w-1"}, "id"},
+		"foreign and tx":  {&AlphaPoTransactionInfoParams{ForeignID: "w-1", TxID: "ab"}, "id"},
+		"negative id":     {&AlphaPoTransactionInfoParams{ID: -1}, "id"},
+		"long foreign id": {&AlphaPoTransactionInfoParams{ForeignID: strings.Repeat("x", 256)}, "foreign_id"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -105,7 +105,7 @@ func TestTransactionInfoRejectsBadInput(t *testing.T) {
 func TestTransactionInfoNotFound(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 404, `{"error":"Transaction not found","code":"not_found"}`)
-	_, err := w.alphapo().TransactionInfo(context.Background(), &TransactionInfoParams{ForeignID: "w-1"})
+	_, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{ForeignID: "w-1"})
 	assert.ErrorIs(t, err, ErrNotFound)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)

@@ -2,10 +2,10 @@ package cryptopay
 
 import "context"
 
-// WithdrawCryptoParams describes a withdrawal to a crypto address. Fields
+// AlphaPoWithdrawParams describes a withdrawal to a crypto address. Fields
 // as in docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto
 // and coinspaid/docs api-documentation/api-reference.md.
-type WithdrawCryptoParams struct {
+type AlphaPoWithdrawParams struct {
 	// ForeignID is your unique id for this withdrawal (at most 255
 	// characters, no personal data). Required. Store it before calling:
 	// it is how you find the withdrawal with TransactionInfo.
@@ -35,7 +35,7 @@ type WithdrawCryptoParams struct {
 	ReceiverData map[string]string `json:"receiver_data,omitempty"`
 }
 
-func (p *WithdrawCryptoParams) check() error {
+func (p *AlphaPoWithdrawParams) check() error {
 	if p == nil {
 		return invalid("foreign_id", "is required")
 	}
@@ -73,7 +73,7 @@ type AlphaPoWithdrawal struct {
 // the same ForeignID.
 //
 // POST /v2/withdrawal/crypto
-func (c *AlphaPoClient) WithdrawCrypto(ctx context.Context, p *WithdrawCryptoParams) (*AlphaPoWithdrawal, error) {
+func (c *AlphaPoClient) WithdrawCrypto(ctx context.Context, p *AlphaPoWithdrawParams) (*AlphaPoWithdrawal, error) {
 	ep := c.endpoint("/withdrawal/crypto", p)
 	ep.moneyMoving = true
 	ep.check(p.check())

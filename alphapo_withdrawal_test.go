@@ -15,7 +15,7 @@ func TestWithdrawCrypto(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/withdrawal/crypto", 201, fixture(t, "alphapo/withdrawal_crypto.json"))
 
-	got, err := w.alphapo().WithdrawCrypto(context.Background(), &WithdrawCryptoParams{
+	got, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 		ForeignID:        "test_foreign_id_0148",
 		EndUserReference: "test_end_user_reference",
 		Currency:         "BTC",
@@ -48,7 +48,7 @@ func TestWithdrawCryptoWithConversionAndTag(t *testing.T) {
 		`{"data":{"id":"1","foreign_id":122929,"type":"withdrawal_exchange","status":"processing","amount":"100",`+
 			`"sender_amount":"100.00000000","sender_currency":"EUR","receiver_amount":123,"receiver_currency":"XRP"}}`)
 
-	got, err := w.alphapo().WithdrawCrypto(context.Background(), &WithdrawCryptoParams{
+	got, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 		ForeignID: "122929", EndUserReference: "user_12345", Currency: "EUR", ConvertTo: "XRP",
 		Amount: dec("100"), Address: "rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh", Tag: "3456789012",
 	})
@@ -63,21 +63,21 @@ func TestWithdrawCryptoWithConversionAndTag(t *testing.T) {
 }
 
 func TestWithdrawCryptoRejectsBadInput(t *testing.T) {
-	valid := func() *WithdrawCryptoParams {
-		return &WithdrawCryptoParams{ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: dec("0.001"), Address: "bc1q"}
+	valid := func() *AlphaPoWithdrawParams {
+		return &AlphaPoWithdrawParams{ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: dec("0.001"), Address: "bc1q"}
 	}
 	cases := map[string]struct {
-		edit  func(p *WithdrawCryptoParams)
+		edit  func(p *AlphaPoWithdrawParams)
 		field string
 	}{
-		"no foreign id":   {func(p *WithdrawCryptoParams) { p.ForeignID = "" }, "foreign_id"},
-		"long foreign id": {func(p *WithdrawCryptoParams) { p.ForeignID = strings.Repeat("w", 256) }, "foreign_id"},
-		"no end user":     {func(p *WithdrawCryptoParams) { p.EndUserReference = "" }, "end_user_reference"},
-		"no currency":     {func(p *WithdrawCryptoParams) { p.Currency = "" }, "currency"},
-		"no amount":       {func(p *WithdrawCryptoParams) { p.Amount = Decimal{} }, "amount"},
-		"zero amount":     {func(p *WithdrawCryptoParams) { p.Amount = dec("0.000") }, "amount"},
-		"negative amount": {func(p *WithdrawCryptoParams) { p.Amount = dec("-1") }, "amount"},
-		"no address":      {func(p *WithdrawCryptoParams) { p.Address = "" }, "address"},
+		"no foreign id":   {func(p *AlphaPoWithdrawParams) { p.ForeignID = "" }, "foreign_id"},
+		"long foreign id": {func(p *AlphaPoWithdrawParams) { p.ForeignID = strings.Repeat("w", 256) }, "foreign_id"},
+		"no end user":     {func(p *AlphaPoWithdrawParams) { p.EndUserReference = "" }, "end_user_reference"},
+		"no currency":     {func(p *AlphaPoWithdrawParams) { p.Currency = "" }, "currency"},
+		"no amount":       {func(p *AlphaPoWithdrawParams) { p.Amount = Decimal{} }, "amount"},
+		"zero amount":     {func(p *AlphaPoWithdrawParams) { p.Amount = dec("0.000") }, "amount"},
+		"negative amount": {func(p *AlphaPoWithdrawParams) { p.Amount = dec("-1") }, "amount"},
+		"no address":      {func(p *AlphaPoWithdrawParams) { p.Address = "" }, "address"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -97,7 +97,7 @@ func TestWithdrawCryptoValidationError(t *testing.T) {
 	// 400 example: coinspaid/docs api-documentation/api-reference.md, /v2/withdrawal/crypto.
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/withdrawal/crypto", 400, `{"errors":{"amount":"The amount must be at least 0.001."}}`)
-	_, err := w.alphapo().WithdrawCrypto(context.Background(), &WithdrawCryptoParams{
+	_, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 		ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: dec("0.0001"), Address: "bc1q",
 	})
 	assert.ErrorIs(t, err, ErrBadRequest)

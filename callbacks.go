@@ -69,9 +69,9 @@ func (a *Account) AddressCallbackInfo(ctx context.Context, address string) (*Add
 	return callProtected[AddressCallback](ctx, a, a.addressEndpoint(http.MethodGet, address, "/callback"))
 }
 
-// CallbackLog is one page of the callbacks Apirone sent for an address and
+// CallbackLogPage is one page of the callbacks Apirone sent for an address and
 // the answers it got: a debugging aid.
-type CallbackLog struct {
+type CallbackLogPage struct {
 	Account    string             `json:"account"`
 	Currency   string             `json:"currency"`
 	Address    string             `json:"address"`
@@ -116,11 +116,11 @@ type CallbackLogResponse struct {
 // A nil p means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback-log
-func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLog, error) {
+func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
 	ep := a.addressEndpoint(http.MethodGet, address, "/callback-log")
 	ep.query = url.Values{}
 	ep.check(p.addTo(ep.query))
-	return callProtected[CallbackLog](ctx, a, ep)
+	return callProtected[CallbackLogPage](ctx, a, ep)
 }
 
 // Receiving callbacks.

@@ -59,7 +59,7 @@ func TestAddressCallbackLog(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses/"+addr+"/callback-log", req.Path)
 	assert.Equal(t, "limit=5&offset=1&transfer-key="+testTransferKey, req.RawQuery)
-	assert.Equal(t, &CallbackLog{
+	assert.Equal(t, &CallbackLogPage{
 		Account:  testAccountID,
 		Currency: "btc",
 		Address:  addr,

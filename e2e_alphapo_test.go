@@ -83,7 +83,7 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	assert.NotEqual(t, seen.DedupeKey(), confirmed.DedupeKey(), "a new status is a new event")
 	assert.Equal(t, "2.50000000", alphaPoBalance(t, ap, "LTC"))
 
-	w, err := ap.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+	w, err := ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-1", EndUserReference: "user-17", Currency: "LTC",
 		Amount: cryptopay.MustDecimal("1"), Address: "ltc1qg82tmtdnq8gyfh4ghf3gkqgsf4swgsmgvyhqe5",
 	})
@@ -100,7 +100,7 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	assert.Equal(t, cryptopay.FlexString("payout-1"), paid.ForeignID)
 	assert.Empty(t, got, "the acknowledged deposit is not sent again")
 
-	tx, err := ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: "payout-1"})
+	tx, err := ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"})
 	require.NoError(t, err)
 	assert.Equal(t, paid, tx)
 }

@@ -119,8 +119,8 @@ func (a *Account) HistoryItem(ctx context.Context, id string) (*HistoryItem, err
 	return call[HistoryItem](ctx, &a.client.backend, ep)
 }
 
-// AddressHistory is one page of an address's blockchain transactions.
-type AddressHistory struct {
+// AddressHistoryPage is one page of an address's blockchain transactions.
+type AddressHistoryPage struct {
 	Account    string      `json:"account"`
 	Currency   string      `json:"currency"`
 	Address    string      `json:"address"`
@@ -149,9 +149,9 @@ type Block struct {
 // means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/history
-func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistory, error) {
+func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
 	ep := a.addressEndpoint(http.MethodGet, address, "/history")
 	ep.query = url.Values{}
 	ep.check(p.addTo(ep.query))
-	return call[AddressHistory](ctx, &a.client.backend, ep)
+	return call[AddressHistoryPage](ctx, &a.client.backend, ep)
 }

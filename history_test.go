@@ -123,7 +123,7 @@ func TestAddressHistory(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses/"+addr+"/history", req.Path)
 	assert.Equal(t, "limit=10&offset=10", req.RawQuery)
-	assert.Equal(t, &AddressHistory{
+	assert.Equal(t, &AddressHistoryPage{
 		Account:  testAccountID,
 		Currency: "btc",
 		Address:  addr,

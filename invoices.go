@@ -221,8 +221,8 @@ func (a *Account) Invoice(ctx context.Context, id string) (*Invoice, error) {
 	return callProtected[Invoice](ctx, a, ep)
 }
 
-// InvoiceList is one page of the account's invoices.
-type InvoiceList struct {
+// InvoicePage is one page of the account's invoices.
+type InvoicePage struct {
 	Account    string     `json:"account"`
 	Invoices   []Invoice  `json:"invoices"`
 	Pagination Pagination `json:"pagination"`
@@ -232,11 +232,11 @@ type InvoiceList struct {
 // transfer key or tokens from Login. A nil p means the first page.
 //
 // GET /v2/accounts/{account}/invoices
-func (a *Account) Invoices(ctx context.Context, p *PageParams) (*InvoiceList, error) {
+func (a *Account) Invoices(ctx context.Context, p *PageParams) (*InvoicePage, error) {
 	ep := a.endpoint(http.MethodGet, "/invoices")
 	ep.query = url.Values{}
 	ep.check(p.addTo(ep.query))
-	return callProtected[InvoiceList](ctx, a, ep)
+	return callProtected[InvoicePage](ctx, a, ep)
 }
 
 // AllInvoices ranges over all the account's invoices, fetching pages of

@@ -69,13 +69,13 @@ func TestNoValuePrintsASecret(t *testing.T) {
 		"Callback":                callback,
 		"Invoice":                 &Invoice{ID: "inv-1", CallbackURL: secretURL},
 		"InvoiceParams":           &InvoiceParams{Currency: "btc", CallbackURL: secretURL},
-		"InvoiceList":             &InvoiceList{Invoices: []Invoice{{ID: "inv-1", CallbackURL: secretURL}}},
+		"InvoicePage":             &InvoicePage{Invoices: []Invoice{{ID: "inv-1", CallbackURL: secretURL}}},
 		"Address":                 &Address{Address: "bc1q", Callback: callback},
 		"AccountCallback":         &AccountCallback{Callback: callback},
 		"SettingsParams":          &SettingsParams{Currency: "btc", Callback: callback},
 		"CallbackLogRequest":      &CallbackLogRequest{Method: "GET", URL: secretURL, Args: PaymentCallback{Data: map[string]string{"secret": callbackSecret}}},
 		"PaymentCallback":         &PaymentCallback{InputAddress: "bc1q", Data: map[string]string{"secret": callbackSecret}},
-		"CallbackLog":             &CallbackLog{Log: []CallbackLogEntry{{Request: CallbackLogRequest{URL: secretURL}}}},
+		"CallbackLogPage":         &CallbackLogPage{Log: []CallbackLogEntry{{Request: CallbackLogRequest{URL: secretURL}}}},
 		"callbackSettings":        &settings,
 	}
 	secrets := []string{testTransferKey, testAlphaSecret, testAlphaKey, proxyPassword, testAccessToken, testRefreshToken, callbackSecret}

@@ -43,19 +43,19 @@ func moneyCalls() []moneyCall {
 			return err
 		}},
 		{"WithdrawCrypto", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			_, err := alphapo(t, opts).WithdrawCrypto(ctx, &WithdrawCryptoParams{
+			_, err := alphapo(t, opts).WithdrawCrypto(ctx, &AlphaPoWithdrawParams{
 				ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: amount, Address: "bc1qexample",
 			})
 			return err
 		}},
 		{"ExchangeFixed", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			_, err := alphapo(t, opts).ExchangeFixed(ctx, &ExchangeParams{
+			_, err := alphapo(t, opts).ExchangeFixed(ctx, &AlphaPoExchangeParams{
 				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, Price: &price, ForeignID: "x-1",
 			})
 			return err
 		}},
 		{"ExchangeNow", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			_, err := alphapo(t, opts).ExchangeNow(ctx, &ExchangeParams{
+			_, err := alphapo(t, opts).ExchangeNow(ctx, &AlphaPoExchangeParams{
 				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, ForeignID: "x-2",
 			})
 			return err

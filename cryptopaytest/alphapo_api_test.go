@@ -21,31 +21,31 @@ func TestAlphaPoCurrencies(t *testing.T) {
 		DepositFeePercent: cryptopay.MustDecimal("0"), WithdrawalFeePercent: cryptopay.MustDecimal("1"), Precision: 8,
 	}, list[0])
 	assert.Equal(t, "fiat", list[11].Type)
-	hidden, err := e.ap.Currencies(ctx, &cryptopay.CurrencyListParams{Visible: new(bool)})
+	hidden, err := e.ap.Currencies(ctx, &cryptopay.AlphaPoCurrenciesParams{Visible: new(bool)})
 	require.NoError(t, err)
 	assert.Empty(t, hidden, "every currency is enabled")
 
 	all, err := e.ap.CurrencyPairs(ctx, nil)
 	require.NoError(t, err)
 	assert.Len(t, all, 54, "9 crypto currencies to 3 fiat ones, and back")
-	pairs, err := e.ap.CurrencyPairs(ctx, &cryptopay.CurrencyPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
+	pairs, err := e.ap.CurrencyPairs(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
 	require.NoError(t, err)
 	assert.Equal(t, []cryptopay.AlphaPoPair{{
 		CurrencyFrom: cryptopay.AlphaPoPairCurrency{Currency: "BTC", Type: "crypto", MinAmount: cryptopay.MustDecimal("0.00010000")},
 		CurrencyTo:   cryptopay.AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
 		RateFrom:     cryptopay.MustDecimal("1"), RateTo: cryptopay.MustDecimal("50000.00000000"),
 	}}, pairs)
-	_, err = e.ap.CurrencyPairs(ctx, &cryptopay.CurrencyPairsParams{CurrencyFrom: "DOGGO"})
+	_, err = e.ap.CurrencyPairs(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "DOGGO"})
 	assert.Equal(t, "The selected currency from is invalid.", fieldError(t, err, "currency_from"))
 
 	// Both directions of a pair are quoted in fiat per crypto unit.
 	require.NoError(t, e.srv.SetAlphaPoRate("BTC", cryptopay.MustDecimal("40000")))
-	rates, err := e.ap.CurrencyRates(ctx, &cryptopay.CurrencyPairsParams{CurrencyFrom: "GBP", CurrencyTo: "BTC"})
+	rates, err := e.ap.CurrencyRates(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "GBP", CurrencyTo: "BTC"})
 	require.NoError(t, err)
 	require.Len(t, rates, 1)
 	assert.Equal(t, cryptopay.MustDecimal("32000.00000000"), rates[0].RateTo, "40000 EUR / 1.25 EUR per GBP")
 	assert.Equal(t, cryptopay.MustDecimal("1.00000000"), rates[0].CurrencyFrom.MinAmount)
-	_, err = e.ap.CurrencyRates(ctx, &cryptopay.CurrencyPairsParams{CurrencyFrom: "BTC", CurrencyTo: "ETH"})
+	_, err = e.ap.CurrencyRates(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "ETH"})
 	assert.Equal(t, "Exchange is unavailable for given currencies", fieldError(t, err, "currency_from"))
 
 	for name, tc := range map[string]struct{ currency, value string }{
@@ -77,7 +77,7 @@ func TestAlphaPoInvoicePaidInTwoParts(t *testing.T) {
 		SenderCurrency: "BTC", SenderAmount: dec("0.00200000"),
 		FixedAt: cryptopay.UnixTime{Time: clockStart}, ReleaseAt: cryptopay.UnixTime{Time: clockStart.Add(15 * time.Minute)}, SecondsLeft: 900,
 	}, inv)
-	_, err = e.ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: "order-1042"})
+	_, err = e.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "order-1042"})
 	require.ErrorIs(t, err, cryptopay.ErrNotFound, "no transaction before a payment")
 
 	first := e.deposit(inv.Address, "0.001", 0)
@@ -104,7 +104,7 @@ func TestAlphaPoInvoicePaidInTwoParts(t *testing.T) {
 	assert.Equal(t, "100.00000000", e.balance("EUR"))
 	assert.Equal(t, "0.00000000", e.balance("BTC"))
 
-	tx, err := e.ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: "order-1042"})
+	tx, err := e.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "order-1042"})
 	require.NoError(t, err)
 	assert.Equal(t, cbs[0], tx)
 
@@ -146,7 +146,7 @@ func TestAlphaPoInvoiceChoices(t *testing.T) {
 func TestAlphaPoTransactionInfo(t *testing.T) {
 	e := newAlphaEnv(t)
 	dep := e.deposit(e.take("BTC", "").Address, "0.01", 1)
-	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-1", EndUserReference: "user-17", Currency: "BTC", Amount: cryptopay.MustDecimal("0.001"), Address: external,
 	})
 	require.NoError(t, err)
@@ -154,7 +154,7 @@ func TestAlphaPoTransactionInfo(t *testing.T) {
 	cbs := e.callbacks()
 	require.Len(t, cbs, 2)
 
-	for name, p := range map[string]*cryptopay.TransactionInfoParams{
+	for name, p := range map[string]*cryptopay.AlphaPoTransactionInfoParams{
 		"deposit by id":            {ID: dep.ID},
 		"deposit by txid":          {TxID: dep.TxID},
 		"withdrawal by id":         {ID: int64(w.ID)},
@@ -171,7 +171,7 @@ func TestAlphaPoTransactionInfo(t *testing.T) {
 		assert.Equal(t, want, got, name)
 	}
 
-	_, err = e.ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: "customer-17"})
+	_, err = e.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "customer-17"})
 	require.ErrorIs(t, err, cryptopay.ErrNotFound, "a deposit is found by id only")
 	assert.Equal(t, "Transaction not found.", apiError(t, err).Message)
 
@@ -193,7 +193,7 @@ func TestAlphaPoSignedCallsRefuseWrongSecret(t *testing.T) {
 	key, _ := e.srv.AlphaPoCredentials()
 	bad := alphaPoClient(t, e.srv, key, "not-the-secret")
 	amount := cryptopay.MustDecimal("0.001")
-	exchange := &cryptopay.ExchangeParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, ForeignID: "x"}
+	exchange := &cryptopay.AlphaPoExchangeParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, ForeignID: "x"}
 	fixed := *exchange
 	fixed.Price = dec("50000")
 	calls := map[string]func() error{
@@ -205,23 +205,26 @@ func TestAlphaPoSignedCallsRefuseWrongSecret(t *testing.T) {
 		},
 		"currencies/pairs": func() error { _, err := bad.CurrencyPairs(ctx, nil); return err },
 		"currencies/rates": func() error {
-			_, err := bad.CurrencyRates(ctx, &cryptopay.CurrencyPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
+			_, err := bad.CurrencyRates(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
 			return err
 		},
 		"withdrawal/crypto": func() error {
-			_, err := bad.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+			_, err := bad.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 				ForeignID: "w", EndUserReference: "u", Currency: "BTC", Amount: amount, Address: external,
 			})
 			return err
 		},
 		"exchange/calculate": func() error {
-			_, err := bad.CalculateExchange(ctx, &cryptopay.ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount})
+			_, err := bad.CalculateExchange(ctx, &cryptopay.AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount})
 			return err
 		},
-		"exchange/fixed":    func() error { _, err := bad.ExchangeFixed(ctx, &fixed); return err },
-		"exchange/now":      func() error { _, err := bad.ExchangeNow(ctx, exchange); return err },
-		"invoices/create":   func() error { _, err := bad.CreateInvoice(ctx, invoiceParams("i")); return err },
-		"transactions/info": func() error { _, err := bad.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ID: 1}); return err },
+		"exchange/fixed":  func() error { _, err := bad.ExchangeFixed(ctx, &fixed); return err },
+		"exchange/now":    func() error { _, err := bad.ExchangeNow(ctx, exchange); return err },
+		"invoices/create": func() error { _, err := bad.CreateInvoice(ctx, invoiceParams("i")); return err },
+		"transactions/info": func() error {
+			_, err := bad.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ID: 1})
+			return err
+		},
 	}
 	for name, call := range calls {
 		err := call()

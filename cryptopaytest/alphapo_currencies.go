@@ -18,7 +18,7 @@ func (s *Server) listBalances(*struct{}) reply {
 
 // listCurrencies: POST /currencies/list. Every currency is enabled, so
 // {"visible": false} lists none.
-func (s *Server) listCurrencies(p *cryptopay.CurrencyListParams) reply {
+func (s *Server) listCurrencies(p *cryptopay.AlphaPoCurrenciesParams) reply {
 	list := []cryptopay.AlphaPoCurrency{}
 	if p.Visible != nil && !*p.Visible {
 		return data(list)
@@ -65,7 +65,7 @@ func (s *Server) pair(from, to *alphaCurrency) pairJSON {
 // listPairs: POST /currencies/pairs, filtered by currency_from and
 // currency_to; an unknown currency is refused with AlphaPo's messages
 // (coinspaid/docs api-documentation/api-reference.md).
-func (s *Server) listPairs(p *cryptopay.CurrencyPairsParams) reply {
+func (s *Server) listPairs(p *cryptopay.AlphaPoPairsParams) reply {
 	errs := problems{}
 	if p.CurrencyFrom != "" && alphaPoCurrency(p.CurrencyFrom) == nil {
 		errs.add("currency_from", "The selected currency from is invalid.")
@@ -92,7 +92,7 @@ func matches(filter, name string) bool { return filter == "" || filter == name }
 
 // currencyRates: POST /currencies/rates, one pair; both currencies are
 // required and must form a pair.
-func (s *Server) currencyRates(p *cryptopay.CurrencyPairsParams) reply {
+func (s *Server) currencyRates(p *cryptopay.AlphaPoPairsParams) reply {
 	errs := problems{}
 	from, to := errs.currency("currency_from", p.CurrencyFrom), errs.currency("currency_to", p.CurrencyTo)
 	if len(errs) == 0 && !isPair(from, to) {

@@ -37,7 +37,7 @@ func ExampleServer_SetAlphaPoCallbackURL() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = ap.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+	_, err = ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-1", EndUserReference: "user-17", Currency: "BTC",
 		Amount: cryptopay.MustDecimal("0.005"), Address: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
 	})

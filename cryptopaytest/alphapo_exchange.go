@@ -17,7 +17,7 @@ type exchangeDeal struct {
 // alphaQuote is a price exchange/calculate gave; exchange/fixed honours
 // it until release.
 type alphaQuote struct {
-	asked   cryptopay.ExchangeQuoteParams
+	asked   cryptopay.AlphaPoQuoteParams
 	deal    exchangeDeal
 	release time.Time
 }
@@ -56,7 +56,7 @@ func (s *Server) priceExchange(errs problems, from, to string, send, receive *cr
 
 // calculateExchange: POST /exchange/calculate. The quote holds for 60
 // seconds (fix_period) on the AlphaPo clock.
-func (s *Server) calculateExchange(p *cryptopay.ExchangeQuoteParams) reply {
+func (s *Server) calculateExchange(p *cryptopay.AlphaPoQuoteParams) reply {
 	errs := problems{}
 	d := s.priceExchange(errs, p.SenderCurrency, p.ReceiverCurrency, p.SenderAmount, p.ReceiverAmount)
 	if len(errs) > 0 {
@@ -87,7 +87,7 @@ func (a *alphaState) dropReleasedQuotes() {
 }
 
 // exchangeNow: POST /exchange/now, at the market price.
-func (s *Server) exchangeNow(p *cryptopay.ExchangeParams) reply {
+func (s *Server) exchangeNow(p *cryptopay.AlphaPoExchangeParams) reply {
 	errs := problems{}
 	errs.foreignID(p.ForeignID, s.alphaPoAccount.foreignIDs)
 	d := s.priceExchange(errs, p.SenderCurrency, p.ReceiverCurrency, p.SenderAmount, p.ReceiverAmount)
@@ -101,7 +101,7 @@ func (s *Server) exchangeNow(p *cryptopay.ExchangeParams) reply {
 // released with the same currencies, the same amount asked and the same
 // price, at the quote's amounts, whatever the market does meanwhile.
 // Anything else is refused (the message is the fake's).
-func (s *Server) exchangeFixed(p *cryptopay.ExchangeParams) reply {
+func (s *Server) exchangeFixed(p *cryptopay.AlphaPoExchangeParams) reply {
 	errs := problems{}
 	errs.foreignID(p.ForeignID, s.alphaPoAccount.foreignIDs)
 	s.priceExchange(errs, p.SenderCurrency, p.ReceiverCurrency, p.SenderAmount, p.ReceiverAmount)
@@ -123,7 +123,7 @@ func (s *Server) exchangeFixed(p *cryptopay.ExchangeParams) reply {
 
 // quote returns the live quote that p carries out at price, or nil. The
 // caller holds s.mu.
-func (a *alphaState) quote(p *cryptopay.ExchangeParams, price *big.Int) *alphaQuote {
+func (a *alphaState) quote(p *cryptopay.AlphaPoExchangeParams, price *big.Int) *alphaQuote {
 	now := a.now()
 	for _, q := range a.quotes {
 		asked := q.asked

@@ -44,7 +44,7 @@ func TestAlphaPoBalancesMoveWithDepositsWithdrawalsAndExchanges(t *testing.T) {
 	assert.Equal(t, cryptopay.MustDecimal("0.50000000"), cbs[1].CurrencyReceived.Amount)
 
 	// A withdrawal debits the amount and the 1 % fee at once.
-	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-1", EndUserReference: "user-17", Currency: "BTC", Amount: cryptopay.MustDecimal("0.1"), Address: external,
 	})
 	require.NoError(t, err)
@@ -57,7 +57,7 @@ func TestAlphaPoBalancesMoveWithDepositsWithdrawalsAndExchanges(t *testing.T) {
 
 	// An exchange debits what it sends and its 1 % fee at once, and
 	// credits what it receives when it completes, on the next block.
-	x, err := e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{
+	x, err := e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: dec("0.1"), ForeignID: "exchange-1",
 	})
 	require.NoError(t, err)
@@ -106,7 +106,7 @@ func TestAlphaPoWithdrawalRefusals(t *testing.T) {
 	e := newAlphaEnv(t)
 	e.fund("BTC", "0.01")
 	withdraw := func(foreignID, currency, amount string) error {
-		_, err := e.ap.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+		_, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 			ForeignID: foreignID, EndUserReference: "user-17", Currency: currency, Amount: cryptopay.MustDecimal(amount), Address: external,
 		})
 		return err
@@ -161,7 +161,7 @@ func TestAlphaPoConversions(t *testing.T) {
 	assert.Equal(t, "500.00000000", e.balance("EUR"))
 
 	// A withdrawal from the EUR balance sends BTC.
-	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.WithdrawCryptoParams{
+	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-eur", EndUserReference: "user-17", Currency: "EUR", ConvertTo: "BTC",
 		Amount: cryptopay.MustDecimal("100"), Address: external,
 	})
@@ -183,7 +183,7 @@ func TestAlphaPoConversions(t *testing.T) {
 	assert.Equal(t, cryptopay.MustDecimal("0.00200000"), cbs[0].Transactions[1].Amount)
 
 	// Exchanges go crypto to fiat and back, not between crypto currencies.
-	_, err = e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{
+	_, err = e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "ETH", SenderAmount: dec("0.001"), ForeignID: "exchange-1",
 	})
 	assert.Equal(t, "Exchange is unavailable for given currencies", fieldError(t, err, "sender_currency"))
@@ -194,7 +194,7 @@ func TestAlphaPoConversions(t *testing.T) {
 func TestAlphaPoExchangeFixedHonoursItsQuote(t *testing.T) {
 	e := newAlphaEnv(t)
 	e.fund("BTC", "1")
-	asked := &cryptopay.ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: dec("0.2")}
+	asked := &cryptopay.AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: dec("0.2")}
 	quote, err := e.ap.CalculateExchange(ctx, asked)
 	require.NoError(t, err)
 	assert.Equal(t, &cryptopay.AlphaPoQuote{
@@ -212,7 +212,7 @@ func TestAlphaPoExchangeFixedHonoursItsQuote(t *testing.T) {
 	assert.Equal(t, cryptopay.MustDecimal("50000.00000000"), fixed.Price)
 	assert.Equal(t, cryptopay.MustDecimal("10000.00000000"), fixed.ReceiverAmount)
 
-	now, err := e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{
+	now, err := e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: dec("0.2"), ForeignID: "exchange-now",
 	})
 	require.NoError(t, err)
@@ -239,25 +239,25 @@ func TestAlphaPoExchangeFixedHonoursItsQuote(t *testing.T) {
 func TestAlphaPoExchangeByReceiverAmount(t *testing.T) {
 	e := newAlphaEnv(t)
 	e.fund("BTC", "0.1")
-	quote, err := e.ap.CalculateExchange(ctx, &cryptopay.ExchangeQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "USD", ReceiverAmount: dec("1000")})
+	quote, err := e.ap.CalculateExchange(ctx, &cryptopay.AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "USD", ReceiverAmount: dec("1000")})
 	require.NoError(t, err)
 	assert.Equal(t, cryptopay.MustDecimal("62500.00000000"), quote.Price, "50000 EUR / 0.8 EUR per USD")
 	assert.Equal(t, cryptopay.MustDecimal("0.01600000"), quote.SenderAmount)
 	assert.Equal(t, cryptopay.MustDecimal("0.00016000"), quote.FeeAmount)
 
 	// Fiat to crypto at the same price: EUR 100 buys 0.002 BTC.
-	_, err = e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", ReceiverAmount: dec("200"), ForeignID: "to-eur"})
+	_, err = e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", ReceiverAmount: dec("200"), ForeignID: "to-eur"})
 	require.NoError(t, err)
 	e.mine(1)
-	x, err := e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", SenderAmount: dec("100"), ForeignID: "to-btc"})
+	x, err := e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", SenderAmount: dec("100"), ForeignID: "to-btc"})
 	require.NoError(t, err)
 	assert.Equal(t, cryptopay.MustDecimal("0.00200000"), x.ReceiverAmount)
 	assert.Equal(t, cryptopay.MustDecimal("1.00000000"), x.FeeAmount)
 	assert.Equal(t, "99.00000000", e.balance("EUR"))
 
-	_, err = e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", SenderAmount: dec("99"), ForeignID: "to-btc-2"})
+	_, err = e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", SenderAmount: dec("99"), ForeignID: "to-btc-2"})
 	assert.Equal(t, "Not enough funds.", fieldError(t, err, "sender_amount"), "99 EUR and its 0.99 EUR fee")
-	_, err = e.ap.ExchangeNow(ctx, &cryptopay.ExchangeParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", SenderAmount: dec("1"), ForeignID: "to-eur"})
+	_, err = e.ap.ExchangeNow(ctx, &cryptopay.AlphaPoExchangeParams{SenderCurrency: "EUR", ReceiverCurrency: "BTC", SenderAmount: dec("1"), ForeignID: "to-eur"})
 	assert.Equal(t, "The foreign id has already been taken.", fieldError(t, err, "foreign_id"))
 }
 
@@ -268,7 +268,7 @@ func TestAlphaPoWithdrawalAnswerLost(t *testing.T) {
 	e := newAlphaEnv(t)
 	e.fund("BTC", "0.01")
 	e.srv.FailNext("POST /withdrawal/crypto", 1, cryptopaytest.Failure{Drop: true, AfterEffect: true})
-	p := &cryptopay.WithdrawCryptoParams{
+	p := &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-77", EndUserReference: "user-17", Currency: "BTC", Amount: cryptopay.MustDecimal("0.002"), Address: external,
 	}
 
@@ -277,7 +277,7 @@ func TestAlphaPoWithdrawalAnswerLost(t *testing.T) {
 	var ae *cryptopay.APIError
 	assert.False(t, errors.As(err, &ae), "no answer came: %v", err)
 
-	tx, err := e.ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: p.ForeignID})
+	tx, err := e.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: p.ForeignID})
 	require.NoError(t, err)
 	assert.Equal(t, cryptopay.AlphaPoTxWithdrawal, tx.Type)
 	assert.Equal(t, cryptopay.AlphaPoStatusNotConfirmed, tx.Status, "processing reads as not_confirmed")
@@ -289,7 +289,7 @@ func TestAlphaPoWithdrawalAnswerLost(t *testing.T) {
 	assert.Equal(t, "0.00798000", e.balance("BTC"))
 
 	e.mine(1)
-	tx, err = e.ap.TransactionInfo(ctx, &cryptopay.TransactionInfoParams{ForeignID: p.ForeignID})
+	tx, err = e.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: p.ForeignID})
 	require.NoError(t, err)
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, tx.Status)
 }

@@ -134,7 +134,7 @@ func (s *Server) alphaPoDelivery(op *alphaOp) delivery {
 // The 400 and 404 for no or several parameters follow
 // docs.cryptoprocessing.com/api-documentation/transactions; the 400 for a
 // negative id and the 404 for an unknown transaction are the fake's.
-func (s *Server) transactionInfo(p *cryptopay.TransactionInfoParams) reply {
+func (s *Server) transactionInfo(p *cryptopay.AlphaPoTransactionInfoParams) reply {
 	given := 0
 	for _, set := range []bool{p.ID != 0, p.ForeignID != "", p.TxID != ""} {
 		if set {
@@ -165,7 +165,7 @@ func (s *Server) transactionInfo(p *cryptopay.TransactionInfoParams) reply {
 }
 
 // matches reports whether op is the transaction p asks for.
-func (op *alphaOp) matches(p *cryptopay.TransactionInfoParams) bool {
+func (op *alphaOp) matches(p *cryptopay.AlphaPoTransactionInfoParams) bool {
 	switch {
 	case p.ID != 0:
 		return int64(op.rec.ID) == p.ID

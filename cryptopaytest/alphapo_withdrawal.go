@@ -11,7 +11,7 @@ import (
 // currency) the amount is converted at the market price. On the next
 // block (Mine) the withdrawal is confirmed and its callback sent.
 // Destinations are outside the fake.
-func (s *Server) withdrawCrypto(p *cryptopay.WithdrawCryptoParams) reply {
+func (s *Server) withdrawCrypto(p *cryptopay.AlphaPoWithdrawParams) reply {
 	errs := problems{}
 	errs.foreignID(p.ForeignID, s.alphaPoAccount.foreignIDs)
 	errs.require("end_user_reference", p.EndUserReference)

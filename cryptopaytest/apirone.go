@@ -193,14 +193,15 @@ func (s *Server) accountBalance(r *http.Request, a *account) reply {
 			return rep
 		}
 	}
-	out := cryptopay.AccountBalance{Account: a.id, Balance: []cryptopay.CurrencyBalance{}}
+	out := cryptopay.AccountBalance{Account: a.id, Balance: []cryptopay.Balance{}}
 	for _, cur := range curs {
 		addrs := only
 		if addrs == nil {
 			addrs = a.addressesOf(cur)
 		}
 		b := sumBalances(addrs)
-		out.Balance = append(out.Balance, cryptopay.CurrencyBalance{Currency: cur.name, Available: b.Available, Total: b.Total})
+		b.Currency = cur.name
+		out.Balance = append(out.Balance, b)
 	}
 	return ok(out)
 }
@@ -346,7 +347,7 @@ func (s *Server) listAddresses(r *http.Request, a *account) reply {
 			Address: ad.text, Currency: ad.currency.name, Type: ad.typ, Created: cryptopay.Time{Time: ad.created}, Balance: b,
 		})
 	}
-	list := cryptopay.AddressList{Account: a.id, Currency: q.Get("currency")}
+	list := cryptopay.AddressPage{Account: a.id, Currency: q.Get("currency")}
 	list.Addresses, list.Pagination = paginate(entries, pg)
 	return ok(list)
 }
@@ -362,9 +363,8 @@ func (s *Server) addressInfo(r *http.Request, ad *address) reply {
 // addressBalance: GET /v2/accounts/{account}/addresses/{address}/balance.
 func (s *Server) addressBalance(r *http.Request, ad *address) reply {
 	b := ad.balance()
-	return ok(cryptopay.AddressBalance{
-		Account: ad.account.id, Currency: ad.currency.name, Address: ad.text, Available: b.Available, Total: b.Total,
-	})
+	b.Currency = ad.currency.name
+	return ok(cryptopay.AddressBalance{Account: ad.account.id, Address: ad.text, Balance: b})
 }
 
 // addressHistory: GET /v2/accounts/{account}/addresses/{address}/history,
@@ -378,7 +378,7 @@ func (s *Server) addressHistory(r *http.Request, ad *address) reply {
 	for _, t := range newestFirst(ad.txs, func(t *tx) int64 { return t.created.UnixMicro() }) {
 		txs = append(txs, cryptopay.AddressTx{TxID: t.hash, Created: cryptopay.Time{Time: t.created}, Amount: t.amount, Block: t.block})
 	}
-	out := cryptopay.AddressHistory{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out := cryptopay.AddressHistoryPage{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
 	out.Txs, out.Pagination = paginate(txs, pg)
 	return ok(out)
 }
@@ -395,7 +395,7 @@ func (s *Server) callbackLog(r *http.Request, ad *address) reply {
 	if !valid {
 		return rep
 	}
-	out := cryptopay.CallbackLog{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out := cryptopay.CallbackLogPage{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
 	out.Log, out.Pagination = paginate(reversed(ad.log), pg)
 	return ok(out)
 }

@@ -198,15 +198,15 @@ func TestBalancesAndAddressList(t *testing.T) {
 
 	some, err := e.acct.Balance(ctx, &cryptopay.BalanceParams{Currency: "btc", Addresses: []string{a1, a2}})
 	require.NoError(t, err)
-	assert.Equal(t, []cryptopay.CurrencyBalance{{Currency: "btc", Available: cryptopay.NewAmount(70000), Total: cryptopay.NewAmount(75000)}}, some.Balance)
+	assert.Equal(t, []cryptopay.Balance{{Currency: "btc", Available: cryptopay.NewAmount(70000), Total: cryptopay.NewAmount(75000)}}, some.Balance)
 
 	_, err = e.acct.Balance(ctx, &cryptopay.BalanceParams{Currency: "btc", Addresses: []string{l1}})
 	assert.ErrorIs(t, err, cryptopay.ErrBadRequest, "an ltc address in a btc balance")
 
 	ab, err := e.acct.AddressBalance(ctx, a2)
 	require.NoError(t, err)
-	assert.Equal(t, &cryptopay.AddressBalance{Account: e.acct.ID(), Currency: "btc", Address: a2,
-		Available: cryptopay.NewAmount(70000), Total: cryptopay.NewAmount(75000)}, ab)
+	assert.Equal(t, &cryptopay.AddressBalance{Account: e.acct.ID(), Address: a2, Balance: cryptopay.Balance{
+		Currency: "btc", Available: cryptopay.NewAmount(70000), Total: cryptopay.NewAmount(75000)}}, ab)
 	ai, err := e.acct.AddressInfo(ctx, a3)
 	require.NoError(t, err)
 	assert.Equal(t, "p2sh-p2wpkh", ai.Type)

@@ -48,7 +48,7 @@ func TestDepositDeliversCallbackUntilAcknowledged(t *testing.T) {
 		Value: cryptopay.NewAmount(150000), InputAddress: addr, Confirmations: 0, InputTransactionHash: res.TxID,
 		Data: map[string]string{"order": "1042"}, Account: e.acct.ID(), Currency: "btc", Payment: res.Payment,
 	}, got)
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(0), Total: cryptopay.NewAmount(150000)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(0), Total: cryptopay.NewAmount(150000)}, e.balance("btc"))
 
 	// The next block confirms it; the merchant acknowledges; later blocks send nothing.
 	mined := e.mine(3)
@@ -57,7 +57,7 @@ func TestDepositDeliversCallbackUntilAcknowledged(t *testing.T) {
 	assert.Equal(t, 1, mined[0].Confirmations)
 	assert.Equal(t, "*ok*", mined[0].Response)
 	assert.Len(t, rc.calls(), 2)
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(150000), Total: cryptopay.NewAmount(150000)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(150000), Total: cryptopay.NewAmount(150000)}, e.balance("btc"))
 
 	item, err := e.acct.HistoryItem(ctx, res.Payment)
 	require.NoError(t, err)

@@ -56,7 +56,7 @@ func (e *env) deposit(address string, amount cryptopay.Amount, confirmations int
 }
 
 // balance returns the account's balance in currency.
-func (e *env) balance(currency string) cryptopay.CurrencyBalance {
+func (e *env) balance(currency string) cryptopay.Balance {
 	e.t.Helper()
 	b, err := e.acct.Balance(ctx, &cryptopay.BalanceParams{Currency: currency})
 	require.NoError(e.t, err)

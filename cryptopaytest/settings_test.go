@@ -167,7 +167,7 @@ func TestDepositIsForwardedOnceConfirmed(t *testing.T) {
 	assert.Equal(t, cryptopay.FeeInfo{SubtractFromAmount: true, Network: cryptopay.NetworkFee{
 		Strategy: cryptopay.FeeNormal, Amount: cryptopay.NewAmount(140), Rate: cryptopay.MustDecimal("1"),
 	}}, item.Fee)
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(0), Total: cryptopay.NewAmount(0)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(0), Total: cryptopay.NewAmount(0)}, e.balance("btc"))
 }
 
 // Forwarding 50% of a confirmed 100000 satoshi receipt: one destination
@@ -185,9 +185,9 @@ func TestPartialForwardingKeepsTheRest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []cryptopay.AddressAmount{{Address: external, Amount: cryptopay.NewAmount(49860)}}, cb.Destinations)
 	assert.NotEmpty(t, cb.TransactionHash)
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(0), Total: cryptopay.NewAmount(50000)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(0), Total: cryptopay.NewAmount(50000)}, e.balance("btc"))
 	e.mine(1)
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(50000), Total: cryptopay.NewAmount(50000)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(50000), Total: cryptopay.NewAmount(50000)}, e.balance("btc"))
 }
 
 func TestReceiptTooSmallToForwardStays(t *testing.T) {

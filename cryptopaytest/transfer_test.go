@@ -158,9 +158,9 @@ func TestTransferMovesMoneyAndMakesChange(t *testing.T) {
 	spent, err := e.acct.AddressBalance(ctx, a1)
 	require.NoError(t, err)
 	assert.Equal(t, "0/0", spent.Available.String()+"/"+spent.Total.String())
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(50000), Total: cryptopay.NewAmount(139860)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(50000), Total: cryptopay.NewAmount(139860)}, e.balance("btc"))
 	e.mine(1)
-	assert.Equal(t, cryptopay.CurrencyBalance{Currency: "btc", Available: cryptopay.NewAmount(139860), Total: cryptopay.NewAmount(139860)}, e.balance("btc"))
+	assert.Equal(t, cryptopay.Balance{Currency: "btc", Available: cryptopay.NewAmount(139860), Total: cryptopay.NewAmount(139860)}, e.balance("btc"))
 
 	item, err := e.acct.HistoryItem(ctx, res.ID)
 	require.NoError(t, err)
