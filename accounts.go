@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -28,7 +27,7 @@ func (a CreatedAccount) Format(f fmt.State, verb rune) {
 //
 // POST /v2/accounts
 func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
-	return call[CreatedAccount](ctx, &c.backend, endpoint{method: http.MethodPost, path: "/v2/accounts"})
+	return call[*CreatedAccount](ctx, &c.backend, newEndpoint(http.MethodPost, "/v2/accounts"))
 }
 
 // Account is a handle on one Apirone account. It holds the account id and,
@@ -56,20 +55,23 @@ func (a *Account) ID() string { return a.id }
 // and a value alike.
 func (a Account) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Account{%s}", a.id) }
 
-// endpoint declares a call on /v2/accounts/{id} followed by path, which
-// must be escaped already ("" or "/balance", say).
-func (a *Account) endpoint(method, path string) endpoint {
-	ep := endpoint{method: method, path: "/v2/accounts/" + a.id + path, secrets: []string{a.transferKey}}
-	ep.check(checkAccountID(a.id))
+// endpoint declares a public call on route, whose first part is
+// {account}, filled with the account id; args fill the parts after it (see
+// newEndpoint).
+func (a *Account) endpoint(method, route string, args ...string) endpoint {
+	ep := newEndpoint(method, route, append([]string{a.id}, args...)...)
+	if err := checkAccountID(a.id); err != nil {
+		ep.err = err
+	}
+	ep.secrets = []string{a.transferKey}
 	return ep
 }
 
-// addressEndpoint declares a call on /v2/accounts/{id}/addresses/{address}
-// followed by suffix.
-func (a *Account) addressEndpoint(method, address, suffix string) endpoint {
-	seg, err := pathSegment("address", address)
-	ep := a.endpoint(method, "/addresses/"+seg+suffix)
-	ep.check(err)
+// protected declares a call as endpoint does, authorized with the account's
+// tokens or transfer key (see accountAuth).
+func (a *Account) protected(method, route string, args ...string) endpoint {
+	ep := a.endpoint(method, route, args...)
+	ep.auth, ep.account = accountAuth, a
 	return ep
 }
 
@@ -107,9 +109,9 @@ type CurrencyInfo struct {
 //
 // GET /v2/accounts/{account}
 func (a *Account) Info(ctx context.Context, currency string) (*AccountInfo, error) {
-	ep := a.endpoint(http.MethodGet, "")
+	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}")
 	ep.query = optionalQuery("currency", currency)
-	return call[AccountInfo](ctx, &a.client.backend, ep)
+	return call[*AccountInfo](ctx, &a.client.backend, ep)
 }
 
 // BalanceParams selects what Balance reports. Addresses needs Currency.
@@ -128,64 +130,23 @@ type AccountBalance struct {
 //
 // GET /v2/accounts/{account}/balance
 func (a *Account) Balance(ctx context.Context, p *BalanceParams) (*AccountBalance, error) {
-	ep := a.endpoint(http.MethodGet, "/balance")
-	if p != nil {
-		if len(p.Addresses) > 0 && p.Currency == "" {
-			ep.check(invalid("currency", "is required with addresses"))
-		}
-		for i, addr := range p.Addresses {
-			ep.check(checkListItem(fmt.Sprintf("addresses[%d]", i), addr))
-		}
-		ep.query = optionalQuery("currency", p.Currency, "addresses", strings.Join(p.Addresses, ","))
-	}
-	return call[AccountBalance](ctx, &a.client.backend, ep)
+	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/balance")
+	ep.withQuery(p.query())
+	return call[*AccountBalance](ctx, &a.client.backend, ep)
 }
 
-// optionalQuery builds a query from name, value pairs, leaving out empty values.
-func optionalQuery(pairs ...string) url.Values {
-	q := url.Values{}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i+1] != "" {
-			q.Set(pairs[i], pairs[i+1])
-		}
-	}
-	return q
-}
-
-// maxPageSize is the largest Limit the SDK sends. The reference gives no
-// maximum; 1000 items keep one page far below the response size cap.
-const maxPageSize = 1000
-
-// PageParams selects one page of a list. Zero values leave the server's
-// defaults (offset 0, limit 10). Limit may be at most 1000.
-type PageParams struct {
-	Limit  int
-	Offset int
-}
-
-// Pagination is the position of a page in a list.
-type Pagination struct {
-	Total  int `json:"total"`
-	Offset int `json:"offset"`
-	Limit  int `json:"limit"`
-}
-
-// addTo writes limit and offset into q, leaving out zeros.
-func (p *PageParams) addTo(q url.Values) error {
+// query checks p and returns it as the query of Balance.
+func (p *BalanceParams) query() (url.Values, error) {
 	if p == nil {
-		return nil
+		return nil, nil
 	}
-	if p.Limit < 0 || p.Limit > maxPageSize {
-		return invalid("limit", "must be from 0 to %d, got %d", maxPageSize, p.Limit)
+	if len(p.Addresses) > 0 && p.Currency == "" {
+		return nil, invalid("currency", "is required with addresses")
 	}
-	if p.Offset < 0 {
-		return invalid("offset", "must not be negative, got %d", p.Offset)
+	for i, addr := range p.Addresses {
+		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), addr); err != nil {
+			return nil, err
+		}
 	}
-	if p.Limit > 0 {
-		q.Set("limit", strconv.Itoa(p.Limit))
-	}
-	if p.Offset > 0 {
-		q.Set("offset", strconv.Itoa(p.Offset))
-	}
-	return nil
+	return optionalQuery("currency", p.Currency, "addresses", strings.Join(p.Addresses, ",")), nil
 }

@@ -74,14 +74,17 @@ type Address struct {
 //
 // POST /v2/accounts/{account}/addresses
 func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
-	ep := a.endpoint(http.MethodPost, "/addresses")
+	ep := a.endpoint(http.MethodPost, "/v2/accounts/{account}/addresses")
+	ep.withBody(p.body())
+	return call[*Address](ctx, &a.client.backend, ep)
+}
+
+// body checks p and returns it as the body of GenerateAddress.
+func (p *GenerateAddressParams) body() (any, error) {
 	if p == nil {
-		p = &GenerateAddressParams{}
+		return nil, invalid("currency", "is required")
 	}
-	ep.check(required("currency", p.Currency))
-	ep.check(p.Callback.check())
-	ep.body = p
-	return call[Address](ctx, &a.client.backend, ep)
+	return p, firstError(required("currency", p.Currency), p.Callback.check())
 }
 
 // Balance is an amount held, in minor units: of one currency in an
@@ -109,7 +112,7 @@ type AddressInfo struct {
 //
 // GET /v2/accounts/{account}/addresses/{address}
 func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
-	return call[AddressInfo](ctx, &a.client.backend, a.addressEndpoint(http.MethodGet, address, ""))
+	return call[*AddressInfo](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}", address))
 }
 
 // AddressBalance is the balance of one address, in minor units. Apirone
@@ -124,7 +127,7 @@ type AddressBalance struct {
 //
 // GET /v2/accounts/{account}/addresses/{address}/balance
 func (a *Account) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
-	return call[AddressBalance](ctx, &a.client.backend, a.addressEndpoint(http.MethodGet, address, "/balance"))
+	return call[*AddressBalance](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/balance", address))
 }
 
 // AddressesParams selects a page of the account's addresses.
@@ -158,18 +161,22 @@ type AddressEntry struct {
 //
 // GET /v2/accounts/{account}/addresses
 func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
-	ep := a.endpoint(http.MethodGet, "/addresses")
+	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses")
+	ep.withQuery(p.query())
+	return call[*AddressPage](ctx, &a.client.backend, ep)
+}
+
+// query checks p and returns it as the query of Addresses.
+func (p *AddressesParams) query() (url.Values, error) {
 	if p == nil {
 		p = &AddressesParams{}
 	}
-	ep.query = optionalQuery("currency", p.Currency)
-	ep.check((&PageParams{Limit: p.Limit, Offset: p.Offset}).addTo(ep.query))
+	q := optionalQuery("currency", p.Currency)
 	empty := ""
 	if p.NonEmpty {
 		empty = "false" // "empty" takes only false
 	}
-	setFilter(&ep, "address", p.Address, "empty", empty)
-	return call[AddressPage](ctx, &a.client.backend, ep)
+	return q, firstError(addPage(q, p.Limit, p.Offset), addFilter(q, "address", p.Address, "empty", empty))
 }
 
 // AllAddresses ranges over every address matching p, fetching pages of
@@ -189,57 +196,4 @@ func (a *Account) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq
 		}
 		return list.Addresses, list.Pagination, nil
 	})
-}
-
-// setFilter writes Apirone's q filter into ep's query from key, value
-// pairs: comma-separated key:value items, leaving out empty values. A value
-// holding a comma would read as a second item, so it fails ep.
-func setFilter(ep *endpoint, pairs ...string) {
-	var items []string
-	for i := 0; i+1 < len(pairs); i += 2 {
-		key, value := pairs[i], pairs[i+1]
-		if value == "" {
-			continue
-		}
-		if strings.Contains(value, ",") {
-			ep.check(invalid(key, "must not contain ','"))
-		}
-		items = append(items, key+":"+value)
-	}
-	if len(items) > 0 {
-		ep.query.Set("q", strings.Join(items, ","))
-	}
-}
-
-// defaultPageSize is the page size iterators ask for when none is given.
-const defaultPageSize = 100
-
-// paginate yields the items of successive pages of limit items (default
-// 100), starting at offset. It moves the offset on by the items received and
-// stops after the last item counted by Pagination.Total, at an empty page,
-// or at the first error, which it yields once. It fetches a page only when
-// the loop asks for its first item.
-func paginate[T any](limit, offset int, fetch func(limit, offset int) ([]T, Pagination, error)) iter.Seq2[T, error] {
-	if limit == 0 {
-		limit = defaultPageSize
-	}
-	return func(yield func(T, error) bool) {
-		for offset := offset; ; {
-			items, pg, err := fetch(limit, offset)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, item := range items {
-				if !yield(item, nil) {
-					return
-				}
-			}
-			offset += len(items)
-			if len(items) == 0 || offset >= pg.Total {
-				return
-			}
-		}
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"unicode/utf8"
 )
 
 // Base URLs for NewAlphaPoClient: AlphaPoBaseURL is the default; pass one
@@ -12,10 +11,11 @@ import (
 // from coinspaid/docs api-documentation/api-reference.md ("General
 // information") and docs.cryptoprocessing.com/api-documentation/api-reference.
 const (
-	// CoinsPaidBaseURL is the CoinsPaid (CryptoProcessing) production API v2.
-	CoinsPaidBaseURL = "https://app.cryptoprocessing.com/api/v2"
+	// CoinsPaidBaseURL is the CoinsPaid (CryptoProcessing) production API
+	// root; paths start with /v2/.
+	CoinsPaidBaseURL = "https://app.cryptoprocessing.com/api"
 	// CoinsPaidSandboxBaseURL is the CoinsPaid test environment.
-	CoinsPaidSandboxBaseURL = "https://app.sandbox.cryptoprocessing.com/api/v2"
+	CoinsPaidSandboxBaseURL = "https://app.sandbox.cryptoprocessing.com/api"
 )
 
 // AlphaPoClient calls the AlphaPo API v2 (the CoinsPaid API family). Every
@@ -58,10 +58,12 @@ func (c AlphaPoClient) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL))
 }
 
-// endpoint declares a signed POST to path with body, whose answer comes in
-// a {"data": ...} envelope.
-func (c *AlphaPoClient) endpoint(path string, body any) endpoint {
-	return endpoint{method: http.MethodPost, path: path, body: body, signedBody: true, envelope: true, secrets: c.credentials()}
+// endpoint declares a signed call on route whose answer comes in a
+// {"data": ...} envelope, as every AlphaPo call but Ping does.
+func (c *AlphaPoClient) endpoint(method, route string) endpoint {
+	ep := newEndpoint(method, route)
+	ep.auth, ep.envelope, ep.secrets = signedAuth, inData, c.credentials()
+	return ep
 }
 
 // credentials returns the API key and secret, which no error shows.
@@ -88,6 +90,9 @@ type TakeAddressParams struct {
 	// SenderData is the sender's details that go with SenderType.
 	SenderData map[string]string `json:"sender_data,omitempty"`
 }
+
+// body checks p and returns it as the body of TakeAddress.
+func (p *TakeAddressParams) body() (any, error) { return p, p.check() }
 
 func (p *TakeAddressParams) check() error {
 	if p == nil {
@@ -120,9 +125,9 @@ type TakenAddress struct {
 //
 // POST /v2/addresses/take
 func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (*TakenAddress, error) {
-	ep := c.endpoint("/addresses/take", p)
-	ep.check(p.check())
-	return call[TakenAddress](ctx, &c.backend, ep)
+	ep := c.endpoint(http.MethodPost, "/v2/addresses/take")
+	ep.withBody(p.body())
+	return call[*TakenAddress](ctx, &c.backend, ep)
 }
 
 // Ping checks that the API answers. It is an unsigned GET with no body;
@@ -131,62 +136,7 @@ func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (
 //
 // GET /v2/ping
 func (c *AlphaPoClient) Ping(ctx context.Context) error {
-	return c.do(ctx, endpoint{method: http.MethodGet, path: "/ping", secrets: c.credentials()}, nil)
-}
-
-// maxForeignID is the longest foreign_id the API takes, in characters.
-const maxForeignID = 255
-
-// checkForeignID checks a required foreign_id.
-func checkForeignID(id string) error {
-	return firstError(required("foreign_id", id), maxLength("foreign_id", id, maxForeignID))
-}
-
-// maxLength checks that value has at most maxChars characters.
-func maxLength(field, value string, maxChars int) error {
-	if utf8.RuneCountInString(value) > maxChars {
-		return invalid(field, "longer than %d characters", maxChars)
-	}
-	return nil
-}
-
-// positive checks that amount is greater than zero.
-func positive(field string, amount Decimal) error {
-	if amount.Sign() <= 0 {
-		return invalid(field, "must be positive, got %s", amount)
-	}
-	return nil
-}
-
-// oneAmount checks that exactly one of the sender and receiver amounts is
-// given, and that it is positive.
-func oneAmount(sender, receiver *Decimal) error {
-	switch {
-	case sender == nil && receiver == nil:
-		return invalid("sender_amount", "give sender_amount or receiver_amount")
-	case sender != nil && receiver != nil:
-		return invalid("receiver_amount", "give sender_amount or receiver_amount, not both")
-	case sender != nil:
-		return positive("sender_amount", *sender)
-	}
-	return positive("receiver_amount", *receiver)
-}
-
-// firstError returns the first non-nil error.
-func firstError(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// optionalBody returns p as a request body, or nil (which sends "{}") when
-// p is nil.
-func optionalBody[T any](p *T) any {
-	if p == nil {
-		return nil
-	}
-	return p
+	ep := newEndpoint(http.MethodGet, "/v2/ping")
+	ep.secrets = c.credentials()
+	return c.do(ctx, &ep, nil)
 }

@@ -1,6 +1,9 @@
 package cryptopay
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // Balances, currencies and exchange pairs. Fields as in
 // coinspaid/docs api-documentation/api-reference.md and
@@ -18,7 +21,7 @@ type AlphaPoBalance struct {
 //
 // POST /v2/accounts/list
 func (c *AlphaPoClient) Balances(ctx context.Context) ([]AlphaPoBalance, error) {
-	return callList[AlphaPoBalance](ctx, c, c.endpoint("/accounts/list", nil))
+	return call[[]AlphaPoBalance](ctx, &c.backend, c.endpoint(http.MethodPost, "/v2/accounts/list"))
 }
 
 // AlphaPoCurrenciesParams filters the currency list.
@@ -47,7 +50,9 @@ type AlphaPoCurrency struct {
 //
 // POST /v2/currencies/list
 func (c *AlphaPoClient) Currencies(ctx context.Context, p *AlphaPoCurrenciesParams) ([]AlphaPoCurrency, error) {
-	return callList[AlphaPoCurrency](ctx, c, c.endpoint("/currencies/list", optionalBody(p)))
+	ep := c.endpoint(http.MethodPost, "/v2/currencies/list")
+	ep.withBody(p.body())
+	return call[[]AlphaPoCurrency](ctx, &c.backend, ep)
 }
 
 // AlphaPoPairsParams picks exchange pairs by the currency exchanged from
@@ -87,7 +92,9 @@ type AlphaPoPairCurrency struct {
 //
 // POST /v2/currencies/pairs
 func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *AlphaPoPairsParams) ([]AlphaPoPair, error) {
-	return callList[AlphaPoPair](ctx, c, c.endpoint("/currencies/pairs", optionalBody(p)))
+	ep := c.endpoint(http.MethodPost, "/v2/currencies/pairs")
+	ep.withBody(p.body())
+	return call[[]AlphaPoPair](ctx, &c.backend, ep)
 }
 
 // CurrencyRates returns the reference rate of one pair; both currencies
@@ -97,19 +104,22 @@ func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *AlphaPoPairsParams
 //
 // POST /v2/currencies/rates
 func (c *AlphaPoClient) CurrencyRates(ctx context.Context, p *AlphaPoPairsParams) ([]AlphaPoPair, error) {
-	if p == nil {
-		p = &AlphaPoPairsParams{}
-	}
-	ep := c.endpoint("/currencies/rates", p)
-	ep.check(firstError(required("currency_from", p.CurrencyFrom), required("currency_to", p.CurrencyTo)))
-	return callList[AlphaPoPair](ctx, c, ep)
+	ep := c.endpoint(http.MethodPost, "/v2/currencies/rates")
+	ep.withBody(p.rateBody())
+	return call[[]AlphaPoPair](ctx, &c.backend, ep)
 }
 
-// callList performs ep and returns the list it answers.
-func callList[T any](ctx context.Context, c *AlphaPoClient, ep endpoint) ([]T, error) {
-	list, err := call[[]T](ctx, &c.backend, ep)
-	if err != nil {
-		return nil, err
+// body returns p as the body of CurrencyPairs; nil sends {}.
+func (p *AlphaPoPairsParams) body() (any, error) { return optionalBody(p), nil }
+
+// rateBody checks p and returns it as the body of CurrencyRates, which
+// needs both currencies.
+func (p *AlphaPoPairsParams) rateBody() (any, error) {
+	if p == nil {
+		return nil, invalid("currency_from", "is required")
 	}
-	return *list, nil
+	return p, firstError(required("currency_from", p.CurrencyFrom), required("currency_to", p.CurrencyTo))
 }
+
+// body returns p as the body of Currencies; nil sends {}.
+func (p *AlphaPoCurrenciesParams) body() (any, error) { return optionalBody(p), nil }

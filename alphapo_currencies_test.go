@@ -14,12 +14,12 @@ import (
 func TestAlphaPoBalances(t *testing.T) {
 	// Response example: coinspaid/docs api-documentation/api-reference.md, /v2/accounts/list.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/accounts/list", 200, fixture(t, "alphapo/accounts_list.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/accounts/list", 200, fixture(t, "alphapo/accounts_list.json"))
 
 	got, err := w.alphapo().Balances(context.Background())
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/accounts/list", `{}`)
+	assertSigned(t, w.only(), "POST", "/v2/accounts/list", `{}`)
 	assert.Equal(t, []AlphaPoBalance{
 		{Currency: "DOGE", Type: "crypto", Balance: dec("13234.91276375")},
 		{Currency: "ADA", Type: "crypto", Balance: dec("7272.36400468")},
@@ -30,7 +30,7 @@ func TestAlphaPoBalances(t *testing.T) {
 
 func TestAlphaPoBalancesAcceptNumbers(t *testing.T) {
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/accounts/list", 200, `{"data":[{"currency":"BTC","type":"crypto","balance":0.04},{"currency":"ETH","type":"crypto","balance":1e-8}]}`)
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/accounts/list", 200, `{"data":[{"currency":"BTC","type":"crypto","balance":0.04},{"currency":"ETH","type":"crypto","balance":1e-8}]}`)
 	got, err := w.alphapo().Balances(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "0.04", got[0].Balance.String())
@@ -50,10 +50,10 @@ func TestAlphaPoCurrencies(t *testing.T) {
 		`{"visible":false}`: {Visible: new(bool)},
 	} {
 		w := newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/currencies/list", 200, fixture(t, "alphapo/currencies_list.json"))
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/currencies/list", 200, fixture(t, "alphapo/currencies_list.json"))
 		got, err := w.alphapo().Currencies(context.Background(), p)
 		require.NoError(t, err)
-		assertSigned(t, w.only(), "POST", "/currencies/list", body)
+		assertSigned(t, w.only(), "POST", "/v2/currencies/list", body)
 		assert.Equal(t, want, got)
 	}
 }
@@ -72,10 +72,10 @@ func TestCurrencyPairs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		w := newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/currencies/pairs", 200, fixture(t, "alphapo/currencies_pairs.json"))
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/currencies/pairs", 200, fixture(t, "alphapo/currencies_pairs.json"))
 		got, err := w.alphapo().CurrencyPairs(context.Background(), tc.p)
 		require.NoError(t, err)
-		assertSigned(t, w.only(), "POST", "/currencies/pairs", tc.body)
+		assertSigned(t, w.only(), "POST", "/v2/currencies/pairs", tc.body)
 		require.Len(t, got, 4)
 		assert.Equal(t, AlphaPoPair{
 			CurrencyFrom: AlphaPoPairCurrency{Currency: "BTC", Type: "crypto", MinAmount: dec("0.00300000"), MinAmountDepositWithExchange: dec("0.00010000")},
@@ -94,10 +94,10 @@ func TestCurrencyRates(t *testing.T) {
 	// Response example: docs.cryptoprocessing.com/api-reference/currencies/list-of-currency-rates
 	// (its "description" fields are ignored).
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/currencies/rates", 200, fixture(t, "alphapo/currencies_rates.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/currencies/rates", 200, fixture(t, "alphapo/currencies_rates.json"))
 	got, err := w.alphapo().CurrencyRates(context.Background(), &AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
 	require.NoError(t, err)
-	assertSigned(t, w.only(), "POST", "/currencies/rates", `{"currency_from":"BTC","currency_to":"EUR"}`)
+	assertSigned(t, w.only(), "POST", "/v2/currencies/rates", `{"currency_from":"BTC","currency_to":"EUR"}`)
 	assert.Equal(t, []AlphaPoPair{{
 		CurrencyFrom: AlphaPoPairCurrency{Currency: "BTC", Type: "crypto", MinAmount: dec("0.00010000"), MinAmountDepositWithExchange: dec("0.00010000")},
 		CurrencyTo:   AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
@@ -124,7 +124,7 @@ func TestCurrencyRatesNeedsBothCurrencies(t *testing.T) {
 func TestCurrencyListErrors(t *testing.T) {
 	// 400 example: coinspaid/docs api-documentation/api-reference.md, /v2/currencies/pairs.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/currencies/pairs", 400,
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/currencies/pairs", 400,
 		`{"errors":{"currency_from":"The selected currency from is invalid.","currency_to":"The selected currency to is invalid."}}`)
 	_, err := w.alphapo().CurrencyPairs(context.Background(), &AlphaPoPairsParams{CurrencyFrom: "XXX", CurrencyTo: "YYY"})
 	assert.ErrorIs(t, err, ErrBadRequest)

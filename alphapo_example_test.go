@@ -21,7 +21,7 @@ func ExampleNewAlphaPoClient_coinsPaidSandbox() {
 		log.Fatal(err)
 	}
 	fmt.Println(ap)
-	// Output: cryptopay.AlphaPoClient{https://app.sandbox.cryptoprocessing.com/api/v2}
+	// Output: cryptopay.AlphaPoClient{https://app.sandbox.cryptoprocessing.com/api}
 }
 
 func ExampleAlphaPoClient_Balances() {

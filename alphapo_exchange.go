@@ -1,6 +1,9 @@
 package cryptopay
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // Exchanges between the merchant's balances. Fields as in
 // docs.cryptoprocessing.com/api-reference/endpoints/exchange-calculate,
@@ -18,6 +21,9 @@ type AlphaPoQuoteParams struct {
 	// leaves the server's default.
 	PricePrecision int `json:"price_precision,omitempty"`
 }
+
+// body checks p and returns it as the body of CalculateExchange.
+func (p *AlphaPoQuoteParams) body() (any, error) { return p, p.check() }
 
 func (p *AlphaPoQuoteParams) check() error {
 	if p == nil {
@@ -71,9 +77,9 @@ func (q *AlphaPoQuote) FixedParams(p *AlphaPoQuoteParams, foreignID string) *Alp
 //
 // POST /v2/exchange/calculate
 func (c *AlphaPoClient) CalculateExchange(ctx context.Context, p *AlphaPoQuoteParams) (*AlphaPoQuote, error) {
-	ep := c.endpoint("/exchange/calculate", p)
-	ep.check(p.check())
-	return call[AlphaPoQuote](ctx, &c.backend, ep)
+	ep := c.endpoint(http.MethodPost, "/v2/exchange/calculate")
+	ep.withBody(p.body())
+	return call[*AlphaPoQuote](ctx, &c.backend, ep)
 }
 
 // AlphaPoExchangeParams describes an exchange. Give exactly one of SenderAmount
@@ -91,6 +97,10 @@ type AlphaPoExchangeParams struct {
 	// ExchangeFixed, refused by ExchangeNow.
 	Price *Decimal `json:"price,omitempty"`
 }
+
+// body checks p and returns it as the body of ExchangeFixed (wantPrice) or
+// ExchangeNow.
+func (p *AlphaPoExchangeParams) body(wantPrice bool) (any, error) { return p, p.check(wantPrice) }
 
 func (p *AlphaPoExchangeParams) check(wantPrice bool) error {
 	if p == nil {
@@ -141,7 +151,7 @@ type AlphaPoExchange struct {
 //
 // POST /v2/exchange/fixed
 func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *AlphaPoExchangeParams) (*AlphaPoExchange, error) {
-	return c.exchange(ctx, "/exchange/fixed", p, true)
+	return c.exchange(ctx, "/v2/exchange/fixed", p, true)
 }
 
 // ExchangeNow exchanges at the current market price; p.Price must be nil.
@@ -153,12 +163,12 @@ func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *AlphaPoExchangePar
 //
 // POST /v2/exchange/now
 func (c *AlphaPoClient) ExchangeNow(ctx context.Context, p *AlphaPoExchangeParams) (*AlphaPoExchange, error) {
-	return c.exchange(ctx, "/exchange/now", p, false)
+	return c.exchange(ctx, "/v2/exchange/now", p, false)
 }
 
-func (c *AlphaPoClient) exchange(ctx context.Context, path string, p *AlphaPoExchangeParams, fixed bool) (*AlphaPoExchange, error) {
-	ep := c.endpoint(path, p)
+func (c *AlphaPoClient) exchange(ctx context.Context, route string, p *AlphaPoExchangeParams, fixed bool) (*AlphaPoExchange, error) {
+	ep := c.endpoint(http.MethodPost, route)
 	ep.moneyMoving = true
-	ep.check(p.check(fixed))
-	return call[AlphaPoExchange](ctx, &c.backend, ep)
+	ep.withBody(p.body(fixed))
+	return call[*AlphaPoExchange](ctx, &c.backend, ep)
 }

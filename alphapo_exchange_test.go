@@ -16,14 +16,14 @@ import (
 func TestCalculateExchange(t *testing.T) {
 	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/exchange-calculate.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/calculate", 200, fixture(t, "alphapo/exchange_calculate.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/exchange/calculate", 200, fixture(t, "alphapo/exchange_calculate.json"))
 
 	got, err := w.alphapo().CalculateExchange(context.Background(), &AlphaPoQuoteParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.02"),
 	})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/exchange/calculate", `{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":"0.02"}`)
+	assertSigned(t, w.only(), "POST", "/v2/exchange/calculate", `{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":"0.02"}`)
 	assert.Equal(t, &AlphaPoQuote{
 		SenderCurrency: "BTC", SenderAmount: dec("0.02000000"),
 		ReceiverCurrency: "EUR", ReceiverAmount: dec("1546.28528889"),
@@ -38,7 +38,7 @@ func TestCalculateExchangeByReceiverAmount(t *testing.T) {
 	// Response example with a numeric sender_amount: coinspaid/docs
 	// api-documentation/api-reference.md, /v2/exchange/calculate.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/calculate", 200,
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/exchange/calculate", 200,
 		`{"data":{"sender_amount":1,"sender_currency":"BTC","receiver_amount":"8549.81680000","receiver_currency":"EUR",`+
 			`"fee_amount":"85.49816800","fee_currency":"BTC","price":"8549.81680000","ts_fixed":1564293159,"ts_release":1564293219,"fix_period":60}}`)
 
@@ -46,7 +46,7 @@ func TestCalculateExchangeByReceiverAmount(t *testing.T) {
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", ReceiverAmount: decp("8549.8168"), PricePrecision: 8,
 	})
 	require.NoError(t, err)
-	assertSigned(t, w.only(), "POST", "/exchange/calculate",
+	assertSigned(t, w.only(), "POST", "/v2/exchange/calculate",
 		`{"sender_currency":"BTC","receiver_currency":"EUR","receiver_amount":"8549.8168","price_precision":8}`)
 	assert.Equal(t, "1", got.SenderAmount.String())
 	assert.Equal(t, int64(1564293219), got.ReleaseAt.Unix())
@@ -55,14 +55,14 @@ func TestCalculateExchangeByReceiverAmount(t *testing.T) {
 func TestExchangeFixedFromQuote(t *testing.T) {
 	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/exchange-fixed.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/fixed", 201, fixture(t, "alphapo/exchange_fixed.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/exchange/fixed", 201, fixture(t, "alphapo/exchange_fixed.json"))
 
 	asked := &AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003")}
 	quote := &AlphaPoQuote{Price: dec("77314.26444333")}
 	got, err := w.alphapo().ExchangeFixed(context.Background(), quote.FixedParams(asked, "test_foreign_id_0250"))
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/exchange/fixed",
+	assertSigned(t, w.only(), "POST", "/v2/exchange/fixed",
 		`{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":"0.003","foreign_id":"test_foreign_id_0250","price":"77314.26444333"}`)
 	assert.Equal(t, &AlphaPoExchange{
 		ID: 134704049, ForeignID: "test_foreign_id_0250", Type: "exchange", Status: "processing",
@@ -75,14 +75,14 @@ func TestExchangeFixedFromQuote(t *testing.T) {
 func TestExchangeNow(t *testing.T) {
 	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/exchange-now.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/now", 201, fixture(t, "alphapo/exchange_now.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/exchange/now", 201, fixture(t, "alphapo/exchange_now.json"))
 
 	got, err := w.alphapo().ExchangeNow(context.Background(), &AlphaPoExchangeParams{
 		SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("0.003"), ForeignID: "test_foreign_id_0319",
 	})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/exchange/now",
+	assertSigned(t, w.only(), "POST", "/v2/exchange/now",
 		`{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":"0.003","foreign_id":"test_foreign_id_0319"}`)
 	assert.Equal(t, &AlphaPoExchange{
 		ID: 134704200, ForeignID: "test_foreign_id_0319", Type: "exchange", Status: "processing",
@@ -95,7 +95,7 @@ func TestExchangeNow(t *testing.T) {
 func TestExchangeNowByReceiverAmount(t *testing.T) {
 	// Response example: docs.cryptoprocessing.com/api-reference/exchange/exchange-regardless-of-the-exchange-rate.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/now", 201,
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/exchange/now", 201,
 		`{"data":{"sender_currency":"EUR","sender_amount":"1966.61957532","receiver_currency":"BTC","receiver_amount":"0.10000000",`+
 			`"fee_currency":"EUR","fee_amount":"19.66619575","price":"0.00005084","id":678287,"foreign_id":"user_1714","type":"exchange","status":"processing"}}`)
 
@@ -103,7 +103,7 @@ func TestExchangeNowByReceiverAmount(t *testing.T) {
 		SenderCurrency: "EUR", ReceiverCurrency: "BTC", ReceiverAmount: decp("0.1"), ForeignID: "user_1714",
 	})
 	require.NoError(t, err)
-	assertSigned(t, w.only(), "POST", "/exchange/now",
+	assertSigned(t, w.only(), "POST", "/v2/exchange/now",
 		`{"sender_currency":"EUR","receiver_currency":"BTC","receiver_amount":"0.1","foreign_id":"user_1714"}`)
 	assert.Equal(t, "1966.61957532", got.SenderAmount.String())
 }
@@ -183,7 +183,7 @@ func TestExchangesRejectBadInput(t *testing.T) {
 func TestCalculateExchangeRateLimited(t *testing.T) {
 	// 429 body as documented: coinspaid/docs api-documentation/api-reference.md, /v2/exchange/calculate.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/exchange/calculate", 429, `{"errors":{"error code: 1015"}}`)
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/exchange/calculate", 429, `{"errors":{"error code: 1015"}}`)
 	_, err := w.alphapo().CalculateExchange(context.Background(), &AlphaPoQuoteParams{SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: decp("1")})
 	assert.ErrorIs(t, err, ErrRateLimited)
 }

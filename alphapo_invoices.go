@@ -1,6 +1,9 @@
 package cryptopay
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // AlphaPoInvoiceParams describes an invoice page for a customer. Fields as
 // in docs.cryptoprocessing.com/api-documentation/invoices and
@@ -45,6 +48,9 @@ const (
 	maxInvoiceTitle       = 50
 	maxInvoiceDescription = 1000
 )
+
+// body checks p and returns it as the body of CreateInvoice.
+func (p *AlphaPoInvoiceParams) body() (any, error) { return p, p.check() }
 
 func (p *AlphaPoInvoiceParams) check() error {
 	if p == nil {
@@ -92,7 +98,7 @@ type AlphaPoInvoice struct {
 //
 // POST /v2/invoices/create
 func (c *AlphaPoClient) CreateInvoice(ctx context.Context, p *AlphaPoInvoiceParams) (*AlphaPoInvoice, error) {
-	ep := c.endpoint("/invoices/create", p)
-	ep.check(p.check())
-	return call[AlphaPoInvoice](ctx, &c.backend, ep)
+	ep := c.endpoint(http.MethodPost, "/v2/invoices/create")
+	ep.withBody(p.body())
+	return call[*AlphaPoInvoice](ctx, &c.backend, ep)
 }

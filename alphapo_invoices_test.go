@@ -14,7 +14,7 @@ import (
 func TestAlphaPoCreateInvoice(t *testing.T) {
 	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/invoices-create.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/invoices/create", 200, fixture(t, "alphapo/invoices_create.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/invoices/create", 200, fixture(t, "alphapo/invoices_create.json"))
 
 	got, err := w.alphapo().CreateInvoice(context.Background(), &AlphaPoInvoiceParams{
 		Title: "Invoice Title", Currency: "EUR", Amount: dec("100"), ForeignID: "test_foreign_id_0344",
@@ -24,7 +24,7 @@ func TestAlphaPoCreateInvoice(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/invoices/create", `{"timer":false,"title":"Invoice Title","currency":"EUR","amount":"100",`+
+	assertSigned(t, w.only(), "POST", "/v2/invoices/create", `{"timer":false,"title":"Invoice Title","currency":"EUR","amount":"100",`+
 		`"foreign_id":"test_foreign_id_0344","end_user_reference":"12345","url_success":"https://example.com/success",`+
 		`"url_failed":"https://example.com/failed","email_user":"user@example.com","sender_type":"natural",`+
 		`"sender_data":{"date_of_birth":"1995-08-17","first_name":"Friedrich","last_name":"Müller"}}`)
@@ -39,7 +39,7 @@ func TestAlphaPoCreateInvoiceWithTimer(t *testing.T) {
 	// Request and response: coinspaid/docs api-documentation/api-reference.md,
 	// /v2/invoices/create (numeric foreign_id, "name", fixed rate times).
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/invoices/create", 200,
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/invoices/create", 200,
 		`{"data":{"id":79,"url":"https://app.coinspaid.com/invoice/RB9NZv","foreign_id":164,"name":"TEST NAME","status":"created",`+
 			`"currency":"EUR","amount":"106.75","sender_currency":"BTC","sender_amount":null,"fixed_at":1581929889,"release_at":1581930789}}`)
 
@@ -50,7 +50,7 @@ func TestAlphaPoCreateInvoiceWithTimer(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/invoices/create", `{"timer":true,"title":"TEST NAME","description":"Order 164","type":"fill_or_kill",`+
+	assertSigned(t, w.only(), "POST", "/v2/invoices/create", `{"timer":true,"title":"TEST NAME","description":"Order 164","type":"fill_or_kill",`+
 		`"currency":"EUR","sender_currency":"BTC","amount":"106.75","foreign_id":"164",`+
 		`"url_success":"https://merchant.name.com/url_success","url_failed":"https://merchant.name.com/url_failed"}`)
 	assert.Equal(t, &AlphaPoInvoice{
@@ -98,7 +98,7 @@ func TestAlphaPoCreateInvoiceRejectsBadInput(t *testing.T) {
 func TestAlphaPoCreateInvoiceForeignIDTaken(t *testing.T) {
 	// 400 example: coinspaid/docs api-documentation/api-reference.md, /v2/invoices/create.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/invoices/create", 400, `{"errors":{"foreign_id":"The foreign id has already been taken."}}`)
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/invoices/create", 400, `{"errors":{"foreign_id":"The foreign id has already been taken."}}`)
 	_, err := w.alphapo().CreateInvoice(context.Background(), &AlphaPoInvoiceParams{Title: "Order 1", Currency: "EUR", Amount: dec("10"),
 		ForeignID: "inv-1", URLSuccess: "https://shop.example.com/ok", URLFailed: "https://shop.example.com/failed"})
 	assert.ErrorIs(t, err, ErrBadRequest)

@@ -17,19 +17,19 @@ func TestAlphaPoMoneyMovingCallsAreNeverResent(t *testing.T) {
 	amount := dec("0.5")
 	price := dec("50000")
 	calls := map[string]func(*AlphaPoClient) error{
-		"/withdrawal/crypto": func(c *AlphaPoClient) error {
+		"/v2/withdrawal/crypto": func(c *AlphaPoClient) error {
 			_, err := c.WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 				ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: amount, Address: "bc1qexample",
 			})
 			return err
 		},
-		"/exchange/fixed": func(c *AlphaPoClient) error {
+		"/v2/exchange/fixed": func(c *AlphaPoClient) error {
 			_, err := c.ExchangeFixed(context.Background(), &AlphaPoExchangeParams{
 				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, Price: &price, ForeignID: "x-1",
 			})
 			return err
 		},
-		"/exchange/now": func(c *AlphaPoClient) error {
+		"/v2/exchange/now": func(c *AlphaPoClient) error {
 			_, err := c.ExchangeNow(context.Background(), &AlphaPoExchangeParams{
 				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, ForeignID: "x-2",
 			})

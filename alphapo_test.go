@@ -13,7 +13,7 @@ import (
 
 func TestTakeAddress(t *testing.T) {
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 201, fixture(t, "alphapo/take_address.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 201, fixture(t, "alphapo/take_address.json"))
 
 	got, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{
 		Currency: "BTC", ForeignID: "new_BTC_address_1714", ConvertTo: "EUR", EndUserReference: "guest_user_17",
@@ -37,7 +37,7 @@ func TestTakeAddress(t *testing.T) {
 func TestTakeAddressSignsThePublishedVector(t *testing.T) {
 	// API-NOTES.md: secret AbCdEfG123456 over exactly this body.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, fixture(t, "alphapo/take_address.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, fixture(t, "alphapo/take_address.json"))
 	_, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: "123456", EndUserReference: "u1"})
 	require.NoError(t, err)
 	req := w.only()
@@ -59,7 +59,7 @@ func TestTakeAddressTagForms(t *testing.T) {
 		`{"data":{"id":7,"address":"r9x"}}`:  "",
 	} {
 		w := newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, body)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, body)
 		got, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "XRP", ForeignID: "f", EndUserReference: "u"})
 		require.NoError(t, err, body)
 		assert.Equal(t, want, got.Tag, body)
@@ -106,7 +106,7 @@ func TestTakeAddressErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		w := newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", tc.status, tc.body)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", tc.status, tc.body)
 		_, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: "f", EndUserReference: "u"})
 		require.ErrorIs(t, err, tc.is)
 		var apiErr *APIError
@@ -116,7 +116,7 @@ func TestTakeAddressErrors(t *testing.T) {
 		assert.Equal(t, tc.code, apiErr.Code)
 		assert.Equal(t, tc.fields, apiErr.Fields)
 		assert.Equal(t, tc.body, string(apiErr.Body))
-		assert.Equal(t, "/addresses/take", apiErr.Path)
+		assert.Equal(t, "/v2/addresses/take", apiErr.Path)
 	}
 }
 
@@ -143,7 +143,7 @@ func TestAlphaPoClientHidesCredentials(t *testing.T) {
 func assertSigned(t *testing.T, req sent, method, path, body string) {
 	t.Helper()
 	assert.Equal(t, method, req.Method)
-	assert.Equal(t, "/api/v2"+path, req.Path)
+	assert.Equal(t, "/api"+path, req.Path)
 	assert.Equal(t, body, req.Body)
 	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
 	assert.Equal(t, testAlphaKey, req.Header.Get("X-Processing-Key"))
@@ -165,7 +165,7 @@ func TestPing(t *testing.T) {
 	// no security, text/html "OK".
 	for _, answer := range []string{"OK", "", `{"status":"ok"}`} {
 		w := newWire(t)
-		w.respond(http.MethodGet, AlphaPoBaseURL+"/ping", 200, answer)
+		w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/ping", 200, answer)
 		require.NoError(t, w.alphapo().Ping(context.Background()), answer)
 		req := w.only()
 		assert.Equal(t, "GET", req.Method)
@@ -179,18 +179,18 @@ func TestPing(t *testing.T) {
 
 func TestPingFailure(t *testing.T) {
 	w := newWire(t)
-	w.respond(http.MethodGet, AlphaPoBaseURL+"/ping", 503, "<html>down</html>")
+	w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/ping", 503, "<html>down</html>")
 	err := w.alphapo().Ping(context.Background())
 	assert.ErrorIs(t, err, ErrServer)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, "/ping", apiErr.Path)
+	assert.Equal(t, "/v2/ping", apiErr.Path)
 }
 
 func TestAlphaPoBaseURLPresets(t *testing.T) {
 	for _, base := range []string{AlphaPoBaseURL, CoinsPaidBaseURL, CoinsPaidSandboxBaseURL, "http://127.0.0.1:8080/proxy/api/v2/"} {
 		w := newWire(t)
-		want := strings.TrimSuffix(base, "/") + "/accounts/list"
+		want := strings.TrimSuffix(base, "/") + "/v2/accounts/list"
 		w.respond(http.MethodPost, want, 200, `{"data":[]}`)
 		c, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, WithHTTPClient(w.httpClient()), WithBaseURL(base))
 		require.NoError(t, err)
@@ -198,13 +198,13 @@ func TestAlphaPoBaseURLPresets(t *testing.T) {
 		require.NoError(t, err, base)
 		assert.Equal(t, 1, w.count(), base)
 	}
-	assert.Equal(t, "https://app.cryptoprocessing.com/api/v2", CoinsPaidBaseURL)
-	assert.Equal(t, "https://app.sandbox.cryptoprocessing.com/api/v2", CoinsPaidSandboxBaseURL)
+	assert.Equal(t, "https://app.cryptoprocessing.com/api", CoinsPaidBaseURL)
+	assert.Equal(t, "https://app.sandbox.cryptoprocessing.com/api", CoinsPaidSandboxBaseURL)
 }
 
 func TestForeignIDCountsCharacters(t *testing.T) {
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 201, fixture(t, "alphapo/take_address.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 201, fixture(t, "alphapo/take_address.json"))
 	_, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: strings.Repeat("é", 255), EndUserReference: "u"})
 	require.NoError(t, err)
 

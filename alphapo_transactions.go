@@ -2,7 +2,6 @@ package cryptopay
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -55,32 +54,11 @@ func (p *AlphaPoTransactionInfoParams) check() error {
 //
 // GET /v2/transactions/info
 func (c *AlphaPoClient) TransactionInfo(ctx context.Context, p *AlphaPoTransactionInfoParams) (*AlphaPoTransaction, error) {
-	ep := c.endpoint("/transactions/info", p)
-	ep.method = http.MethodGet
-	ep.envelope = false
-	ep.check(p.check())
-	answer, err := call[transactionAnswer](ctx, &c.backend, ep)
-	if err != nil {
-		return nil, err
-	}
-	return &answer.tx, nil
+	ep := c.endpoint(http.MethodGet, "/v2/transactions/info")
+	ep.envelope = maybeInData
+	ep.withBody(p.body())
+	return call[*AlphaPoTransaction](ctx, &c.backend, ep)
 }
 
-// transactionAnswer decodes a transaction sent bare or inside {"data": ...}.
-type transactionAnswer struct {
-	tx AlphaPoTransaction
-}
-
-func (a *transactionAnswer) UnmarshalJSON(data []byte) error {
-	var probe struct {
-		ID   json.RawMessage `json:"id"`
-		Data json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return err
-	}
-	if probe.ID == nil && len(probe.Data) > 0 && probe.Data[0] == '{' {
-		data = probe.Data
-	}
-	return json.Unmarshal(data, &a.tx)
-}
+// body checks p and returns it as the body of TransactionInfo.
+func (p *AlphaPoTransactionInfoParams) body() (any, error) { return p, p.check() }

@@ -15,12 +15,12 @@ func TestTransactionInfoByForeignID(t *testing.T) {
 	// Request and response (sent without the "data" envelope):
 	// docs.cryptoprocessing.com/api-reference/endpoints/transactions-info.
 	w := newWire(t)
-	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 200, fixture(t, "alphapo/transactions_info.json"))
+	w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/transactions/info", 200, fixture(t, "alphapo/transactions_info.json"))
 
 	got, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{ForeignID: "test_foreign_id_0250"})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "GET", "/transactions/info", `{"foreign_id":"test_foreign_id_0250"}`)
+	assertSigned(t, w.only(), "GET", "/v2/transactions/info", `{"foreign_id":"test_foreign_id_0250"}`)
 	assert.Equal(t, &AlphaPoTransaction{
 		ID: 1, EndUserReference: "12345", Type: "deposit", Status: "confirmed",
 		CryptoAddress: &AlphaPoCryptoAddress{ID: 1, Currency: "BTC", Address: "39mFf3X46YzUtfdwVQpYXPCMydc74ccbAZ", ForeignID: "12345"},
@@ -41,12 +41,12 @@ func TestTransactionInfoByIDNumericForms(t *testing.T) {
 	// Request and response: docs.cryptoprocessing.com/api-reference/transactions/fetch-transaction-metadata,
 	// whose example sends amounts and even the txid as JSON numbers.
 	w := newWire(t)
-	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 200, fixture(t, "alphapo/transactions_info_withdrawal.json"))
+	w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/transactions/info", 200, fixture(t, "alphapo/transactions_info_withdrawal.json"))
 
 	got, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{ID: 2769144})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "GET", "/transactions/info", `{"id":2769144}`)
+	assertSigned(t, w.only(), "GET", "/v2/transactions/info", `{"id":2769144}`)
 	assert.Equal(t, FlexInt(2769144), got.ID)
 	assert.Equal(t, FlexString("withdrawal:823188"), got.ForeignID)
 	assert.Equal(t, AlphaPoTxWithdrawal, got.Type)
@@ -65,14 +65,14 @@ func TestTransactionInfoByIDNumericForms(t *testing.T) {
 func TestTransactionInfoInEnvelope(t *testing.T) {
 	// The other AlphaPo answers come as {"data": ...}; accept that form too.
 	w := newWire(t)
-	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 200,
+	w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/transactions/info", 200,
 		`{"data":{"id":2687669,"foreign_id":"wph27bmsp81","type":"exchange","status":"not_confirmed","error":null,`+
 			`"transactions":[{"id":5,"currency":"BTC","currency_to":"EUR","transaction_type":"exchange","type":"exchange","amount":"0.001","amount_to":"6.33984642"}]}}`)
 
 	got, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{TxID: "3950ad81"})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "GET", "/transactions/info", `{"txid":"3950ad81"}`)
+	assertSigned(t, w.only(), "GET", "/v2/transactions/info", `{"txid":"3950ad81"}`)
 	assert.Equal(t, FlexInt(2687669), got.ID)
 	assert.Equal(t, AlphaPoStatusNotConfirmed, got.Status)
 	assert.Nil(t, got.CryptoAddress)
@@ -104,33 +104,35 @@ func TestTransactionInfoRejectsBadInput(t *testing.T) {
 
 func TestTransactionInfoNotFound(t *testing.T) {
 	w := newWire(t)
-	w.respond(http.MethodGet, AlphaPoBaseURL+"/transactions/info", 404, `{"error":"Transaction not found","code":"not_found"}`)
+	w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/transactions/info", 404, `{"error":"Transaction not found","code":"not_found"}`)
 	_, err := w.alphapo().TransactionInfo(context.Background(), &AlphaPoTransactionInfoParams{ForeignID: "w-1"})
 	assert.ErrorIs(t, err, ErrNotFound)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "GET", apiErr.Method)
-	assert.Equal(t, "/transactions/info", apiErr.Path)
+	assert.Equal(t, "/v2/transactions/info", apiErr.Path)
 }
 
-func FuzzTransactionAnswer(f *testing.F) {
+func FuzzTransactionInfoAnswer(f *testing.F) {
 	f.Add([]byte(`{"id":1,"type":"deposit","transactions":[{"txid":7.8e+76,"confirmations":"3"}]}`))
 	f.Add([]byte(`{"data":{"id":"2","currency_sent":{"amount":0.0001}}}`))
 	f.Add([]byte(`{"id":null,"data":{"id":3}}`))
+	ep := endpoint{method: http.MethodGet, path: "/v2/transactions/info", envelope: maybeInData}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var bare transactionAnswer
-		if json.Unmarshal(data, &bare) != nil {
+		var bare AlphaPoTransaction
+		if decode(&ep, 200, data, &bare) != nil {
 			return
 		}
 		var probe struct {
-			ID json.RawMessage `json:"id"`
+			ID   json.RawMessage `json:"id"`
+			Data json.RawMessage `json:"data"`
 		}
-		if json.Unmarshal(data, &probe) != nil || probe.ID == nil {
-			return
+		if json.Unmarshal(data, &probe) != nil || probe.ID == nil || probe.Data != nil {
+			return // not a bare transaction (which has no "data" member)
 		}
 		// A bare transaction and the same one in an envelope read alike.
-		var wrapped transactionAnswer
-		if err := json.Unmarshal(append(append([]byte(`{"data":`), data...), '}'), &wrapped); err != nil {
+		var wrapped AlphaPoTransaction
+		if err := decode(&ep, 200, append(append([]byte(`{"data":`), data...), '}'), &wrapped); err != nil {
 			t.Fatalf("%s: wrapped: %v", data, err)
 		}
 		assert.Equal(t, bare, wrapped)

@@ -1,6 +1,9 @@
 package cryptopay
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // AlphaPoWithdrawParams describes a withdrawal to a crypto address. Fields
 // as in docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto
@@ -34,6 +37,9 @@ type AlphaPoWithdrawParams struct {
 	ReceiverType string            `json:"receiver_type,omitempty"`
 	ReceiverData map[string]string `json:"receiver_data,omitempty"`
 }
+
+// body checks p and returns it as the body of WithdrawCrypto.
+func (p *AlphaPoWithdrawParams) body() (any, error) { return p, p.check() }
 
 func (p *AlphaPoWithdrawParams) check() error {
 	if p == nil {
@@ -74,8 +80,8 @@ type AlphaPoWithdrawal struct {
 //
 // POST /v2/withdrawal/crypto
 func (c *AlphaPoClient) WithdrawCrypto(ctx context.Context, p *AlphaPoWithdrawParams) (*AlphaPoWithdrawal, error) {
-	ep := c.endpoint("/withdrawal/crypto", p)
+	ep := c.endpoint(http.MethodPost, "/v2/withdrawal/crypto")
 	ep.moneyMoving = true
-	ep.check(p.check())
-	return call[AlphaPoWithdrawal](ctx, &c.backend, ep)
+	ep.withBody(p.body())
+	return call[*AlphaPoWithdrawal](ctx, &c.backend, ep)
 }

@@ -13,7 +13,7 @@ import (
 func TestWithdrawCrypto(t *testing.T) {
 	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/withdrawal/crypto", 201, fixture(t, "alphapo/withdrawal_crypto.json"))
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/withdrawal/crypto", 201, fixture(t, "alphapo/withdrawal_crypto.json"))
 
 	got, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 		ForeignID:        "test_foreign_id_0148",
@@ -28,7 +28,7 @@ func TestWithdrawCrypto(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/withdrawal/crypto", `{"foreign_id":"test_foreign_id_0148","end_user_reference":"test_end_user_reference",`+
+	assertSigned(t, w.only(), "POST", "/v2/withdrawal/crypto", `{"foreign_id":"test_foreign_id_0148","end_user_reference":"test_end_user_reference",`+
 		`"currency":"BTC","amount":"0.00020000","address":"tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",`+
 		`"sender_type":"legal","sender_data":{"country_of_registration":"DEU","legal_name":"Example GmbH"},`+
 		`"receiver_type":"natural","receiver_data":{"date_of_birth":"1995-08-17","first_name":"Friedrich","last_name":"Müller"}}`)
@@ -44,7 +44,7 @@ func TestWithdrawCryptoWithConversionAndTag(t *testing.T) {
 	// Response forms: coinspaid/docs api-documentation/api-reference.md (foreign_id
 	// "122929") and the current schema example, which sends receiver_amount as a number.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/withdrawal/crypto", 201,
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/withdrawal/crypto", 201,
 		`{"data":{"id":"1","foreign_id":122929,"type":"withdrawal_exchange","status":"processing","amount":"100",`+
 			`"sender_amount":"100.00000000","sender_currency":"EUR","receiver_amount":123,"receiver_currency":"XRP"}}`)
 
@@ -54,7 +54,7 @@ func TestWithdrawCryptoWithConversionAndTag(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	assertSigned(t, w.only(), "POST", "/withdrawal/crypto", `{"foreign_id":"122929","end_user_reference":"user_12345",`+
+	assertSigned(t, w.only(), "POST", "/v2/withdrawal/crypto", `{"foreign_id":"122929","end_user_reference":"user_12345",`+
 		`"currency":"EUR","convert_to":"XRP","amount":"100","address":"rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh","tag":"3456789012"}`)
 	assert.Equal(t, FlexInt(1), got.ID)
 	assert.Equal(t, FlexString("122929"), got.ForeignID)
@@ -96,7 +96,7 @@ func TestWithdrawCryptoRejectsBadInput(t *testing.T) {
 func TestWithdrawCryptoValidationError(t *testing.T) {
 	// 400 example: coinspaid/docs api-documentation/api-reference.md, /v2/withdrawal/crypto.
 	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/withdrawal/crypto", 400, `{"errors":{"amount":"The amount must be at least 0.001."}}`)
+	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/withdrawal/crypto", 400, `{"errors":{"amount":"The amount must be at least 0.001."}}`)
 	_, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
 		ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: dec("0.0001"), Address: "bc1q",
 	})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -144,13 +145,10 @@ func (a *Account) Login(ctx context.Context) error {
 
 // login runs with the session lock held.
 func (a *Account) login(ctx context.Context) error {
-	ep := endpoint{method: http.MethodPost, path: "/v2/auth/login", secrets: []string{a.transferKey}}
-	ep.check(checkAccountID(a.id))
-	if a.transferKey == "" {
-		ep.check(invalid("transfer-key", "Login needs the account's transfer key; pass it to Client.Account"))
-	}
-	ep.body = &loginBody{Login: a.id, Password: a.transferKey}
-	t, err := call[Tokens](ctx, &a.client.backend, ep)
+	ep := newEndpoint(http.MethodPost, "/v2/auth/login")
+	ep.secrets = []string{a.transferKey}
+	ep.withBody(a.loginBody())
+	t, err := call[*Tokens](ctx, &a.client.backend, ep)
 	if err != nil {
 		return err
 	}
@@ -159,6 +157,22 @@ func (a *Account) login(ctx context.Context) error {
 	}
 	a.session.set(*t, a.session.now())
 	return nil
+}
+
+// loginBody checks the account id and transfer key and returns them as
+// the body of Login.
+func (a *Account) loginBody() (any, error) {
+	if a.transferKey == "" {
+		return nil, invalid("transfer-key", "Login needs the account's transfer key; pass it to Client.Account")
+	}
+	return &loginBody{Login: a.id, Password: a.transferKey}, checkAccountID(a.id)
+}
+
+// tokenEndpoint declares one of the token calls, which send token as it is.
+func tokenEndpoint(route, token string) endpoint {
+	ep := newEndpoint(http.MethodPost, route)
+	ep.auth, ep.bearer = bearerAuth, token
+	return ep
 }
 
 // UseTokens makes the account's protected calls use tokens the caller
@@ -189,8 +203,8 @@ func (a *Account) Logout(ctx context.Context) error {
 	if a.session.tokens.Access == "" {
 		return nil
 	}
-	ep := endpoint{method: http.MethodPost, path: "/v2/auth/logout", bearer: a.session.tokens.Access}
-	err := a.client.do(ctx, ep, nil)
+	ep := tokenEndpoint("/v2/auth/logout", a.session.tokens.Access)
+	err := a.client.do(ctx, &ep, nil)
 	a.session.tokens, a.session.renewAt = Tokens{}, time.Time{}
 	return err
 }
@@ -232,11 +246,11 @@ func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) 
 //
 // POST /v2/auth/refresh-token
 func (a *Account) renew(ctx context.Context) error {
-	ep := endpoint{method: http.MethodPost, path: "/v2/auth/refresh-token", bearer: a.session.tokens.Refresh}
+	ep := tokenEndpoint("/v2/auth/refresh-token", a.session.tokens.Refresh)
 	if a.session.tokens.Refresh == "" {
 		ep.check(invalid("refresh-token", "none is stored"))
 	}
-	t, err := call[Tokens](ctx, &a.client.backend, ep)
+	t, err := call[*Tokens](ctx, &a.client.backend, ep)
 	if err == nil && t.Access != "" {
 		a.session.set(*t, a.session.now())
 		return nil

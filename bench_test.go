@@ -97,7 +97,7 @@ func (s *benchServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(s.transfer)
 	case "/api/v2/accounts/" + testAccountID + "/history":
 		w.Write(s.historyPage(r))
-	case "/alphapo/addresses/take":
+	case "/alphapo/v2/addresses/take":
 		w.Write(s.take)
 	default:
 		http.NotFound(w, r)
@@ -270,7 +270,7 @@ func BenchmarkAlphaPoTakeAddress(b *testing.B) {
 			if err != nil {
 				return nil, err
 			}
-			req, err := handRequest(ctx, http.MethodPost, s.URL+"/alphapo/addresses/take", body)
+			req, err := handRequest(ctx, http.MethodPost, s.URL+"/alphapo/v2/addresses/take", body)
 			if err != nil {
 				return nil, err
 			}

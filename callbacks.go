@@ -47,10 +47,9 @@ type AccountCallback struct {
 //
 // GET /v2/accounts/{account}/callback
 func (a *Account) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
-	ep := a.endpoint(http.MethodGet, "/callback")
-	ep.check(required("currency", currency))
-	ep.query = optionalQuery("currency", currency)
-	return callProtected[AccountCallback](ctx, a, ep)
+	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/callback")
+	ep.withQuery(optionalQuery("currency", currency), required("currency", currency))
+	return call[*AccountCallback](ctx, &a.client.backend, ep)
 }
 
 // AddressCallback is the callback saved for one address.
@@ -66,7 +65,7 @@ type AddressCallback struct {
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback
 func (a *Account) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
-	return callProtected[AddressCallback](ctx, a, a.addressEndpoint(http.MethodGet, address, "/callback"))
+	return call[*AddressCallback](ctx, &a.client.backend, a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback", address))
 }
 
 // CallbackLogPage is one page of the callbacks Apirone sent for an address and
@@ -117,10 +116,9 @@ type CallbackLogResponse struct {
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback-log
 func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
-	ep := a.addressEndpoint(http.MethodGet, address, "/callback-log")
-	ep.query = url.Values{}
-	ep.check(p.addTo(ep.query))
-	return callProtected[CallbackLogPage](ctx, a, ep)
+	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback-log", address)
+	ep.withQuery(p.query())
+	return call[*CallbackLogPage](ctx, &a.client.backend, ep)
 }
 
 // Receiving callbacks.

@@ -17,8 +17,8 @@ const Version = "0.1.0"
 const (
 	// ApironeBaseURL is the Apirone API root; paths start with /v2/.
 	ApironeBaseURL = "https://apirone.com/api"
-	// AlphaPoBaseURL is the AlphaPo API v2 root; paths start with /addresses/, /ping, ...
-	AlphaPoBaseURL = "https://app.alphapo.net/api/v2"
+	// AlphaPoBaseURL is the AlphaPo API root; paths start with /v2/.
+	AlphaPoBaseURL = "https://app.alphapo.net/api"
 
 	defaultUserAgent = "cryptopay-go/" + Version
 	// defaultTimeout bounds each try made through the default *http.Client.

@@ -82,7 +82,7 @@ func TestErrorIn2xxBody(t *testing.T) {
 		assert.Equal(t, "Invalid wallet.", apiErr.Message, body)
 
 		w = newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, body)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, body)
 		_, err = w.alphapo().TakeAddress(context.Background(), takeParams)
 		require.ErrorAs(t, err, &apiErr, body)
 		assert.Equal(t, "Invalid wallet.", apiErr.Message, body)
@@ -103,7 +103,7 @@ func TestErrorIn2xxBody(t *testing.T) {
 		`[{"address":"2NFZ"}]`:        "decoding response",
 	} {
 		w := newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 200, body)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, body)
 		taken, err := w.alphapo().TakeAddress(context.Background(), takeParams)
 		if want != "" {
 			assert.ErrorContains(t, err, want, body)

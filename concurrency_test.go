@@ -34,7 +34,7 @@ func TestOneClientSharedBy100Goroutines(t *testing.T) {
 			io.WriteString(w, balance)
 		case "/api/v2/accounts/" + testAccountID + "/transfer":
 			io.WriteString(w, transfer)
-		case "/alphapo/addresses/take":
+		case "/alphapo/v2/addresses/take":
 			if !signer.Verify(body, r.Header.Get("X-Processing-Signature")) {
 				badSignatures.Add(1)
 			}

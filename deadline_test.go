@@ -55,7 +55,7 @@ func TestResultAfterContextEndedIsAnError(t *testing.T) {
 		w.respond(http.MethodPost, "https://apirone.com/api/v2/decode", 200, `{"txs":["t1"]}`)
 		ctx, cancel := context.WithCancel(context.Background())
 		ep := endpoint{method: http.MethodPost, path: "/v2/decode", body: map[string]int{"n": 1}, moneyMoving: moneyMoving}
-		err := w.apirone().backend.do(ctx, ep, &cancelOnDecode{cancel})
+		err := w.apirone().backend.do(ctx, &ep, &cancelOnDecode{cancel})
 		require.ErrorIs(t, err, context.Canceled, "money-moving: %v", moneyMoving)
 		assert.ErrorContains(t, err, "cryptopay: POST /v2/decode")
 		assert.Equal(t, moneyMoving, errors.Is(err, ErrOutcomeUnknown))

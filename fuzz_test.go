@@ -48,9 +48,12 @@ func FuzzResponse(f *testing.F) {
 	f.Add(uint8(2), []byte(`{"balance":[{"currency":"eth","available":"`+strings.Repeat("9", maxDigits+1)+`"}]}`))
 	f.Fuzz(func(t *testing.T, kind uint8, body []byte) {
 		rt := responseTypes[int(kind)%len(responseTypes)]
-		ep := endpoint{method: http.MethodGet, path: "/fuzz", envelope: rt.envelope}
+		ep := endpoint{method: http.MethodGet, path: "/fuzz"}
+		if rt.envelope {
+			ep.envelope = inData
+		}
 		v := rt.new()
-		if decode(ep, 200, body, v) != nil {
+		if decode(&ep, 200, body, v) != nil {
 			return
 		}
 		out, err := json.Marshal(v)
@@ -134,11 +137,11 @@ func FuzzAPIErrorBody(f *testing.F) {
 	f.Add(429, []byte(`error code: 1015`))
 	f.Add(502, []byte(`<html><body>502 Bad Gateway</body></html>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := newAPIError(http.MethodPost, "/addresses/take", status, body)
+		e := newAPIError(http.MethodPost, "/v2/addresses/take", status, body)
 		if len(e.Body) > maxErrorBody || !bytes.HasPrefix(body, e.Body) {
 			t.Fatalf("Body %q is not a prefix of at most %d bytes", e.Body, maxErrorBody)
 		}
-		prefix := fmt.Sprintf("cryptopay: POST /addresses/take: %d %s", status, http.StatusText(status))
+		prefix := fmt.Sprintf("cryptopay: POST /v2/addresses/take: %d %s", status, http.StatusText(status))
 		msg := e.Error()
 		if !strings.HasPrefix(msg, prefix) {
 			t.Fatalf("Error() = %q", msg)

@@ -64,15 +64,19 @@ type HistoryEntry struct {
 //
 // GET /v2/accounts/{account}/history
 func (a *Account) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
-	ep := a.endpoint(http.MethodGet, "/history")
+	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/history")
+	ep.withQuery(p.query())
+	return call[*HistoryPage](ctx, &a.client.backend, ep)
+}
+
+// query checks p and returns it as the query of History.
+func (p *HistoryParams) query() (url.Values, error) {
 	if p == nil {
 		p = &HistoryParams{}
 	}
-	ep.query = optionalQuery("currency", p.Currency)
-	ep.check((&PageParams{Limit: p.Limit, Offset: p.Offset}).addTo(ep.query))
-	setFilter(&ep, "item_type", string(p.ItemType), "address", p.Address,
-		"date_from", filterTime(p.DateFrom), "date_to", filterTime(p.DateTo))
-	return call[HistoryPage](ctx, &a.client.backend, ep)
+	q := optionalQuery("currency", p.Currency)
+	return q, firstError(addPage(q, p.Limit, p.Offset), addFilter(q, "item_type", string(p.ItemType),
+		"address", p.Address, "date_from", filterTime(p.DateFrom), "date_to", filterTime(p.DateTo)))
 }
 
 // AllHistory ranges over every history item matching p, fetching pages of
@@ -113,10 +117,7 @@ type HistoryItem struct {
 //
 // GET /v2/accounts/{account}/history/{id}
 func (a *Account) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
-	seg, err := pathSegment("id", id)
-	ep := a.endpoint(http.MethodGet, "/history/"+seg)
-	ep.check(err)
-	return call[HistoryItem](ctx, &a.client.backend, ep)
+	return call[*HistoryItem](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/history/{id}", id))
 }
 
 // AddressHistoryPage is one page of an address's blockchain transactions.
@@ -150,8 +151,7 @@ type Block struct {
 //
 // GET /v2/accounts/{account}/addresses/{address}/history
 func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
-	ep := a.addressEndpoint(http.MethodGet, address, "/history")
-	ep.query = url.Values{}
-	ep.check(p.addTo(ep.query))
-	return call[AddressHistoryPage](ctx, &a.client.backend, ep)
+	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/history", address)
+	ep.withQuery(p.query())
+	return call[*AddressHistoryPage](ctx, &a.client.backend, ep)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -192,11 +191,9 @@ type InvoiceEvent struct {
 //
 // POST /v2/accounts/{account}/invoices
 func (a *Account) CreateInvoice(ctx context.Context, p *InvoiceParams) (*Invoice, error) {
-	ep := a.endpoint(http.MethodPost, "/invoices")
-	body, err := p.body()
-	ep.check(err)
-	ep.body = body
-	return call[Invoice](ctx, &a.client.backend, ep)
+	ep := a.endpoint(http.MethodPost, "/v2/accounts/{account}/invoices")
+	ep.withBody(p.body())
+	return call[*Invoice](ctx, &a.client.backend, ep)
 }
 
 // Invoice returns the public view of an invoice: what the payer sees. It
@@ -204,10 +201,7 @@ func (a *Account) CreateInvoice(ctx context.Context, p *InvoiceParams) (*Invoice
 //
 // GET /v2/invoices/{invoice}
 func (c *Client) Invoice(ctx context.Context, id string) (*Invoice, error) {
-	seg, err := pathSegment("invoice", id)
-	ep := endpoint{method: http.MethodGet, path: "/v2/invoices/" + seg}
-	ep.check(err)
-	return call[Invoice](ctx, &c.backend, ep)
+	return call[*Invoice](ctx, &c.backend, newEndpoint(http.MethodGet, "/v2/invoices/{invoice}", id))
 }
 
 // Invoice returns the private view of one of the account's invoices. It
@@ -215,10 +209,7 @@ func (c *Client) Invoice(ctx context.Context, id string) (*Invoice, error) {
 //
 // GET /v2/accounts/{account}/invoices/{invoice}
 func (a *Account) Invoice(ctx context.Context, id string) (*Invoice, error) {
-	seg, err := pathSegment("invoice", id)
-	ep := a.endpoint(http.MethodGet, "/invoices/"+seg)
-	ep.check(err)
-	return callProtected[Invoice](ctx, a, ep)
+	return call[*Invoice](ctx, &a.client.backend, a.protected(http.MethodGet, "/v2/accounts/{account}/invoices/{invoice}", id))
 }
 
 // InvoicePage is one page of the account's invoices.
@@ -233,10 +224,9 @@ type InvoicePage struct {
 //
 // GET /v2/accounts/{account}/invoices
 func (a *Account) Invoices(ctx context.Context, p *PageParams) (*InvoicePage, error) {
-	ep := a.endpoint(http.MethodGet, "/invoices")
-	ep.query = url.Values{}
-	ep.check(p.addTo(ep.query))
-	return callProtected[InvoicePage](ctx, a, ep)
+	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/invoices")
+	ep.withQuery(p.query())
+	return call[*InvoicePage](ctx, &a.client.backend, ep)
 }
 
 // AllInvoices ranges over all the account's invoices, fetching pages of

@@ -88,7 +88,7 @@ func (ep *endpoint) check(err error) {
 // call performs ep and returns its decoded result: call[*Invoice] for an
 // object, call[[]AlphaPoPair] for a list. On failure it returns T's zero
 // value.
-func call[T any](ctx context.Context, b *backend, ep *endpoint) (T, error) {
+func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	var out T
 	if err := b.do(ctx, &ep, &out); err != nil {
 		var zero T
@@ -356,6 +356,9 @@ func decode(ep *endpoint, status int, data []byte, out any) error {
 		err = json.Unmarshal(data, &struct {
 			Data *dataMember `json:"data"`
 		}{&member})
+		// encoding/json matches member names regardless of case; the
+		// provider's member is "data", exactly.
+		member.seen = member.seen && bytes.Contains(data, []byte(`"data"`))
 		switch {
 		case err != nil || member.seen:
 		case ep.envelope == inData:
@@ -430,4 +433,16 @@ func errorOnly(top map[string]json.RawMessage) bool {
 		}
 	}
 	return set
+}
+
+// withQuery sets ep's query to q, or records err.
+func (ep *endpoint) withQuery(q url.Values, err error) {
+	ep.query = q
+	ep.check(err)
+}
+
+// withBody sets ep's body to body, or records err.
+func (ep *endpoint) withBody(body any, err error) {
+	ep.body = body
+	ep.check(err)
 }

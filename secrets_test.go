@@ -245,12 +245,12 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 			return a.Logout(ctx)
 		}},
 		{"AlphaPo key", testAlphaKey, func(w *wire, log *slog.Logger) error {
-			w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 400, echo(testAlphaKey))
+			w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 400, echo(testAlphaKey))
 			_, err := alphapo(w, log).TakeAddress(ctx, take)
 			return err
 		}},
 		{"AlphaPo secret", testAlphaSecret, func(w *wire, log *slog.Logger) error {
-			w.respond(http.MethodPost, AlphaPoBaseURL+"/addresses/take", 403, echo(testAlphaSecret))
+			w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 403, echo(testAlphaSecret))
 			_, err := alphapo(w, log).TakeAddress(ctx, take)
 			return err
 		}},

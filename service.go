@@ -46,7 +46,7 @@ func (c CurrencySpec) Decimals() (int, bool) {
 //
 // OPTIONS /v2/accounts
 func (c *Client) Currencies(ctx context.Context) (*ServiceInfo, error) {
-	return call[ServiceInfo](ctx, &c.backend, endpoint{method: http.MethodOptions, path: "/v2/accounts"})
+	return call[*ServiceInfo](ctx, &c.backend, newEndpoint(http.MethodOptions, "/v2/accounts"))
 }
 
 // NetworkFeeRate is the fee rate a strategy currently uses on a network.
@@ -60,14 +60,7 @@ type NetworkFeeRate struct {
 //
 // GET /v2/networks/{currency}/fee
 func (c *Client) NetworkFees(ctx context.Context, currency string) ([]NetworkFeeRate, error) {
-	seg, err := pathSegment("currency", currency)
-	ep := endpoint{method: http.MethodGet, path: "/v2/networks/" + seg + "/fee"}
-	ep.check(err)
-	rates, err := call[[]NetworkFeeRate](ctx, &c.backend, ep)
-	if err != nil {
-		return nil, err
-	}
-	return *rates, nil
+	return call[[]NetworkFeeRate](ctx, &c.backend, newEndpoint(http.MethodGet, "/v2/networks/{currency}/fee", currency))
 }
 
 // Rates maps a currency to its price in fiat currencies, e.g.
@@ -80,13 +73,13 @@ type Rates map[string]map[string]Decimal
 //
 // GET /v2/ticker
 func (c *Client) Ticker(ctx context.Context, currencies []string, fiats ...string) (Rates, error) {
-	ep := endpoint{method: http.MethodGet, path: "/v2/ticker"}
+	ep := newEndpoint(http.MethodGet, "/v2/ticker")
 	ep.query = optionalQuery("currency", strings.Join(currencies, ","), "fiat", strings.Join(fiats, ","))
 	raw, err := call[map[string]json.RawMessage](ctx, &c.backend, ep)
 	if err != nil {
 		return nil, err
 	}
-	return decodeRates(*raw, currencies)
+	return decodeRates(raw, currencies)
 }
 
 // decodeRates reads either ticker form. A flat answer belongs to the one

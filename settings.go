@@ -95,9 +95,7 @@ type AccountSettings struct {
 //
 // PATCH /v2/accounts/{account}
 func (a *Account) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
-	ep := a.endpoint(http.MethodPatch, "")
-	body, err := p.body()
-	ep.check(err)
-	ep.body = body
-	return callProtected[AccountSettings](ctx, a, ep)
+	ep := a.protected(http.MethodPatch, "/v2/accounts/{account}")
+	ep.withBody(p.body())
+	return call[*AccountSettings](ctx, &a.client.backend, ep)
 }

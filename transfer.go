@@ -163,18 +163,6 @@ func (p *TransferParams) check() error {
 	return nil
 }
 
-// checkListItem rejects an empty address or one that would break a
-// comma-separated list of address:amount pairs.
-func checkListItem(field, v string) error {
-	if v == "" {
-		return invalid(field, "is required")
-	}
-	if strings.ContainsAny(v, ",: ") {
-		return invalid(field, "must not contain ',', ':' or spaces")
-	}
-	return nil
-}
-
 // Estimation is what a transfer would cost, without sending it.
 type Estimation struct {
 	Account      string          `json:"account"`
@@ -203,17 +191,33 @@ type NetworkFee struct {
 //
 // GET /v2/accounts/{account}/transfer
 func (a *Account) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
-	ep := a.endpoint(http.MethodGet, "/transfer")
-	ep.check(p.check())
-	if ep.err == nil {
-		ep.query = p.estimateQuery()
-	}
-	return call[Estimation](ctx, &a.client.backend, ep)
+	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/transfer")
+	ep.withQuery(p.query())
+	return call[*Estimation](ctx, &a.client.backend, ep)
 }
 
 // estimateQuery renders p as the estimation's query:
 // destinations=addr:10000,addr2:50% and so on.
-func (p *TransferParams) estimateQuery() url.Values {
+// body checks p and returns it as the body of Transfer.
+func (p *TransferParams) body() (any, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	return &transferBody{
+		Currency:              p.Currency,
+		Addresses:             p.Addresses,
+		Destinations:          p.Destinations,
+		Fee:                   p.Fee,
+		FeeRate:               p.FeeRate,
+		SubtractFeeFromAmount: p.SubtractFeeFromAmount,
+	}, nil
+}
+
+// query checks p and returns it as the query of EstimateTransfer.
+func (p *TransferParams) query() (url.Values, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	dests := make([]string, len(p.Destinations))
 	for i, d := range p.Destinations {
 		dests[i] = d.Address + ":" + d.Amount.String()
@@ -230,7 +234,7 @@ func (p *TransferParams) estimateQuery() url.Values {
 	if p.SubtractFeeFromAmount {
 		q.Set("subtract-fee-from-amount", "true")
 	}
-	return q
+	return q, nil
 }
 
 // transferBody is the JSON body of a transfer, in the reference's order.
@@ -273,18 +277,8 @@ type TransferResult struct {
 //
 // POST /v2/accounts/{account}/transfer
 func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
-	ep := a.endpoint(http.MethodPost, "/transfer")
+	ep := a.protected(http.MethodPost, "/v2/accounts/{account}/transfer")
 	ep.moneyMoving = true
-	ep.check(p.check())
-	if ep.err == nil {
-		ep.body = &transferBody{
-			Currency:              p.Currency,
-			Addresses:             p.Addresses,
-			Destinations:          p.Destinations,
-			Fee:                   p.Fee,
-			FeeRate:               p.FeeRate,
-			SubtractFeeFromAmount: p.SubtractFeeFromAmount,
-		}
-	}
-	return callProtected[TransferResult](ctx, a, ep)
+	ep.withBody(p.body())
+	return call[*TransferResult](ctx, &a.client.backend, ep)
 }

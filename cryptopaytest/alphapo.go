@@ -159,22 +159,22 @@ type alphaPoFieldErrors struct {
 func data(v any) reply { return ok(map[string]any{"data": v}) }
 
 func (s *Server) routeAlphaPo(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+alphaPoPrefix+"/ping", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+alphaPoPrefix+"/v2/ping", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "OK")
 	})
 	post := func(path string, h http.HandlerFunc) { mux.HandleFunc("POST "+alphaPoPrefix+path, h) }
-	post("/addresses/take", signedCall(s, s.takeAddress))
-	post("/accounts/list", signedCall(s, s.listBalances))
-	post("/currencies/list", signedCall(s, s.listCurrencies))
-	post("/currencies/pairs", signedCall(s, s.listPairs))
-	post("/currencies/rates", signedCall(s, s.currencyRates))
-	post("/withdrawal/crypto", signedCall(s, s.withdrawCrypto))
-	post("/exchange/calculate", signedCall(s, s.calculateExchange))
-	post("/exchange/fixed", signedCall(s, s.exchangeFixed))
-	post("/exchange/now", signedCall(s, s.exchangeNow))
-	post("/invoices/create", signedCall(s, s.createAlphaPoInvoice))
-	mux.HandleFunc("GET "+alphaPoPrefix+"/transactions/info", signedCall(s, s.transactionInfo))
+	post("/v2/addresses/take", signedCall(s, s.takeAddress))
+	post("/v2/accounts/list", signedCall(s, s.listBalances))
+	post("/v2/currencies/list", signedCall(s, s.listCurrencies))
+	post("/v2/currencies/pairs", signedCall(s, s.listPairs))
+	post("/v2/currencies/rates", signedCall(s, s.currencyRates))
+	post("/v2/withdrawal/crypto", signedCall(s, s.withdrawCrypto))
+	post("/v2/exchange/calculate", signedCall(s, s.calculateExchange))
+	post("/v2/exchange/fixed", signedCall(s, s.exchangeFixed))
+	post("/v2/exchange/now", signedCall(s, s.exchangeNow))
+	post("/v2/invoices/create", signedCall(s, s.createAlphaPoInvoice))
+	mux.HandleFunc("GET "+alphaPoPrefix+"/v2/transactions/info", signedCall(s, s.transactionInfo))
 }
 
 // signedCall serves a signed AlphaPo call: it reads the body (readBody,

@@ -177,7 +177,7 @@ func TestAlphaPoTransactionInfo(t *testing.T) {
 
 	// What the SDK never sends: no parameter, or two.
 	key, secret := e.srv.AlphaPoCredentials()
-	url := e.srv.AlphaPoURL() + "/transactions/info"
+	url := e.srv.AlphaPoURL() + "/v2/transactions/info"
 	status, got := send(t, http.MethodGet, url, `{}`, signed(key, secret, `{}`))
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.JSONEq(t, `{"errors":{"id":"No parameters present"}}`, got)

@@ -17,7 +17,7 @@ func TestAlphaPoPing(t *testing.T) {
 	require.NoError(t, e.ap.Ping(ctx))
 	key, _ := e.srv.AlphaPoCredentials()
 	require.NoError(t, alphaPoClient(t, e.srv, key, "wrong-secret").Ping(ctx), "ping is unsigned")
-	status, body := get(t, e.srv.AlphaPoURL()+"/ping")
+	status, body := get(t, e.srv.AlphaPoURL()+"/v2/ping")
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "OK", body)
 }
@@ -134,7 +134,7 @@ func TestAlphaPoWithdrawalRefusals(t *testing.T) {
 
 	// Missing fields, which the SDK never sends.
 	key, secret := e.srv.AlphaPoCredentials()
-	status, got := send(t, http.MethodPost, e.srv.AlphaPoURL()+"/withdrawal/crypto", `{}`, signed(key, secret, `{}`))
+	status, got := send(t, http.MethodPost, e.srv.AlphaPoURL()+"/v2/withdrawal/crypto", `{}`, signed(key, secret, `{}`))
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.JSONEq(t, `{"errors":{
 		"foreign_id":"This field is required.","end_user_reference":"This field is required.",
@@ -267,7 +267,7 @@ func TestAlphaPoExchangeByReceiverAmount(t *testing.T) {
 func TestAlphaPoWithdrawalAnswerLost(t *testing.T) {
 	e := newAlphaEnv(t)
 	e.fund("BTC", "0.01")
-	e.srv.FailNext("POST /withdrawal/crypto", 1, cryptopaytest.Failure{Drop: true, AfterEffect: true})
+	e.srv.FailNext("POST /v2/withdrawal/crypto", 1, cryptopaytest.Failure{Drop: true, AfterEffect: true})
 	p := &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-77", EndUserReference: "user-17", Currency: "BTC", Amount: cryptopay.MustDecimal("0.002"), Address: external,
 	}

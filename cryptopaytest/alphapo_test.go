@@ -57,7 +57,7 @@ func TestTakeAddressWireShape(t *testing.T) {
 	defer srv.Close()
 	key, secret := srv.AlphaPoCredentials()
 	body := `{"currency":"ETH","foreign_id":"f1","end_user_reference":"u1"}`
-	status, got := send(t, http.MethodPost, srv.AlphaPoURL()+"/addresses/take", body, signed(key, secret, body))
+	status, got := send(t, http.MethodPost, srv.AlphaPoURL()+"/v2/addresses/take", body, signed(key, secret, body))
 	require.Equal(t, http.StatusOK, status)
 	var wire struct {
 		Data map[string]any `json:"data"`
@@ -96,7 +96,7 @@ func TestTakeAddressRefusesBadCredentials(t *testing.T) {
 	}
 
 	// Missing headers, which the SDK never sends.
-	url, body := srv.AlphaPoURL()+"/addresses/take", `{"currency":"BTC","foreign_id":"f","end_user_reference":"u"}`
+	url, body := srv.AlphaPoURL()+"/v2/addresses/take", `{"currency":"BTC","foreign_id":"f","end_user_reference":"u"}`
 	noKey := signed(key, secret, body)
 	noKey.Del("X-Processing-Key")
 	noSig := signed(key, secret, body)
@@ -118,7 +118,7 @@ func TestTakeAddressValidatesFields(t *testing.T) {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
 	key, secret := srv.AlphaPoCredentials()
-	url := srv.AlphaPoURL() + "/addresses/take"
+	url := srv.AlphaPoURL() + "/v2/addresses/take"
 
 	for body, want := range map[string]string{
 		`{}`: `{"errors":{"currency":"This field is required.","foreign_id":"This field is required.","end_user_reference":"This field is required."}}`,

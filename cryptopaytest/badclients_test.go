@@ -123,15 +123,15 @@ func TestBadNumbersGet400(t *testing.T) {
 	var alphaPo []call
 	for _, n := range []string{`"-1"`, `"0"`, `"abc"`, `"1e3"`, `1e999`, `"0.000000001"`, `1e-9`, `"-9223372036854775809"`} {
 		alphaPo = append(alphaPo,
-			call{http.MethodPost, "/withdrawal/crypto", `{"currency":"BTC","amount":` + n + `,"address":"` + external + `","foreign_id":"w","end_user_reference":"u"}`},
-			call{http.MethodPost, "/exchange/calculate", `{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":` + n + `}`},
-			call{http.MethodPost, "/exchange/now", `{"sender_currency":"BTC","receiver_currency":"EUR","receiver_amount":` + n + `,"foreign_id":"x"}`},
-			call{http.MethodPost, "/exchange/fixed", `{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":"1","price":` + n + `,"foreign_id":"x"}`},
-			call{http.MethodPost, "/invoices/create", `{"title":"t","currency":"BTC","amount":` + n + `,"foreign_id":"i","url_success":"https://s","url_failed":"https://f"}`},
+			call{http.MethodPost, "/v2/withdrawal/crypto", `{"currency":"BTC","amount":` + n + `,"address":"` + external + `","foreign_id":"w","end_user_reference":"u"}`},
+			call{http.MethodPost, "/v2/exchange/calculate", `{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":` + n + `}`},
+			call{http.MethodPost, "/v2/exchange/now", `{"sender_currency":"BTC","receiver_currency":"EUR","receiver_amount":` + n + `,"foreign_id":"x"}`},
+			call{http.MethodPost, "/v2/exchange/fixed", `{"sender_currency":"BTC","receiver_currency":"EUR","sender_amount":"1","price":` + n + `,"foreign_id":"x"}`},
+			call{http.MethodPost, "/v2/invoices/create", `{"title":"t","currency":"BTC","amount":` + n + `,"foreign_id":"i","url_success":"https://s","url_failed":"https://f"}`},
 		)
 	}
 	for _, n := range []string{"-1", "0", "abc", "1.5", `"7"`, "9223372036854775808", "-9223372036854775809"} {
-		alphaPo = append(alphaPo, call{http.MethodGet, "/transactions/info", `{"id":` + n + `}`})
+		alphaPo = append(alphaPo, call{http.MethodGet, "/v2/transactions/info", `{"id":` + n + `}`})
 	}
 	for _, c := range alphaPo {
 		status, body := send(t, c.method, e.srv.AlphaPoURL()+c.url, c.body, signed(alphaKey, alphaSecret, c.body))

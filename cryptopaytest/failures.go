@@ -44,7 +44,7 @@ type failureRule struct {
 // documents it, and {name} matching any one path segment:
 //
 //	srv.FailNext("POST /v2/accounts/{account}/transfer", 1, cryptopaytest.Failure{Status: 503})
-//	srv.FailNext("/addresses/take", 2, cryptopaytest.Failure{Drop: true})
+//	srv.FailNext("/v2/addresses/take", 2, cryptopaytest.Failure{Drop: true})
 //
 // Rules are used in the order they were added; a call uses at most one.
 func (s *Server) FailNext(pattern string, n int, f Failure) {

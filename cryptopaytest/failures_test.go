@@ -93,7 +93,7 @@ func TestFailNextAlphaPo(t *testing.T) {
 	defer srv.Close()
 	key, secret := srv.AlphaPoCredentials()
 	ap := alphaPoClient(t, srv, key, secret)
-	srv.FailNext("POST /addresses/take", 1, cryptopaytest.Failure{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"})
+	srv.FailNext("POST /v2/addresses/take", 1, cryptopaytest.Failure{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"})
 
 	_, err := ap.TakeAddress(ctx, takeParams("BTC"))
 	require.ErrorIs(t, err, cryptopay.ErrServer)

@@ -42,9 +42,9 @@ const (
 	// apironePrefix is where the Apirone API lives on the server, as
 	// https://apirone.com/api does: paths below it start with /v2/.
 	apironePrefix = "/api"
-	// alphaPoPrefix is where the AlphaPo API v2 lives on the server; paths
-	// below it are AlphaPo's own (/addresses/take).
-	alphaPoPrefix = "/alphapo/api/v2"
+	// alphaPoPrefix is where the AlphaPo API lives on the server, as
+	// https://app.alphapo.net/api does: paths below it start with /v2/.
+	alphaPoPrefix = "/alphapo/api"
 
 	defaultAlphaPoKey    = "test-alphapo-key"
 	defaultAlphaPoSecret = "test-alphapo-secret"
@@ -184,7 +184,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // apiPath returns the request's path relative to its API's base: "/v2/..."
-// for Apirone, "/addresses/take" for AlphaPo.
+// for Apirone, "/v2/addresses/take" for AlphaPo.
 func apiPath(r *http.Request) string {
 	for _, prefix := range []string{alphaPoPrefix, apironePrefix} {
 		if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok && strings.HasPrefix(rest, "/") {
