@@ -42,10 +42,10 @@ func (c CurrencySpec) Decimals() (int, bool) {
 	return len(digits) - 1, true
 }
 
-// Currencies returns the currencies the service supports, with their units.
+// ServiceInfo returns the currencies the service supports, with their units.
 //
 // OPTIONS /v2/accounts
-func (c *Client) Currencies(ctx context.Context) (*ServiceInfo, error) {
+func (c *Client) ServiceInfo(ctx context.Context) (*ServiceInfo, error) {
 	return call[*ServiceInfo](ctx, &c.backend, newEndpoint(http.MethodOptions, "/v2/accounts"))
 }
 

@@ -12,11 +12,11 @@ import (
 // The service-info fixtures are built from the shapes in API-NOTES.md (the
 // reference pages do not show them).
 
-func TestCurrencies(t *testing.T) {
+func TestServiceInfo(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodOptions, ApironeBaseURL+"/v2/accounts", 200, fixture(t, "apirone/currencies.json"))
 
-	got, err := w.apirone().Currencies(context.Background())
+	got, err := w.apirone().ServiceInfo(context.Background())
 	require.NoError(t, err)
 
 	req := w.only()

@@ -250,19 +250,12 @@ type transferBody struct {
 
 func (b *transferBody) setTransferKey(key string) { b.TransferKey = key }
 
-// TransferResult is a completed transfer (a payment history item).
+// TransferResult is a completed transfer: the payment history item it
+// made (Type "payment", ID the history item id, Txs the blockchain
+// transaction ids) and where the change went.
 type TransferResult struct {
-	Account       string          `json:"account"`
-	Currency      string          `json:"currency"`
-	Created       Time            `json:"created"`
-	Type          ItemType        `json:"type"` // "payment"
-	ID            string          `json:"id"`   // the history item id
-	Txs           []string        `json:"txs"`  // blockchain transaction ids
-	Destinations  []AddressAmount `json:"destinations"`
-	Amount        Amount          `json:"amount"`
-	Total         Amount          `json:"total"`
-	Fee           FeeInfo         `json:"fee"`
-	ChangeAddress string          `json:"change-address"` // where the change went, if any
+	HistoryItem
+	ChangeAddress string `json:"change-address"` // where the change went, if any
 }
 
 // Transfer sends money out of the account. It needs the transfer key, which

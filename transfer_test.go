@@ -83,16 +83,18 @@ func TestTransfer(t *testing.T) {
 		`"destinations":[{"address":"3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm","amount":10000}],`+
 		`"fee":"normal","subtract-fee-from-amount":true}`, req.Body)
 	assert.Equal(t, &TransferResult{
-		Account:       testAccountID,
-		Currency:      "btc",
-		Created:       ts(t, "2021-12-10T14:04:15.102174"),
-		Type:          ItemPayment,
-		ID:            "5fe79fb866bb3b9b297f3935f6ab1b029f74d59629a19a8c028812d26642b108",
-		Txs:           []string{"0dcb43459dd8895c935f43a756ed14c56cddfc79bf5a82a508f94418514b9393"},
-		Destinations:  []AddressAmount{{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: NewAmount(9507)}},
-		Amount:        NewAmount(10000),
-		Total:         NewAmount(10000),
-		Fee:           FeeInfo{SubtractFromAmount: true, Network: NetworkFee{Strategy: FeeNormal, Amount: NewAmount(493), Rate: MustDecimal("2.97")}},
+		HistoryItem: HistoryItem{
+			Account:      testAccountID,
+			Currency:     "btc",
+			Created:      ts(t, "2021-12-10T14:04:15.102174"),
+			Type:         ItemPayment,
+			ID:           "5fe79fb866bb3b9b297f3935f6ab1b029f74d59629a19a8c028812d26642b108",
+			Txs:          []string{"0dcb43459dd8895c935f43a756ed14c56cddfc79bf5a82a508f94418514b9393"},
+			Destinations: []AddressAmount{{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: NewAmount(9507)}},
+			Amount:       NewAmount(10000),
+			Total:        NewAmount(10000),
+			Fee:          FeeInfo{SubtractFromAmount: true, Network: NetworkFee{Strategy: FeeNormal, Amount: NewAmount(493), Rate: MustDecimal("2.97")}},
+		},
 		ChangeAddress: "3Mzma4RhoZVh2Y3D7hkGQHi797TTq43eMHc",
 	}, got)
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestCurrencies(t *testing.T) {
+func TestServiceInfo(t *testing.T) {
 	e := newEnv(t)
-	info, err := e.c.Currencies(ctx)
+	info, err := e.c.ServiceInfo(ctx)
 	require.NoError(t, err)
 	decimals := map[string]int{}
 	for _, c := range info.Currencies {

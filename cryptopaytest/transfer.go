@@ -115,13 +115,9 @@ func (s *Server) transfer(r *http.Request, a *account) reply {
 		return rep
 	}
 	item, change := s.apply(a, p)
-	d := item.detail
 	return ok(transferJSON{
-		TransferResult: cryptopay.TransferResult{
-			Account: a.id, Currency: d.Currency, Created: d.Created, Type: d.Type, ID: d.ID, Txs: d.Txs,
-			Destinations: d.Destinations, Amount: d.Amount, Total: d.Total, ChangeAddress: change,
-		},
-		Fee: item.fee,
+		TransferResult: cryptopay.TransferResult{HistoryItem: item.detail, ChangeAddress: change},
+		Fee:            item.fee,
 	})
 }
 
