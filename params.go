@@ -45,7 +45,7 @@ func required(field, value string) error {
 // and escaped. A bad argument is recorded in the endpoint, so nothing is
 // sent.
 func newEndpoint(method, route string, args ...string) endpoint {
-	ep := endpoint{method: method, route: route}
+	ep := endpoint{method: method, route: route, auth: noAuth}
 	path := make([]byte, 0, len(route)+48)
 	rest := route
 	for _, arg := range args {
