@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
@@ -105,13 +106,34 @@ func (p *TakeAddressParams) check() error {
 
 // TakenAddress is a deposit address assigned to a customer.
 type TakenAddress struct {
-	ID               FlexInt `json:"id"`
-	Currency         string  `json:"currency"`
-	ConvertTo        string  `json:"convert_to"`
-	Address          string  `json:"address"`
-	Tag              Tag     `json:"tag"` // memo for XRP, XLM, ...; "" when none
-	ForeignID        string  `json:"foreign_id"`
-	EndUserReference string  `json:"end_user_reference"`
+	ID               int64  `json:"id"`
+	Currency         string `json:"currency"`
+	ConvertTo        string `json:"convert_to,omitempty"` // "" when deposits are not converted
+	Address          string `json:"address"`
+	Tag              string `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	ForeignID        string `json:"foreign_id"`
+	EndUserReference string `json:"end_user_reference"`
+}
+
+// UnmarshalJSON decodes the address, taking the id as a number or a
+// string and the tag as a string, a number or null.
+func (t *TakenAddress) UnmarshalJSON(b []byte) error {
+	type plain TakenAddress
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID  lenientInt    `json:"id"`
+		Tag lenientString `json:"tag"`
+	}{(*plain)(t), lenientInt{&t.ID}, lenientString{&t.Tag}})
+}
+
+// MarshalJSON encodes the address as AlphaPo writes it: the tag is null
+// when there is none.
+func (t TakenAddress) MarshalJSON() ([]byte, error) {
+	type plain TakenAddress
+	return json.Marshal(struct {
+		plain
+		Tag lenientString `json:"tag"`
+	}{plain(t), lenientString{&t.Tag}})
 }
 
 // TakeAddress assigns a deposit address to a customer. It is not

@@ -330,7 +330,7 @@ func TestAlphaPoCallbackHandler(t *testing.T) {
 				return
 			}
 			require.Len(t, got, 1)
-			assert.Equal(t, FlexInt(2686563), got[0].ID)
+			assert.Equal(t, int64(2686563), got[0].ID)
 		})
 	}
 	rec := serve(testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return nil }), signedRequest(body))
