@@ -25,8 +25,8 @@ const (
 // neither the key nor the secret.
 type AlphaPoClient struct {
 	backend
-	signer    *Signer
-	callbacks *AlphaPoCallbackVerifier // same key and signer
+	key    secret
+	signer *Signer
 }
 
 // NewAlphaPoClient returns an AlphaPo client for the API key and secret of
@@ -44,8 +44,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 	if err != nil {
 		return nil, err
 	}
-	signer := NewSigner(secret)
-	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: newSecret(key), signer: signer}}
+	c := &AlphaPoClient{backend: b, key: newSecret(key), signer: NewSigner(secret)}
 	c.sign = func(h http.Header, body []byte) {
 		h.Set("X-Processing-Key", key)
 		h.Set("X-Processing-Signature", c.signer.Sign(body))
@@ -67,7 +66,7 @@ func (c *AlphaPoClient) endpoint(path string, body any) endpoint {
 
 // credentials returns the API key and secret, which no error shows.
 func (c *AlphaPoClient) credentials() []string {
-	return []string{c.callbacks.key.reveal(), c.signer.secret.reveal()}
+	return []string{c.key.reveal(), c.signer.secret.reveal()}
 }
 
 // TakeAddressParams describes the deposit address to take.

@@ -184,11 +184,10 @@ func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 	return cb, nil
 }
 
-// AlphaPoCallbackVerifier checks and decodes the callbacks AlphaPo sends,
-// for services that receive callbacks without calling the API. An
-// AlphaPoClient has one built in (AlphaPoClient.VerifyCallback and
-// friends). It is safe for concurrent use and never prints its key or
-// secret.
+// AlphaPoCallbackVerifier checks and decodes the callbacks AlphaPo sends:
+// the one way to receive them, whether or not the service also calls the
+// API. Build it from the same key and secret as the AlphaPoClient. It is
+// safe for concurrent use and never prints its key or secret.
 type AlphaPoCallbackVerifier struct {
 	key    secret
 	signer *Signer
@@ -271,28 +270,4 @@ func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTrans
 			w.WriteHeader(http.StatusOK)
 		})
 	})
-}
-
-// VerifyCallback checks a callback body against its headers with the
-// client's key and secret; see AlphaPoCallbackVerifier.Verify.
-func (c *AlphaPoClient) VerifyCallback(body []byte, header http.Header) error {
-	return c.callbacks.Verify(body, header)
-}
-
-// ParseCallback verifies and then decodes a callback body; see
-// AlphaPoCallbackVerifier.Parse.
-func (c *AlphaPoClient) ParseCallback(body []byte, header http.Header) (*AlphaPoTransaction, error) {
-	return c.callbacks.Parse(body, header)
-}
-
-// ParseCallbackRequest reads, verifies and decodes a callback request; see
-// AlphaPoCallbackVerifier.ParseRequest.
-func (c *AlphaPoClient) ParseCallbackRequest(r *http.Request) (*AlphaPoTransaction, error) {
-	return c.callbacks.ParseRequest(r)
-}
-
-// CallbackHandler returns an http.Handler for AlphaPo callbacks signed with
-// the client's key and secret; see AlphaPoCallbackVerifier.Handler.
-func (c *AlphaPoClient) CallbackHandler(fn func(context.Context, *AlphaPoTransaction) error) http.Handler {
-	return c.callbacks.Handler(fn)
 }

@@ -54,7 +54,9 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	require.NoError(t, err)
 
 	got := make(chan *cryptopay.AlphaPoTransaction, 10)
-	shop := httptest.NewServer(ap.CallbackHandler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
+	verifier, err := cryptopay.NewAlphaPoCallbackVerifier(key, secret)
+	require.NoError(t, err)
+	shop := httptest.NewServer(verifier.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
 		got <- cb
 		return nil
 	}))
