@@ -25,7 +25,7 @@ import (
 type PaymentCallback struct {
 	Value                Amount            `json:"value"` // minor units received
 	InputAddress         string            `json:"input_address"`
-	Confirmations        FlexInt           `json:"confirmations"`
+	Confirmations        int64             `json:"confirmations"`
 	InputTransactionHash string            `json:"input_transaction_hash"`
 	Data                 map[string]string `json:"data,omitempty"` // the callback's data, echoed
 	Account              string            `json:"account"`
@@ -224,8 +224,9 @@ func (p *PaymentCallback) UnmarshalJSON(b []byte) error {
 	type plain PaymentCallback
 	wire := struct {
 		*plain
-		Data json.RawMessage `json:"data"` // shadows plain.Data
-	}{plain: (*plain)(p)}
+		Confirmations lenientInt      `json:"confirmations"` // a number or a string
+		Data          json.RawMessage `json:"data"`          // shadows plain.Data
+	}{plain: (*plain)(p), Confirmations: lenientInt{&p.Confirmations}}
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
 	}
@@ -269,9 +270,7 @@ func (p *PaymentCallback) fromQuery(q url.Values) error {
 		case "value":
 			p.Value, err = ParseAmount(v)
 		case "confirmations":
-			var n int64
-			n, err = parseInt64(v, "an integer")
-			p.Confirmations = FlexInt(n)
+			p.Confirmations, err = parseInt64(v, "an integer")
 		case "input_address":
 			p.InputAddress = v
 		case "input_transaction_hash":
