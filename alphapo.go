@@ -55,7 +55,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 // Format prints "cryptopay.AlphaPoClient{<base URL>}" for every verb, with
 // any password in the base URL hidden, for a pointer and a value alike.
 func (c AlphaPoClient) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL))
+	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL.reveal()))
 }
 
 // endpoint declares a signed call on route whose answer comes in a

@@ -40,7 +40,7 @@ type Option func(*clientOptions) error
 // clientOptions is what the options set.
 type clientOptions struct {
 	httpClient *http.Client
-	baseURL    string
+	baseURL    secret // may hold a password (a proxy's), so hidden like a credential
 	userAgent  string
 	retry      RetryPolicy
 	logger     *slog.Logger // nil: no logging
@@ -77,7 +77,7 @@ func WithBaseURL(base string) Option {
 			strings.ContainsAny(base, "?#") || strings.Contains(u.Path, "@") {
 			return invalid("WithBaseURL", "want an absolute http(s) URL with no '?' or '#' and no '@' after the host, got %q", redactURL(base))
 		}
-		s.baseURL = strings.TrimSuffix(base, "/")
+		s.baseURL = newSecret(strings.TrimSuffix(base, "/"))
 		return nil
 	}
 }
@@ -129,7 +129,7 @@ func NewClient(opts ...Option) (*Client, error) {
 // Format prints "cryptopay.Client{<base URL>}" for every verb, with any
 // password in the base URL hidden, for a pointer and a value alike.
 func (c Client) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL))
+	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL.reveal()))
 }
 
 // backend is the one request path both APIs share: it builds, signs, sends,
@@ -143,7 +143,7 @@ type backend struct {
 }
 
 func newBackend(defaultBase string, opts []Option) (backend, error) {
-	s := clientOptions{baseURL: defaultBase, userAgent: defaultUserAgent, retry: RetryPolicy{}.withDefaults()}
+	s := clientOptions{baseURL: newSecret(defaultBase), userAgent: defaultUserAgent, retry: RetryPolicy{}.withDefaults()}
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return backend{}, err
