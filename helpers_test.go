@@ -24,6 +24,8 @@ const (
 	testAlphaSecret = "AbCdEfG123456"
 )
 
+const apironeAccountURL = ApironeBaseURL + "/v2/accounts/" + testAccountID
+
 // sent is one request as the server saw it.
 type sent struct {
 	Method   string
