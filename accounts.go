@@ -37,7 +37,7 @@ func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
 type Account struct {
 	client      *Client
 	id          string
-	transferKey string
+	transferKey secret   // hidden even where fmt reaches an Account value through an unexported field
 	session     *session // tokens from Login or UseTokens
 }
 
@@ -45,7 +45,7 @@ type Account struct {
 // only public calls are made; protected calls then fail with
 // ErrInvalidParams without sending anything. The id is checked on each call.
 func (c *Client) Account(id, transferKey string) *Account {
-	return &Account{client: c, id: id, transferKey: transferKey, session: newSession()}
+	return &Account{client: c, id: id, transferKey: newSecret(transferKey), session: newSession()}
 }
 
 // ID returns the account id.
@@ -63,7 +63,7 @@ func (a *Account) endpoint(method, route string, args ...string) endpoint {
 	if err := checkAccountID(a.id); err != nil {
 		ep.err = err
 	}
-	ep.secrets = []string{a.transferKey}
+	ep.secrets = []string{a.transferKey.reveal()}
 	return ep
 }
 

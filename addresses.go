@@ -2,54 +2,10 @@ package cryptopay
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
-	"sort"
-	"strings"
 )
-
-// Callback says where Apirone reports payments to an address: the URL, the
-// HTTP method (GET or POST) and data echoed back with every callback.
-type Callback struct {
-	Method string            `json:"method,omitempty"` // "GET" or "POST"; Apirone's default is POST
-	URL    string            `json:"url"`
-	Data   map[string]string `json:"data,omitempty"`
-}
-
-// Format prints the method, the URL without its query and the data keys
-// without their values, for every verb: a shared callback secret lives in
-// the data or the query (see WithCallbackSecret) and must not reach a log.
-func (cb Callback) Format(f fmt.State, verb rune) {
-	keys := make([]string, 0, len(cb.Data))
-	for k := range cb.Data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	fmt.Fprintf(f, "cryptopay.Callback{Method:%s URL:%s DataKeys:%v}", cb.Method, redactURL(cb.URL), keys)
-}
-
-// maxCallbackURL is Apirone's limit on callback URL length (API-NOTES.md).
-const maxCallbackURL = 1023
-
-// check validates the callback before it is sent.
-func (cb *Callback) check() error {
-	if cb == nil {
-		return nil
-	}
-	u, err := url.Parse(cb.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return invalid("callback.url", "want an absolute http(s) URL")
-	}
-	if len(cb.URL) > maxCallbackURL {
-		return invalid("callback.url", "longer than %d characters", maxCallbackURL)
-	}
-	if m := strings.ToUpper(cb.Method); m != "" && m != http.MethodGet && m != http.MethodPost {
-		return invalid("callback.method", "want GET or POST, got %q", cb.Method)
-	}
-	return nil
-}
 
 // GenerateAddressParams describes a new address.
 type GenerateAddressParams struct {

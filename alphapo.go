@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -24,8 +25,8 @@ const (
 // neither the key nor the secret.
 type AlphaPoClient struct {
 	backend
-	signer    *Signer
-	callbacks *AlphaPoCallbackVerifier // same key and signer
+	key    secret
+	signer *Signer
 }
 
 // NewAlphaPoClient returns an AlphaPo client for the API key and secret of
@@ -43,8 +44,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 	if err != nil {
 		return nil, err
 	}
-	signer := NewSigner(secret)
-	c := &AlphaPoClient{backend: b, signer: signer, callbacks: &AlphaPoCallbackVerifier{key: newSecret(key), signer: signer}}
+	c := &AlphaPoClient{backend: b, key: newSecret(key), signer: NewSigner(secret)}
 	c.sign = func(h http.Header, body []byte) {
 		h.Set("X-Processing-Key", key)
 		h.Set("X-Processing-Signature", c.signer.Sign(body))
@@ -55,7 +55,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 // Format prints "cryptopay.AlphaPoClient{<base URL>}" for every verb, with
 // any password in the base URL hidden, for a pointer and a value alike.
 func (c AlphaPoClient) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL))
+	fmt.Fprintf(f, "cryptopay.AlphaPoClient{%s}", redactURL(c.baseURL.reveal()))
 }
 
 // endpoint declares a signed call on route whose answer comes in a
@@ -68,7 +68,7 @@ func (c *AlphaPoClient) endpoint(method, route string) endpoint {
 
 // credentials returns the API key and secret, which no error shows.
 func (c *AlphaPoClient) credentials() []string {
-	return []string{c.callbacks.key.reveal(), c.signer.secret.reveal()}
+	return []string{c.key.reveal(), c.signer.secret.reveal()}
 }
 
 // TakeAddressParams describes the deposit address to take.
@@ -110,13 +110,34 @@ func (p *TakeAddressParams) check() error {
 
 // TakenAddress is a deposit address assigned to a customer.
 type TakenAddress struct {
-	ID               FlexInt `json:"id"`
-	Currency         string  `json:"currency"`
-	ConvertTo        string  `json:"convert_to"`
-	Address          string  `json:"address"`
-	Tag              Tag     `json:"tag"` // memo for XRP, XLM, ...; "" when none
-	ForeignID        string  `json:"foreign_id"`
-	EndUserReference string  `json:"end_user_reference"`
+	ID               int64  `json:"id"`
+	Currency         string `json:"currency"`
+	ConvertTo        string `json:"convert_to,omitempty"` // "" when deposits are not converted
+	Address          string `json:"address"`
+	Tag              string `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	ForeignID        string `json:"foreign_id"`
+	EndUserReference string `json:"end_user_reference"`
+}
+
+// UnmarshalJSON decodes the address, taking the id as a number or a
+// string and the tag as a string, a number or null.
+func (t *TakenAddress) UnmarshalJSON(b []byte) error {
+	type plain TakenAddress
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID  lenientInt    `json:"id"`
+		Tag lenientString `json:"tag"`
+	}{(*plain)(t), lenientInt{&t.ID}, lenientString{&t.Tag}})
+}
+
+// MarshalJSON encodes the address as AlphaPo writes it: the tag is null
+// when there is none.
+func (t TakenAddress) MarshalJSON() ([]byte, error) {
+	type plain TakenAddress
+	return json.Marshal(struct {
+		plain
+		Tag lenientString `json:"tag"`
+	}{plain(t), lenientString{&t.Tag}})
 }
 
 // TakeAddress assigns a deposit address to a customer. It is not

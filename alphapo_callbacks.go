@@ -49,9 +49,9 @@ const (
 //
 // The same callback may arrive more than once: see DedupeKey.
 type AlphaPoTransaction struct {
-	ID               FlexInt                `json:"id"`
-	ForeignID        FlexString             `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
-	EndUserReference FlexString             `json:"end_user_reference,omitempty"`
+	ID               int64                  `json:"id"`
+	ForeignID        string                 `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
+	EndUserReference string                 `json:"end_user_reference,omitempty"`
 	Type             AlphaPoTxType          `json:"type"`
 	CryptoAddress    *AlphaPoCryptoAddress  `json:"crypto_address,omitempty"`
 	CurrencySent     *AlphaPoCurrencyAmount `json:"currency_sent,omitempty"`
@@ -60,19 +60,56 @@ type AlphaPoTransaction struct {
 	Fees             []AlphaPoFee           `json:"fees,omitempty"`
 	Error            string                 `json:"error,omitempty"` // why a cancelled or declined operation failed
 	Status           AlphaPoStatus          `json:"status"`
-	FixedAt          FlexInt                `json:"fixed_at,omitempty"`   // invoices: when the rate was fixed, Unix seconds
-	ExpiresAt        FlexInt                `json:"expires_at,omitempty"` // invoices: when the invoice expires, Unix seconds
+	FixedAt          int64                  `json:"fixed_at,omitempty"`   // invoices: when the rate was fixed, Unix seconds
+	ExpiresAt        int64                  `json:"expires_at,omitempty"` // invoices: when the invoice expires, Unix seconds
+}
+
+// UnmarshalJSON decodes the transaction leniently, as described on
+// AlphaPoTransaction.
+func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoTransaction
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+		FixedAt          lenientInt    `json:"fixed_at"`
+		ExpiresAt        lenientInt    `json:"expires_at"`
+	}{(*plain)(c), lenientInt{&c.ID}, lenientString{&c.ForeignID}, lenientString{&c.EndUserReference},
+		lenientInt{&c.FixedAt}, lenientInt{&c.ExpiresAt}})
 }
 
 // AlphaPoCryptoAddress is the address an operation concerns: the
 // deposit address, or the withdrawal's destination.
 type AlphaPoCryptoAddress struct {
-	ID        FlexInt    `json:"id"`
-	Currency  string     `json:"currency"`
-	ConvertTo string     `json:"convert_to,omitempty"`
-	Address   string     `json:"address"`
-	Tag       Tag        `json:"tag"` // memo for XRP, XLM, ...; "" when none
-	ForeignID FlexString `json:"foreign_id,omitempty"`
+	ID        int64  `json:"id"`
+	Currency  string `json:"currency"`
+	ConvertTo string `json:"convert_to,omitempty"`
+	Address   string `json:"address"`
+	Tag       string `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	ForeignID string `json:"foreign_id,omitempty"`
+}
+
+// UnmarshalJSON decodes the address, taking the id as a number or a
+// string and the tag and foreign id as a string, a number or null.
+func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoCryptoAddress
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID        lenientInt    `json:"id"`
+		Tag       lenientString `json:"tag"`
+		ForeignID lenientString `json:"foreign_id"`
+	}{(*plain)(a), lenientInt{&a.ID}, lenientString{&a.Tag}, lenientString{&a.ForeignID}})
+}
+
+// MarshalJSON encodes the address as AlphaPo writes it: the tag is null
+// when there is none.
+func (a AlphaPoCryptoAddress) MarshalJSON() ([]byte, error) {
+	type plain AlphaPoCryptoAddress
+	return json.Marshal(struct {
+		plain
+		Tag lenientString `json:"tag"`
+	}{plain(a), lenientString{&a.Tag}})
 }
 
 // AlphaPoCurrencyAmount is an amount in a currency: what was sent or what
@@ -89,18 +126,34 @@ type AlphaPoCurrencyAmount struct {
 // AlphaPoTxEntry is one movement behind an AlphaPoTransaction: on a
 // blockchain, inside the processing, or an exchange.
 type AlphaPoTxEntry struct {
-	ID              FlexInt    `json:"id"`
-	Currency        string     `json:"currency"`
-	CurrencyTo      string     `json:"currency_to,omitempty"` // exchanges
-	TransactionType string     `json:"transaction_type"`      // "blockchain", "internal" or "exchange"
-	Type            string     `json:"type"`                  // "deposit", "withdrawal" or "exchange"
-	Address         string     `json:"address,omitempty"`
-	Tag             Tag        `json:"tag,omitempty"`
-	Amount          Decimal    `json:"amount"`
-	AmountTo        *Decimal   `json:"amount_to,omitempty"` // exchanges: the amount in CurrencyTo
-	TxID            FlexString `json:"txid,omitempty"`
-	RiskScore       FlexString `json:"riskscore,omitempty"` // AML risk score, e.g. "0.5"; "" when not scored
-	Confirmations   FlexInt    `json:"confirmations"`
+	ID              int64    `json:"id"`
+	Currency        string   `json:"currency"`
+	CurrencyTo      string   `json:"currency_to,omitempty"` // exchanges
+	TransactionType string   `json:"transaction_type"`      // "blockchain", "internal" or "exchange"
+	Type            string   `json:"type"`                  // "deposit", "withdrawal" or "exchange"
+	Address         string   `json:"address,omitempty"`
+	Tag             string   `json:"tag,omitempty"`
+	Amount          Decimal  `json:"amount"`
+	AmountTo        *Decimal `json:"amount_to,omitempty"` // exchanges: the amount in CurrencyTo
+	TxID            string   `json:"txid,omitempty"`
+	RiskScore       string   `json:"riskscore,omitempty"` // AML risk score, e.g. "0.5"; "" when not scored
+	Confirmations   int64    `json:"confirmations"`
+}
+
+// UnmarshalJSON decodes the entry, taking the id and confirmations as
+// numbers or strings and the tag, txid and risk score as strings, numbers
+// or null.
+func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoTxEntry
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID            lenientInt    `json:"id"`
+		Tag           lenientString `json:"tag"`
+		TxID          lenientString `json:"txid"`
+		RiskScore     lenientString `json:"riskscore"`
+		Confirmations lenientInt    `json:"confirmations"`
+	}{(*plain)(e), lenientInt{&e.ID}, lenientString{&e.Tag}, lenientString{&e.TxID},
+		lenientString{&e.RiskScore}, lenientInt{&e.Confirmations}})
 }
 
 // AlphaPoFee is a fee AlphaPo charged for an operation.
@@ -114,7 +167,7 @@ type AlphaPoFee struct {
 // handling: "<id>:<status>", as AlphaPo advises. A repeat delivery has the
 // same key; the same operation in a new status has a new one.
 func (c *AlphaPoTransaction) DedupeKey() string {
-	return strconv.FormatInt(int64(c.ID), 10) + ":" + string(c.Status)
+	return strconv.FormatInt(c.ID, 10) + ":" + string(c.Status)
 }
 
 // decodeAlphaPoCallback decodes a callback body. Only call it on bytes that
@@ -131,11 +184,10 @@ func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 	return cb, nil
 }
 
-// AlphaPoCallbackVerifier checks and decodes the callbacks AlphaPo sends,
-// for services that receive callbacks without calling the API. An
-// AlphaPoClient has one built in (AlphaPoClient.VerifyCallback and
-// friends). It is safe for concurrent use and never prints its key or
-// secret.
+// AlphaPoCallbackVerifier checks and decodes the callbacks AlphaPo sends:
+// the one way to receive them, whether or not the service also calls the
+// API. Build it from the same key and secret as the AlphaPoClient. It is
+// safe for concurrent use and never prints its key or secret.
 type AlphaPoCallbackVerifier struct {
 	key    secret
 	signer *Signer
@@ -218,28 +270,4 @@ func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTrans
 			w.WriteHeader(http.StatusOK)
 		})
 	})
-}
-
-// VerifyCallback checks a callback body against its headers with the
-// client's key and secret; see AlphaPoCallbackVerifier.Verify.
-func (c *AlphaPoClient) VerifyCallback(body []byte, header http.Header) error {
-	return c.callbacks.Verify(body, header)
-}
-
-// ParseCallback verifies and then decodes a callback body; see
-// AlphaPoCallbackVerifier.Parse.
-func (c *AlphaPoClient) ParseCallback(body []byte, header http.Header) (*AlphaPoTransaction, error) {
-	return c.callbacks.Parse(body, header)
-}
-
-// ParseCallbackRequest reads, verifies and decodes a callback request; see
-// AlphaPoCallbackVerifier.ParseRequest.
-func (c *AlphaPoClient) ParseCallbackRequest(r *http.Request) (*AlphaPoTransaction, error) {
-	return c.callbacks.ParseRequest(r)
-}
-
-// CallbackHandler returns an http.Handler for AlphaPo callbacks signed with
-// the client's key and secret; see AlphaPoCallbackVerifier.Handler.
-func (c *AlphaPoClient) CallbackHandler(fn func(context.Context, *AlphaPoTransaction) error) http.Handler {
-	return c.callbacks.Handler(fn)
 }

@@ -2,27 +2,13 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
-// Balances, currencies and exchange pairs. Fields as in
+// Currencies and exchange pairs. Fields as in
 // coinspaid/docs api-documentation/api-reference.md and
 // docs.cryptoprocessing.com/api-reference/endpoints/*.
-
-// AlphaPoBalance is what the merchant account holds in one currency.
-type AlphaPoBalance struct {
-	Currency string  `json:"currency"` // e.g. "BTC", "EUR"
-	Type     string  `json:"type"`     // "crypto" or "fiat"
-	Balance  Decimal `json:"balance"`  // in whole units, e.g. "0.04"
-}
-
-// Balances returns the account's balance in every currency, zero balances
-// included. It sends and signs the body {}.
-//
-// POST /v2/accounts/list
-func (c *AlphaPoClient) Balances(ctx context.Context) ([]AlphaPoBalance, error) {
-	return call[[]AlphaPoBalance](ctx, &c.backend, c.endpoint(http.MethodPost, "/v2/accounts/list"))
-}
 
 // AlphaPoCurrenciesParams filters the currency list.
 type AlphaPoCurrenciesParams struct {
@@ -34,16 +20,27 @@ type AlphaPoCurrenciesParams struct {
 // AlphaPoCurrency is a currency the processing supports, with its limits
 // and fees.
 type AlphaPoCurrency struct {
-	ID       FlexInt `json:"id"`
-	Type     string  `json:"type"`     // "crypto" or "fiat"
-	Currency string  `json:"currency"` // e.g. "BTC"
+	ID       int64  `json:"id"`
+	Type     string `json:"type"`     // "crypto" or "fiat"
+	Currency string `json:"currency"` // e.g. "BTC"
 	// MinimumAmount is the smallest amount accepted, in whole units.
 	MinimumAmount        Decimal `json:"minimum_amount"`
 	DepositFeePercent    Decimal `json:"deposit_fee_percent"`    // e.g. "0.99" for 0.99 %
 	WithdrawalFeePercent Decimal `json:"withdrawal_fee_percent"` // e.g. "0" for none
 	// Precision is the number of decimal places, e.g. 8 for BTC. The
 	// current docs' example omits it (then 0).
-	Precision FlexInt `json:"precision"`
+	Precision int64 `json:"precision"`
+}
+
+// UnmarshalJSON decodes the currency, taking the id and precision as
+// numbers or strings.
+func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoCurrency
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID        lenientInt `json:"id"`
+		Precision lenientInt `json:"precision"`
+	}{(*plain)(c), lenientInt{&c.ID}, lenientInt{&c.Precision}})
 }
 
 // Currencies returns the supported currencies. A nil p sends {}.

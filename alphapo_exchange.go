@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -52,7 +53,17 @@ type AlphaPoQuote struct {
 	Price     Decimal  `json:"price"`
 	FixedAt   UnixTime `json:"ts_fixed"`
 	ReleaseAt UnixTime `json:"ts_release"`
-	FixPeriod FlexInt  `json:"fix_period"` // seconds
+	FixPeriod int64    `json:"fix_period"` // seconds
+}
+
+// UnmarshalJSON decodes the quote, taking fix_period as a number or a
+// string.
+func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoQuote
+	return json.Unmarshal(b, &struct {
+		*plain
+		FixPeriod lenientInt `json:"fix_period"`
+	}{(*plain)(q), lenientInt{&q.FixPeriod}})
 }
 
 // FixedParams returns the parameters that carry out this quote with
@@ -127,17 +138,28 @@ func (p *AlphaPoExchangeParams) check(wantPrice bool) error {
 // AlphaPoExchange is an exchange the provider accepted. Its final state
 // comes later, in a callback or from TransactionInfo.
 type AlphaPoExchange struct {
-	ID               FlexInt    `json:"id"`
-	ForeignID        FlexString `json:"foreign_id"`
-	Type             string     `json:"type"`   // "exchange"
-	Status           string     `json:"status"` // e.g. "processing"
-	SenderCurrency   string     `json:"sender_currency"`
-	SenderAmount     Decimal    `json:"sender_amount"`
-	ReceiverCurrency string     `json:"receiver_currency"`
-	ReceiverAmount   Decimal    `json:"receiver_amount"`
-	FeeCurrency      string     `json:"fee_currency"`
-	FeeAmount        Decimal    `json:"fee_amount"`
-	Price            Decimal    `json:"price"`
+	ID               int64   `json:"id"`
+	ForeignID        string  `json:"foreign_id"`
+	Type             string  `json:"type"`   // "exchange"
+	Status           string  `json:"status"` // e.g. "processing"
+	SenderCurrency   string  `json:"sender_currency"`
+	SenderAmount     Decimal `json:"sender_amount"`
+	ReceiverCurrency string  `json:"receiver_currency"`
+	ReceiverAmount   Decimal `json:"receiver_amount"`
+	FeeCurrency      string  `json:"fee_currency"`
+	FeeAmount        Decimal `json:"fee_amount"`
+	Price            Decimal `json:"price"`
+}
+
+// UnmarshalJSON decodes the exchange, taking the id as a number or a
+// string and your id as a string, a number or null.
+func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoExchange
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID        lenientInt    `json:"id"`
+		ForeignID lenientString `json:"foreign_id"`
+	}{(*plain)(e), lenientInt{&e.ID}, lenientString{&e.ForeignID}})
 }
 
 // ExchangeFixed exchanges at the price of a quote from CalculateExchange,

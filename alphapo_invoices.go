@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -70,24 +71,38 @@ func (p *AlphaPoInvoiceParams) check() error {
 
 // AlphaPoInvoice is a created invoice: send the customer to URL.
 type AlphaPoInvoice struct {
-	ID               FlexInt    `json:"id"`
-	URL              string     `json:"url"` // the invoice page
-	ForeignID        FlexString `json:"foreign_id"`
-	EndUserReference FlexString `json:"end_user_reference"`
-	Address          string     `json:"address"` // the deposit address, once there is one
-	Title            string     `json:"title"`
-	Name             string     `json:"name"`   // the title, as older API versions call it
-	Status           string     `json:"status"` // e.g. "created"
-	Currency         string     `json:"currency"`
-	Amount           Decimal    `json:"amount"`
-	SenderCurrency   string     `json:"sender_currency"`
+	ID               int64   `json:"id"`
+	URL              string  `json:"url"` // the invoice page
+	ForeignID        string  `json:"foreign_id"`
+	EndUserReference string  `json:"end_user_reference"`
+	Address          string  `json:"address"` // the deposit address, once there is one
+	Title            string  `json:"title"`
+	Name             string  `json:"name"`   // the title, as older API versions call it
+	Status           string  `json:"status"` // e.g. "created"
+	Currency         string  `json:"currency"`
+	Amount           Decimal `json:"amount"`
+	SenderCurrency   string  `json:"sender_currency"`
 	// SenderAmount is what the customer pays, nil until the rate is fixed.
 	SenderAmount *Decimal `json:"sender_amount"`
 	// FixedAt and ReleaseAt bound the time the rate is fixed; zero when
 	// it is not.
 	FixedAt     UnixTime `json:"fixed_at"`
 	ReleaseAt   UnixTime `json:"release_at"`
-	SecondsLeft FlexInt  `json:"seconds_left"` // 0 when there is no timer
+	SecondsLeft int64    `json:"seconds_left"` // 0 when there is no timer
+}
+
+// UnmarshalJSON decodes the invoice, taking the id and seconds_left as
+// numbers or strings and your ids as strings, numbers or null.
+func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoInvoice
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+		SecondsLeft      lenientInt    `json:"seconds_left"`
+	}{(*plain)(inv), lenientInt{&inv.ID}, lenientString{&inv.ForeignID}, lenientString{&inv.EndUserReference},
+		lenientInt{&inv.SecondsLeft}})
 }
 
 // CreateInvoice creates an invoice page where a customer pays Amount of

@@ -47,15 +47,15 @@ func TestTransactionInfoByIDNumericForms(t *testing.T) {
 	require.NoError(t, err)
 
 	assertSigned(t, w.only(), "GET", "/v2/transactions/info", `{"id":2769144}`)
-	assert.Equal(t, FlexInt(2769144), got.ID)
-	assert.Equal(t, FlexString("withdrawal:823188"), got.ForeignID)
+	assert.Equal(t, int64(2769144), got.ID)
+	assert.Equal(t, "withdrawal:823188", got.ForeignID)
 	assert.Equal(t, AlphaPoTxWithdrawal, got.Type)
 	assert.Equal(t, "0.0001", got.CurrencySent.Amount.String())
 	assert.Equal(t, "10000", got.CurrencyReceived.Amount.String())
 	assert.Nil(t, got.CurrencyReceived.AmountMinusFee)
 	require.Len(t, got.Transactions, 1)
-	assert.Equal(t, FlexString("7.854431205445763e+76"), got.Transactions[0].TxID)
-	assert.Equal(t, FlexInt(0), got.Transactions[0].Confirmations)
+	assert.Equal(t, "7.854431205445763e+76", got.Transactions[0].TxID)
+	assert.Equal(t, int64(0), got.Transactions[0].Confirmations)
 	assert.Equal(t, []AlphaPoFee{
 		{Type: "mining", Currency: "BTC", Amount: dec("0")},
 		{Type: "fee_crypto_deposit_wallet_client", Currency: "BTC", Amount: dec("0")},
@@ -73,7 +73,7 @@ func TestTransactionInfoInEnvelope(t *testing.T) {
 	require.NoError(t, err)
 
 	assertSigned(t, w.only(), "GET", "/v2/transactions/info", `{"txid":"3950ad81"}`)
-	assert.Equal(t, FlexInt(2687669), got.ID)
+	assert.Equal(t, int64(2687669), got.ID)
 	assert.Equal(t, AlphaPoStatusNotConfirmed, got.Status)
 	assert.Nil(t, got.CryptoAddress)
 	require.Len(t, got.Transactions, 1)

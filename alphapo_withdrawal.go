@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -29,7 +30,7 @@ type AlphaPoWithdrawParams struct {
 	Address string `json:"address"`
 	// Tag is the destination tag or memo (XRP, XLM, EOS, ...). Without it
 	// such a withdrawal may be lost.
-	Tag Tag `json:"tag,omitempty"`
+	Tag string `json:"tag,omitempty"`
 	// SenderType is "natural" or "legal", with SenderData, for regulated
 	// (MiCA) set-ups; likewise ReceiverType and ReceiverData.
 	SenderType   string            `json:"sender_type,omitempty"`
@@ -57,16 +58,28 @@ func (p *AlphaPoWithdrawParams) check() error {
 // AlphaPoWithdrawal is a withdrawal the provider accepted. Its final state
 // comes later, in a callback or from TransactionInfo.
 type AlphaPoWithdrawal struct {
-	ID               FlexInt    `json:"id"`
-	ForeignID        FlexString `json:"foreign_id"`
-	EndUserReference FlexString `json:"end_user_reference"`
-	Type             string     `json:"type"`   // "withdrawal" or "withdrawal_exchange"
-	Status           string     `json:"status"` // e.g. "processing"
-	Amount           Decimal    `json:"amount"`
-	SenderAmount     Decimal    `json:"sender_amount"`
-	SenderCurrency   string     `json:"sender_currency"`
-	ReceiverAmount   Decimal    `json:"receiver_amount"`
-	ReceiverCurrency string     `json:"receiver_currency"`
+	ID               int64   `json:"id"`
+	ForeignID        string  `json:"foreign_id"`
+	EndUserReference string  `json:"end_user_reference"`
+	Type             string  `json:"type"`   // "withdrawal" or "withdrawal_exchange"
+	Status           string  `json:"status"` // e.g. "processing"
+	Amount           Decimal `json:"amount"`
+	SenderAmount     Decimal `json:"sender_amount"`
+	SenderCurrency   string  `json:"sender_currency"`
+	ReceiverAmount   Decimal `json:"receiver_amount"`
+	ReceiverCurrency string  `json:"receiver_currency"`
+}
+
+// UnmarshalJSON decodes the withdrawal, taking the id as a number or a
+// string and your ids as strings, numbers or null.
+func (w *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
+	type plain AlphaPoWithdrawal
+	return json.Unmarshal(b, &struct {
+		*plain
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+	}{(*plain)(w), lenientInt{&w.ID}, lenientString{&w.ForeignID}, lenientString{&w.EndUserReference}})
 }
 
 // WithdrawCrypto sends Amount of Currency (converted to ConvertTo, if set)

@@ -56,8 +56,8 @@ func TestWithdrawCryptoWithConversionAndTag(t *testing.T) {
 
 	assertSigned(t, w.only(), "POST", "/v2/withdrawal/crypto", `{"foreign_id":"122929","end_user_reference":"user_12345",`+
 		`"currency":"EUR","convert_to":"XRP","amount":"100","address":"rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh","tag":"3456789012"}`)
-	assert.Equal(t, FlexInt(1), got.ID)
-	assert.Equal(t, FlexString("122929"), got.ForeignID)
+	assert.Equal(t, int64(1), got.ID)
+	assert.Equal(t, "122929", got.ForeignID)
 	assert.Equal(t, "123", got.ReceiverAmount.String())
 	assert.Equal(t, "100.00000000", got.SenderAmount.String())
 }

@@ -32,10 +32,12 @@ const refreshMargin = 30 * time.Second
 // mutex that a waiting caller can abandon when its context ends; it also
 // makes concurrent callers share one refresh.
 type session struct {
-	lock    chan struct{}
-	tokens  Tokens
-	renewAt time.Time // when a call renews the access token first; zero: only after a 401
-	now     func() time.Time
+	lock chan struct{}
+	// access and refresh are the tokens, hidden even where fmt reaches a
+	// session through an unexported field.
+	access, refresh secret
+	renewAt         time.Time // when a call renews the access token first; zero: only after a 401
+	now             func() time.Time
 }
 
 func newSession() *session {
@@ -57,9 +59,9 @@ func (s *session) release() { <-s.lock }
 // time when the caller stored them (UseTokens); the caller holds the lock.
 func (s *session) set(t Tokens, obtained time.Time) {
 	if t.Refresh == "" {
-		t.Refresh = s.tokens.Refresh // the refresh token did not rotate
+		t.Refresh = s.refresh.reveal() // the refresh token did not rotate
 	}
-	s.tokens = t
+	s.access, s.refresh = newSecret(t.Access), newSecret(t.Refresh)
 	s.renewAt = renewalTime(t.Access, obtained)
 }
 
@@ -146,7 +148,7 @@ func (a *Account) Login(ctx context.Context) error {
 // login runs with the session lock held.
 func (a *Account) login(ctx context.Context) error {
 	ep := newEndpoint(http.MethodPost, "/v2/auth/login")
-	ep.secrets = []string{a.transferKey}
+	ep.secrets = []string{a.transferKey.reveal()}
 	ep.withBody(a.loginBody())
 	t, err := call[*Tokens](ctx, &a.client.backend, ep)
 	if err != nil {
@@ -162,10 +164,10 @@ func (a *Account) login(ctx context.Context) error {
 // loginBody checks the account id and transfer key and returns them as
 // the body of Login.
 func (a *Account) loginBody() (any, error) {
-	if a.transferKey == "" {
+	if a.transferKey.reveal() == "" {
 		return nil, invalid("transfer-key", "Login needs the account's transfer key; pass it to Client.Account")
 	}
-	return &loginBody{Login: a.id, Password: a.transferKey}, checkAccountID(a.id)
+	return &loginBody{Login: a.id, Password: a.transferKey.reveal()}, checkAccountID(a.id)
 }
 
 // tokenEndpoint declares one of the token calls, which send token as it is.
@@ -188,7 +190,7 @@ func (a *Account) UseTokens(t Tokens) {
 func (a *Account) Tokens() Tokens {
 	a.session.lock <- struct{}{}
 	defer a.session.release()
-	return a.session.tokens
+	return Tokens{Access: a.session.access.reveal(), Refresh: a.session.refresh.reveal()}
 }
 
 // Logout ends the token session on the server and forgets the tokens:
@@ -200,12 +202,12 @@ func (a *Account) Logout(ctx context.Context) error {
 		return err
 	}
 	defer a.session.release()
-	if a.session.tokens.Access == "" {
+	if a.session.access.reveal() == "" {
 		return nil
 	}
-	ep := tokenEndpoint("/v2/auth/logout", a.session.tokens.Access)
+	ep := tokenEndpoint("/v2/auth/logout", a.session.access.reveal())
 	err := a.client.do(ctx, &ep, nil)
-	a.session.tokens, a.session.renewAt = Tokens{}, time.Time{}
+	a.session.access, a.session.refresh, a.session.renewAt = secret{}, secret{}, time.Time{}
 	return err
 }
 
@@ -217,12 +219,12 @@ func (a *Account) accessToken(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer s.release()
-	if s.tokens.Access != "" && !s.renewAt.IsZero() && !s.now().Before(s.renewAt) {
+	if s.access.reveal() != "" && !s.renewAt.IsZero() && !s.now().Before(s.renewAt) {
 		if err := a.renew(ctx); err != nil {
 			return "", err
 		}
 	}
-	return s.tokens.Access, nil
+	return s.access.reveal(), nil
 }
 
 // renewAfter renews the access token after the server refused stale,
@@ -233,12 +235,12 @@ func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) 
 		return "", err
 	}
 	defer s.release()
-	if s.tokens.Access == stale {
+	if s.access.reveal() == stale {
 		if err := a.renew(ctx); err != nil {
 			return "", err
 		}
 	}
-	return s.tokens.Access, nil
+	return s.access.reveal(), nil
 }
 
 // renew trades the refresh token for new tokens, or signs in again when
@@ -246,8 +248,8 @@ func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) 
 //
 // POST /v2/auth/refresh-token
 func (a *Account) renew(ctx context.Context) error {
-	ep := tokenEndpoint("/v2/auth/refresh-token", a.session.tokens.Refresh)
-	if a.session.tokens.Refresh == "" {
+	ep := tokenEndpoint("/v2/auth/refresh-token", a.session.refresh.reveal())
+	if a.session.refresh.reveal() == "" {
 		ep.check(invalid("refresh-token", "none is stored"))
 	}
 	t, err := call[*Tokens](ctx, &a.client.backend, ep)
@@ -255,7 +257,7 @@ func (a *Account) renew(ctx context.Context) error {
 		a.session.set(*t, a.session.now())
 		return nil
 	}
-	if a.transferKey != "" {
+	if a.transferKey.reveal() != "" {
 		return a.login(ctx)
 	}
 	if err == nil {
@@ -270,16 +272,16 @@ type keyHolder interface{ setTransferKey(key string) }
 // putTransferKey puts the transfer key where ep's method takes it: in the
 // body when the body has a place for it, else in the query.
 func (a *Account) putTransferKey(ep *endpoint) error {
-	if a.transferKey == "" {
+	if a.transferKey.reveal() == "" {
 		return invalid("transfer-key", "this call needs the account's transfer key (Client.Account) or tokens (Login)")
 	}
 	if body, ok := ep.body.(keyHolder); ok {
-		body.setTransferKey(a.transferKey)
+		body.setTransferKey(a.transferKey.reveal())
 		return nil
 	}
 	if ep.query == nil {
 		ep.query = url.Values{}
 	}
-	ep.query.Set("transfer-key", a.transferKey)
+	ep.query.Set("transfer-key", a.transferKey.reveal())
 	return nil
 }

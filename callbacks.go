@@ -1,38 +1,53 @@
 package cryptopay
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 )
 
-// PaymentCallback is what Apirone sends to an address's callback URL when
-// a payment arrives: first at 0 confirmations, then on every new block until
-// the merchant answers 200 "*ok*" (API-NOTES.md, "Callbacks Apirone sends").
-// Receive it with PaymentCallbackHandler or ParsePaymentCallback.
-//
-// Data values decode leniently: a number or boolean becomes its JSON text,
-// null becomes "", and an empty JSON array (how some servers encode an
-// empty object) means no data.
-type PaymentCallback struct {
-	Value                Amount            `json:"value"` // minor units received
-	InputAddress         string            `json:"input_address"`
-	Confirmations        FlexInt           `json:"confirmations"`
-	InputTransactionHash string            `json:"input_transaction_hash"`
-	Data                 map[string]string `json:"data,omitempty"` // the callback's data, echoed
-	Account              string            `json:"account"`
-	Currency             string            `json:"currency"`
-	TransactionHash      string            `json:"transaction_hash,omitempty"` // forwarding transaction, if any
-	Payment              string            `json:"payment,omitempty"`          // history item id
-	Destinations         []AddressAmount   `json:"destinations,omitempty"`     // forwarding destinations
+// Callback says where Apirone reports payments to an address: the URL, the
+// HTTP method (GET or POST) and data echoed back with every callback.
+type Callback struct {
+	Method string            `json:"method,omitempty"` // "GET" or "POST"; Apirone's default is POST
+	URL    string            `json:"url"`
+	Data   map[string]string `json:"data,omitempty"`
+}
+
+// Format prints the method, the URL without its query and the data keys
+// without their values, for every verb: a shared callback secret lives in
+// the data or the query (see WithCallbackSecret) and must not reach a log.
+func (cb Callback) Format(f fmt.State, verb rune) {
+	keys := make([]string, 0, len(cb.Data))
+	for k := range cb.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(f, "cryptopay.Callback{Method:%s URL:%s DataKeys:%v}", cb.Method, redactURL(cb.URL), keys)
+}
+
+// maxCallbackURL is Apirone's limit on callback URL length (API-NOTES.md).
+const maxCallbackURL = 1023
+
+// check validates the callback before it is sent.
+func (cb *Callback) check() error {
+	if cb == nil {
+		return nil
+	}
+	u, err := url.Parse(cb.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid("callback.url", "want an absolute http(s) URL")
+	}
+	if len(cb.URL) > maxCallbackURL {
+		return invalid("callback.url", "longer than %d characters", maxCallbackURL)
+	}
+	if m := strings.ToUpper(cb.Method); m != "" && m != http.MethodGet && m != http.MethodPost {
+		return invalid("callback.method", "want GET or POST, got %q", cb.Method)
+	}
+	return nil
 }
 
 // AccountCallback is the callback saved for one currency of the account.
@@ -119,447 +134,4 @@ func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *Pag
 	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback-log", address)
 	ep.withQuery(p.query())
 	return call[*CallbackLogPage](ctx, &a.client.backend, ep)
-}
-
-// Receiving callbacks.
-//
-// Apirone signs nothing: a callback proves itself only through a secret the
-// merchant put in the callback's data or URL (WithCallbackSecret). It keeps
-// calling until it gets HTTP 200 with the text/plain body "*ok*", so the
-// handlers answer that only when the merchant's function returns nil.
-
-// Errors from parsing and verifying callbacks, for errors.Is. The handlers
-// answer them with the HTTP status named in each.
-var (
-	// ErrCallbackMethod: the request used a method the provider never
-	// sends (405).
-	ErrCallbackMethod = errors.New("cryptopay: callback: method not allowed")
-	// ErrCallbackTooLarge: the body is longer than MaxCallbackBody (413).
-	ErrCallbackTooLarge = errors.New("cryptopay: callback: body too large")
-	// ErrCallbackMalformed: the callback could not be decoded or lacks the
-	// fields that identify it (400).
-	ErrCallbackMalformed = errors.New("cryptopay: callback: malformed")
-	// ErrCallbackUnverified: the callback failed authentication: a missing
-	// or wrong shared secret, X-Processing-Key or X-Processing-Signature
-	// (403). The error never holds the expected value.
-	ErrCallbackUnverified = errors.New("cryptopay: callback: not authentic")
-)
-
-// MaxCallbackBody is the largest callback body the parsers and handlers
-// read: 1 MiB. A longer body fails with ErrCallbackTooLarge.
-const MaxCallbackBody = 1 << 20
-
-// ParsePaymentCallback reads an Apirone payment callback from r, in either
-// form Apirone sends:
-//
-//   - POST: the JSON body (at most MaxCallbackBody bytes).
-//   - GET: query parameters value, input_address, confirmations,
-//     input_transaction_hash, account, currency, transaction_hash and
-//     payment; destinations, if present, as "addr:amount,addr:amount" or a
-//     JSON array; every other parameter is a data field. Apirone documents
-//     only the JSON payload, so this flat form (data keys as extra query
-//     parameters, the usual way to send an object in a query) is our
-//     assumption. Parameters already in the configured URL land in Data too.
-//
-// It checks neither authenticity (see WithCallbackSecret) nor
-// confirmations. A callback without input_address is ErrCallbackMalformed.
-func ParsePaymentCallback(r *http.Request) (*PaymentCallback, error) {
-	body, err := readApironeBody(r)
-	if err != nil {
-		return nil, err
-	}
-	return parsePaymentCallback(r, body)
-}
-
-// parsePaymentCallback is ParsePaymentCallback on a request whose body
-// readApironeBody has read.
-func parsePaymentCallback(r *http.Request, body []byte) (*PaymentCallback, error) {
-	cb := new(PaymentCallback)
-	if err := decodeApironeCallback(r, body, cb, cb.fromQuery); err != nil {
-		return nil, err
-	}
-	if cb.InputAddress == "" {
-		return nil, malformed("input_address is missing")
-	}
-	for i, d := range cb.Destinations {
-		if d.Address == "" {
-			return nil, malformed("destinations[%d]: address is missing", i)
-		}
-	}
-	return cb, nil
-}
-
-// Format prints p as fmt prints any struct, with the verb and flags given,
-// but with every value of Data replaced by "REDACTED": a shared callback
-// secret lives there (see WithCallbackSecret), and callbacks get logged.
-func (p PaymentCallback) Format(f fmt.State, verb rune) {
-	type redactedPaymentCallback PaymentCallback // %#v shows this name; it has no Format method
-	c := redactedPaymentCallback(p)
-	if p.Data != nil {
-		c.Data = make(map[string]string, len(p.Data))
-		for k := range p.Data {
-			c.Data[k] = redacted
-		}
-	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), c)
-}
-
-// DedupeKey identifies the event this callback reports, for idempotent
-// handling: "<currency>:<input address>:<input transaction hash>:" followed
-// by "unconfirmed" (0 confirmations) or "confirmed" (1 or more). Apirone
-// repeats a callback with a growing confirmation count until it gets
-// "*ok*", so a repeat after a lost "*ok*" has the same key; a payment has
-// one key before and one after its first confirmation.
-func (p *PaymentCallback) DedupeKey() string {
-	stage := "unconfirmed"
-	if p.Confirmations > 0 {
-		stage = "confirmed"
-	}
-	return p.Currency + ":" + p.InputAddress + ":" + p.InputTransactionHash + ":" + stage
-}
-
-// UnmarshalJSON decodes a callback, accepting data in every form described
-// on PaymentCallback.
-func (p *PaymentCallback) UnmarshalJSON(b []byte) error {
-	type plain PaymentCallback
-	wire := struct {
-		*plain
-		Data json.RawMessage `json:"data"` // shadows plain.Data
-	}{plain: (*plain)(p)}
-	if err := json.Unmarshal(b, &wire); err != nil {
-		return err
-	}
-	data, err := decodeCallbackData(wire.Data)
-	p.Data = data
-	return err
-}
-
-// decodeCallbackData turns the echoed data object into strings: strings
-// as they are, null as "", other values as their JSON text. Absent, null,
-// {} and [] give nil.
-func decodeCallbackData(raw json.RawMessage) (map[string]string, error) {
-	var list []json.RawMessage
-	if len(bytes.TrimSpace(raw)) == 0 || (json.Unmarshal(raw, &list) == nil && len(list) == 0) {
-		return nil, nil
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, errors.New("cryptopay: callback data: want a JSON object")
-	}
-	if len(fields) == 0 {
-		return nil, nil
-	}
-	data := make(map[string]string, len(fields))
-	for k, v := range fields {
-		var s string
-		if json.Unmarshal(v, &s) != nil {
-			s = string(v)
-		}
-		data[k] = s
-	}
-	return data, nil
-}
-
-// fromQuery fills p from the GET form described on ParsePaymentCallback.
-func (p *PaymentCallback) fromQuery(q url.Values) error {
-	for key, values := range q {
-		v := values[0]
-		var err error
-		switch key {
-		case "value":
-			p.Value, err = ParseAmount(v)
-		case "confirmations":
-			var n int64
-			n, err = parseInt64(v, "an integer")
-			p.Confirmations = FlexInt(n)
-		case "input_address":
-			p.InputAddress = v
-		case "input_transaction_hash":
-			p.InputTransactionHash = v
-		case "account":
-			p.Account = v
-		case "currency":
-			p.Currency = v
-		case "transaction_hash":
-			p.TransactionHash = v
-		case "payment":
-			p.Payment = v
-		case "destinations":
-			p.Destinations, err = parseQueryDestinations(v)
-		default:
-			if p.Data == nil {
-				p.Data = make(map[string]string)
-			}
-			p.Data[key] = v
-		}
-		if err != nil {
-			return malformed("query parameter %s: %v", key, err)
-		}
-	}
-	return nil
-}
-
-// parseQueryDestinations reads destinations from a query value: a JSON
-// array of {address, amount}, or Apirone's query form
-// "addr:10000,addr2:20000" (as in the estimation query).
-func parseQueryDestinations(s string) ([]AddressAmount, error) {
-	var list []AddressAmount
-	if s == "" {
-		return nil, nil
-	}
-	if strings.HasPrefix(strings.TrimSpace(s), "[") {
-		err := json.Unmarshal([]byte(s), &list)
-		return list, err
-	}
-	for _, item := range strings.Split(s, ",") {
-		addr, amount, ok := strings.Cut(item, ":")
-		if !ok || addr == "" {
-			return nil, fmt.Errorf("want address:amount, got %q", item)
-		}
-		a, err := ParseAmount(amount)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, AddressAmount{Address: addr, Amount: a})
-	}
-	return list, nil
-}
-
-// InvoiceCallback is what Apirone sends to an invoice's callback-url when
-// the invoice's status changes. It carries no amounts: re-fetch the
-// invoice from the API before acting on it, since anyone who knows the URL
-// can send one.
-type InvoiceCallback struct {
-	Invoice string        `json:"invoice"` // the invoice id
-	Status  InvoiceStatus `json:"status"`
-}
-
-// ParseInvoiceCallback reads an Apirone invoice callback from r: a JSON
-// body for POST (at most MaxCallbackBody bytes), or the query parameters
-// invoice and status for GET. A callback without an invoice id is
-// ErrCallbackMalformed.
-func ParseInvoiceCallback(r *http.Request) (*InvoiceCallback, error) {
-	body, err := readApironeBody(r)
-	if err != nil {
-		return nil, err
-	}
-	return parseInvoiceCallback(r, body)
-}
-
-// parseInvoiceCallback is ParseInvoiceCallback on a request whose body
-// readApironeBody has read.
-func parseInvoiceCallback(r *http.Request, body []byte) (*InvoiceCallback, error) {
-	cb := new(InvoiceCallback)
-	err := decodeApironeCallback(r, body, cb, func(q url.Values) error {
-		cb.Invoice, cb.Status = q.Get("invoice"), InvoiceStatus(q.Get("status"))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if cb.Invoice == "" {
-		return nil, malformed("invoice is missing")
-	}
-	return cb, nil
-}
-
-// DedupeKey identifies the event this callback reports, for idempotent
-// handling: "<invoice>:<status>".
-func (c *InvoiceCallback) DedupeKey() string { return c.Invoice + ":" + string(c.Status) }
-
-// readApironeBody checks that r is a GET or a POST, and reads a POST's body
-// (see readCallbackBody).
-func readApironeBody(r *http.Request) ([]byte, error) {
-	switch r.Method {
-	case http.MethodGet:
-		return nil, nil
-	case http.MethodPost:
-		return readCallbackBody(r)
-	}
-	return nil, fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
-}
-
-// decodeApironeCallback decodes a POST's JSON body into v, or hands a GET's
-// query to fromQuery.
-func decodeApironeCallback(r *http.Request, body []byte, v any, fromQuery func(url.Values) error) error {
-	if r.Method == http.MethodGet {
-		return fromQuery(r.URL.Query())
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return malformed("%v", err)
-	}
-	return nil
-}
-
-// bodyData returns the data of a payment callback's JSON body, or nil when
-// it has none or is not JSON. It decodes nothing but data, so a forged
-// callback's amounts cost nothing before its secret is checked; it reads
-// data as PaymentCallback.UnmarshalJSON does.
-func bodyData(body []byte) map[string]string {
-	var wire struct {
-		Data json.RawMessage `json:"data"`
-	}
-	if json.Unmarshal(body, &wire) != nil {
-		return nil
-	}
-	data, _ := decodeCallbackData(wire.Data)
-	return data
-}
-
-// readCallbackBody reads at most MaxCallbackBody bytes of r's body.
-func readCallbackBody(r *http.Request) ([]byte, error) {
-	if r.ContentLength > MaxCallbackBody {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrCallbackTooLarge, MaxCallbackBody)
-	}
-	if r.Body == nil {
-		return nil, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxCallbackBody+1))
-	if err != nil {
-		return nil, malformed("reading body: %v", err)
-	}
-	if len(body) > MaxCallbackBody {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrCallbackTooLarge, MaxCallbackBody)
-	}
-	return body, nil
-}
-
-func malformed(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrCallbackMalformed, fmt.Sprintf(format, args...))
-}
-
-// CallbackOption configures PaymentCallbackHandler and
-// InvoiceCallbackHandler.
-type CallbackOption func(*callbackSettings)
-
-type callbackSettings struct {
-	secretKey   string
-	secretValue secret
-	hasSecret   bool
-}
-
-// WithCallbackSecret makes the handler accept only callbacks that carry
-// value under key: in the callback's data (set it in Callback.Data when
-// you create the address) or as a query parameter of the callback URL
-// (the only place an invoice callback can carry it). The comparison is
-// constant-time. Any other callback gets 403 and never reaches your
-// function. An empty value rejects every callback, so a missing secret in
-// your configuration fails closed. The handler removes key from the data it
-// passes on, so logging the callback does not log the secret.
-func WithCallbackSecret(key, value string) CallbackOption {
-	return func(s *callbackSettings) {
-		s.secretKey, s.secretValue, s.hasSecret = key, newSecret(value), true
-	}
-}
-
-// authentic reports whether the callback passes the shared-secret check.
-func (s *callbackSettings) authentic(r *http.Request, data map[string]string) bool {
-	if !s.hasSecret {
-		return true
-	}
-	want := s.secretValue.reveal()
-	return secretMatches(data[s.secretKey], want) || secretMatches(r.URL.Query().Get(s.secretKey), want)
-}
-
-// secretMatches compares got with want in constant time: the SHA-256 sums
-// have the same length whatever the inputs. Empty never matches.
-func secretMatches(got, want string) bool {
-	if got == "" || want == "" {
-		return false
-	}
-	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
-	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
-}
-
-// PaymentCallbackHandler returns an http.Handler for Apirone payment
-// callbacks (POST JSON or GET query, see ParsePaymentCallback). It calls fn
-// with the request's context and answers:
-//
-//   - 200 text/plain "*ok*" when fn returns nil: Apirone stops calling;
-//   - 500 when fn returns an error: Apirone calls again on the next block;
-//   - 400, 405 or 413 for a malformed, wrong-method or oversized request;
-//   - 403 when WithCallbackSecret is set and the secret is missing or
-//     wrong; fn is not called. The secret is checked before anything else
-//     in the callback is parsed, so a forged callback costs little CPU
-//     however large its numbers, and gets 403 even when malformed.
-//
-// Answering "*ok*" ends the callbacks for that payment: return an error
-// while the payment has fewer confirmations than you require.
-func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, opts ...CallbackOption) http.Handler {
-	return apironeHandler(true, func(r *http.Request, body []byte) (*PaymentCallback, map[string]string, error) {
-		cb, err := parsePaymentCallback(r, body)
-		if err != nil {
-			return nil, nil, err
-		}
-		return cb, cb.Data, nil
-	}, fn, opts)
-}
-
-// InvoiceCallbackHandler returns an http.Handler for Apirone invoice
-// callbacks (see ParseInvoiceCallback), answering as
-// PaymentCallbackHandler does. The secret of WithCallbackSecret can only
-// be in the callback URL's query. Re-fetch the invoice in fn before acting
-// on its status.
-func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, opts ...CallbackOption) http.Handler {
-	return apironeHandler(false, func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
-		cb, err := parseInvoiceCallback(r, body)
-		return cb, nil, err
-	}, fn, opts)
-}
-
-// apironeHandler reads a callback, checks its secret (in the query, or in
-// the body's data when secretInData) before it parses anything else, then
-// parses it, calls fn and answers Apirone. A GET's data is its query.
-func apironeHandler[T any](secretInData bool, parse func(*http.Request, []byte) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
-	var s callbackSettings
-	for _, opt := range opts {
-		opt(&s)
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := readApironeBody(r)
-		if err == nil && s.hasSecret {
-			var bodyHas map[string]string // data read from the body alone
-			if secretInData {
-				bodyHas = bodyData(body)
-			}
-			if !s.authentic(r, bodyHas) {
-				err = ErrCallbackUnverified
-			}
-		}
-		var cb *T
-		var data map[string]string
-		if err == nil {
-			cb, data, err = parse(r, body)
-		}
-		if err == nil && s.hasSecret {
-			delete(data, s.secretKey)
-		}
-		serveCallback(w, err, "GET, POST", func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "text/plain")
-			w.WriteHeader(http.StatusOK)
-			io.WriteString(w, "*ok*")
-		})
-	})
-}
-
-// serveCallback answers a callback request: a parse or verification error
-// with its status; otherwise it runs handle and answers with ok on success,
-// or 500 so that the provider calls again. Error bodies never hold a secret
-// or an expected signature.
-func serveCallback(w http.ResponseWriter, err error, allow string, handle func() error, ok func(http.ResponseWriter)) {
-	switch {
-	case errors.Is(err, ErrCallbackUnverified):
-		http.Error(w, "forbidden", http.StatusForbidden)
-	case errors.Is(err, ErrCallbackMethod):
-		w.Header().Set("Allow", allow)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	case errors.Is(err, ErrCallbackTooLarge):
-		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
-	case err != nil:
-		http.Error(w, err.Error(), http.StatusBadRequest)
-	case handle() != nil:
-		http.Error(w, "callback not processed", http.StatusInternalServerError)
-	default:
-		ok(w)
-	}
 }

@@ -80,7 +80,7 @@ func TestParsePaymentCallbackLenient(t *testing.T) {
 	got, err := ParsePaymentCallback(postCallback("/cb", body))
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012345678901234", got.Value.String())
-	assert.Equal(t, FlexInt(3), got.Confirmations)
+	assert.Equal(t, int64(3), got.Confirmations)
 	assert.Equal(t, map[string]string{"order": "1042", "paid": "true", "note": "", "nested": `{"a":1}`, "s": "x"}, got.Data)
 
 	for _, data := range []string{`[]`, `null`, `{}`} {

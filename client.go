@@ -35,12 +35,12 @@ type Client struct {
 }
 
 // Option configures a Client or an AlphaPoClient.
-type Option func(*settings) error
+type Option func(*clientOptions) error
 
-// settings is what the options set.
-type settings struct {
+// clientOptions is what the options set.
+type clientOptions struct {
 	httpClient *http.Client
-	baseURL    string
+	baseURL    secret // may hold a password (a proxy's), so hidden like a credential
 	userAgent  string
 	retry      RetryPolicy
 	logger     *slog.Logger // nil: no logging
@@ -56,7 +56,7 @@ type settings struct {
 // token or signature is ever sent to a URL other than the one the SDK
 // built.
 func WithHTTPClient(c *http.Client) Option {
-	return func(s *settings) error {
+	return func(s *clientOptions) error {
 		if c == nil {
 			return invalid("WithHTTPClient", "nil *http.Client")
 		}
@@ -71,20 +71,20 @@ func WithHTTPClient(c *http.Client) Option {
 // (percent-encode those in a password); a trailing slash is ignored. The
 // error for a bad base never holds its password or query.
 func WithBaseURL(base string) Option {
-	return func(s *settings) error {
+	return func(s *clientOptions) error {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			strings.ContainsAny(base, "?#") || strings.Contains(u.Path, "@") {
 			return invalid("WithBaseURL", "want an absolute http(s) URL with no '?' or '#' and no '@' after the host, got %q", redactURL(base))
 		}
-		s.baseURL = strings.TrimSuffix(base, "/")
+		s.baseURL = newSecret(strings.TrimSuffix(base, "/"))
 		return nil
 	}
 }
 
 // WithUserAgent sets the User-Agent header (default "cryptopay-go/<Version>").
 func WithUserAgent(ua string) Option {
-	return func(s *settings) error {
+	return func(s *clientOptions) error {
 		s.userAgent = ua
 		return nil
 	}
@@ -94,7 +94,7 @@ func WithUserAgent(ua string) Option {
 // RetryPolicy{MaxAttempts: 1} turns retries off. Negative fields fail with
 // ErrInvalidParams.
 func WithRetry(p RetryPolicy) Option {
-	return func(s *settings) error {
+	return func(s *clientOptions) error {
 		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 {
 			return invalid("WithRetry", "fields must not be negative")
 		}
@@ -109,7 +109,7 @@ func WithRetry(p RetryPolicy) Option {
 // duration and, for a failed try, error. Headers and bodies are never
 // logged. Without this option nothing is logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) error {
+	return func(s *clientOptions) error {
 		s.logger = l
 		return nil
 	}
@@ -129,13 +129,13 @@ func NewClient(opts ...Option) (*Client, error) {
 // Format prints "cryptopay.Client{<base URL>}" for every verb, with any
 // password in the base URL hidden, for a pointer and a value alike.
 func (c Client) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL))
+	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL.reveal()))
 }
 
 // backend is the one request path both APIs share: it builds, signs, sends,
 // retries and decodes every call.
 type backend struct {
-	settings
+	clientOptions
 	// sign, when set, adds authentication headers for the exact body bytes.
 	sign func(h http.Header, body []byte)
 	// sleep waits d or until ctx is done; tests replace it.
@@ -143,7 +143,7 @@ type backend struct {
 }
 
 func newBackend(defaultBase string, opts []Option) (backend, error) {
-	s := settings{baseURL: defaultBase, userAgent: defaultUserAgent, retry: RetryPolicy{}.withDefaults()}
+	s := clientOptions{baseURL: newSecret(defaultBase), userAgent: defaultUserAgent, retry: RetryPolicy{}.withDefaults()}
 	for _, opt := range opts {
 		if err := opt(&s); err != nil {
 			return backend{}, err
@@ -152,7 +152,7 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 	if s.httpClient == nil {
 		s.httpClient = defaultHTTPClient
 	}
-	return backend{settings: s, sleep: sleep}, nil
+	return backend{clientOptions: s, sleep: sleep}, nil
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a

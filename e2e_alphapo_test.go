@@ -54,7 +54,9 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	require.NoError(t, err)
 
 	got := make(chan *cryptopay.AlphaPoTransaction, 10)
-	shop := httptest.NewServer(ap.CallbackHandler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
+	verifier, err := cryptopay.NewAlphaPoCallbackVerifier(key, secret)
+	require.NoError(t, err)
+	shop := httptest.NewServer(verifier.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
 		got <- cb
 		return nil
 	}))
@@ -71,7 +73,7 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	assert.Equal(t, cryptopay.AlphaPoTxDeposit, seen.Type)
 	assert.Equal(t, cryptopay.AlphaPoStatusNotConfirmed, seen.Status)
 	assert.Equal(t, addr.Address, seen.CryptoAddress.Address)
-	assert.Equal(t, cryptopay.FlexString("customer-17"), seen.ForeignID)
+	assert.Equal(t, "customer-17", seen.ForeignID)
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{Currency: "LTC", Amount: cryptopay.MustDecimal("2.50000000")}, seen.CurrencySent)
 	assert.Equal(t, "0.00000000", alphaPoBalance(t, ap, "LTC"), "not confirmed yet")
 
@@ -97,7 +99,7 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	assert.Equal(t, w.ID, paid.ID)
 	assert.Equal(t, cryptopay.AlphaPoTxWithdrawal, paid.Type)
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, paid.Status)
-	assert.Equal(t, cryptopay.FlexString("payout-1"), paid.ForeignID)
+	assert.Equal(t, "payout-1", paid.ForeignID)
 	assert.Empty(t, got, "the acknowledged deposit is not sent again")
 
 	tx, err := ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"})

@@ -58,8 +58,8 @@ type InvoiceUserData struct {
 	Title    string         `json:"title,omitempty"`
 	Merchant string         `json:"merchant,omitempty"`
 	URL      string         `json:"url,omitempty"`
-	Price    DisplayText    `json:"price,omitempty"`     // e.g. "$25.00"
-	SubPrice DisplayText    `json:"sub-price,omitempty"` // shown under the price
+	Price    string         `json:"price,omitempty"`     // e.g. "$25.00"
+	SubPrice string         `json:"sub-price,omitempty"` // shown under the price
 	Items    []InvoiceItem  `json:"items,omitempty"`
 	Extras   []InvoiceExtra `json:"extras,omitempty"`
 }
@@ -78,26 +78,35 @@ type InvoiceExtra struct {
 	Price string `json:"price"`
 }
 
-// DisplayText is text the invoice page shows. It is sent as a string.
-// Apirone's clients have sent prices both as strings and as objects
-// ({"currency": "usd", "amount": 100}, Apirone/apirone-api-php
-// InvoiceHelper); an object or number decodes to its compact JSON text.
-type DisplayText string
+// UnmarshalJSON decodes the user data, taking Price and SubPrice as any
+// JSON value: Apirone's clients have sent prices both as strings and as
+// objects ({"currency": "usd", "amount": 100}, Apirone/apirone-api-php
+// InvoiceHelper), and an object or number becomes its compact JSON text.
+func (u *InvoiceUserData) UnmarshalJSON(b []byte) error {
+	type plain InvoiceUserData
+	return json.Unmarshal(b, &struct {
+		*plain
+		Price    displayText `json:"price"`
+		SubPrice displayText `json:"sub-price"`
+	}{(*plain)(u), displayText{&u.Price}, displayText{&u.SubPrice}})
+}
+
+// displayText decodes text the invoice page shows into the string p points
+// at: a JSON string as it is, any other value as its compact JSON text;
+// null leaves it unchanged.
+type displayText struct{ p *string }
 
 // UnmarshalJSON accepts a string, or any other JSON value as its text.
-func (t *DisplayText) UnmarshalJSON(data []byte) error {
+func (t *displayText) UnmarshalJSON(data []byte) error {
 	if len(data) > 0 && data[0] == '"' {
-		var s string
-		err := json.Unmarshal(data, &s)
-		*t = DisplayText(s)
-		return err
+		return json.Unmarshal(data, t.p)
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, data); err != nil {
 		return err
 	}
 	if buf.String() != "null" {
-		*t = DisplayText(buf.String())
+		*t.p = buf.String()
 	}
 	return nil
 }

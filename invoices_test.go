@@ -72,9 +72,9 @@ func TestInvoiceStatusHelpers(t *testing.T) {
 	}
 }
 
-func TestDisplayTextAcceptsObjects(t *testing.T) {
+func TestInvoiceUserDataPriceAcceptsObjects(t *testing.T) {
 	var u InvoiceUserData
 	require.NoError(t, json.Unmarshal([]byte(`{"price":{"currency":"usd","amount":100},"sub-price":12.5}`), &u))
-	assert.Equal(t, DisplayText(`{"currency":"usd","amount":100}`), u.Price)
-	assert.Equal(t, DisplayText("12.5"), u.SubPrice)
+	assert.Equal(t, `{"currency":"usd","amount":100}`, u.Price)
+	assert.Equal(t, "12.5", u.SubPrice)
 }

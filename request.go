@@ -178,7 +178,7 @@ func (ep *endpoint) payload() ([]byte, error) {
 }
 
 func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) (*http.Request, error) {
-	target := b.baseURL + ep.path
+	target := b.baseURL.reveal() + ep.path
 	if len(ep.query) > 0 {
 		target += "?" + ep.query.Encode()
 	}

@@ -93,9 +93,9 @@ func TestNoValuePrintsASecret(t *testing.T) {
 		}
 	}
 	// fmt calls no method on a value it reaches through an unexported
-	// field; the types below keep their secret where it then prints as an
-	// address.
-	for name, p := range map[string]any{"Signer": pointers["Signer"], "AlphaPoCallbackVerifier": verifier, "callbackSettings": &settings} {
+	// field; the types below keep every credential in a secret, which then
+	// prints as an address.
+	for name, p := range map[string]any{"Signer": pointers["Signer"], "AlphaPoCallbackVerifier": verifier, "callbackSettings": &settings, "Account": acct, "Client": c, "AlphaPoClient": ap} {
 		for _, verb := range verbs {
 			assertHidden(t, fmt.Sprintf(verb, struct{ v any }{valueOf(p)}), secrets, "%s in unexported field %s", name, verb)
 		}

@@ -110,34 +110,3 @@ func decodeRates(raw map[string]json.RawMessage, currencies []string) (Rates, er
 	}
 	return rates, nil
 }
-
-// FormatUnits renders an amount of minor units in whole coins, exactly:
-// FormatUnits(NewAmount(12345), 8) is "0.00012345". decimals is the
-// currency's number of decimal places (CurrencySpec.Decimals).
-func FormatUnits(a Amount, decimals int) string {
-	s := a.BigInt().String()
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	if decimals > 0 {
-		if len(s) <= decimals {
-			s = strings.Repeat("0", decimals-len(s)+1) + s
-		}
-		s = s[:len(s)-decimals] + "." + s[len(s)-decimals:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-// ParseUnits converts an amount in whole coins to minor units, exactly:
-// ParseUnits("0.5", 8) is 50000000. It is ParseDecimal followed by
-// Decimal.Units: an amount with more decimal places than the currency has is
-// an error, not a rounding.
-func ParseUnits(coins string, decimals int) (Amount, error) {
-	d, err := ParseDecimal(coins)
-	if err != nil {
-		return Amount{}, err
-	}
-	return d.Units(decimals)
-}

@@ -313,15 +313,16 @@ func parseTime(s string) (time.Time, error) {
 	return v, nil
 }
 
-// FlexInt is an integer that providers send sometimes as a JSON number and
-// sometimes as a string ("1"): confirmations and numeric ids. It decodes
-// both and encodes a number.
-type FlexInt int64
+// lenientInt decodes an integer that providers send sometimes as a JSON
+// number and sometimes as a string ("1"): confirmations and numeric ids.
+// It writes to the int64 p points at; a struct's UnmarshalJSON points it
+// at a public field (see TakenAddress.UnmarshalJSON).
+type lenientInt struct{ p *int64 }
 
 // UnmarshalJSON accepts a JSON integer or a string holding one, of at most
 // maxDigits (78) digits, leading zeros included; null and "" leave the
 // value unchanged.
-func (n *FlexInt) UnmarshalJSON(data []byte) error {
+func (n *lenientInt) UnmarshalJSON(data []byte) error {
 	s, isNull, err := unquoteScalar(data)
 	if err != nil || isNull || s == "" {
 		return err
@@ -330,37 +331,20 @@ func (n *FlexInt) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	*n = FlexInt(v)
+	*n.p = v
 	return nil
 }
 
-// Tag is a destination tag or memo (XRP, XLM, EOS, ...). Providers send it as
-// a string, a number or null; it decodes all three ("" for null) and encodes
-// a string, or null when empty.
-type Tag string
-
-// MarshalJSON encodes an empty tag as null and any other as a string.
-func (t Tag) MarshalJSON() ([]byte, error) {
-	if t == "" {
-		return []byte("null"), nil
-	}
-	return json.Marshal(string(t))
-}
+// lenientString decodes text that providers send sometimes as a JSON
+// string and sometimes as a number or null: tags (XRP, XLM, EOS, ...) come
+// as all three; AlphaPo sends foreign_id and end_user_reference as numbers
+// in some answers, and txid as a number in one documented example. A
+// number keeps its JSON text ("164"); null is "". It writes to the string
+// p points at.
+type lenientString struct{ p *string }
 
 // UnmarshalJSON accepts a string, a number or null.
-func (t *Tag) UnmarshalJSON(data []byte) error {
-	return (*FlexString)(t).UnmarshalJSON(data)
-}
-
-// FlexString is text that providers send sometimes as a JSON string and
-// sometimes as a number or null: AlphaPo sends foreign_id and
-// end_user_reference as numbers in some answers, and txid as a number in
-// one documented example. A number keeps its JSON text ("164"); null is "".
-// It encodes a string.
-type FlexString string
-
-// UnmarshalJSON accepts a string, a number or null.
-func (s *FlexString) UnmarshalJSON(data []byte) error {
+func (s *lenientString) UnmarshalJSON(data []byte) error {
 	text, isNull, err := unquoteScalar(data)
 	if err != nil {
 		return err
@@ -368,8 +352,17 @@ func (s *FlexString) UnmarshalJSON(data []byte) error {
 	if isNull {
 		text = ""
 	}
-	*s = FlexString(text)
+	*s.p = text
 	return nil
+}
+
+// MarshalJSON encodes "" as null and any other text as a string, as AlphaPo
+// writes a tag.
+func (s lenientString) MarshalJSON() ([]byte, error) {
+	if *s.p == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(*s.p)
 }
 
 // UnixTime is a time sent as whole seconds since 1970-01-01 UTC, e.g.
@@ -422,7 +415,7 @@ func unquoteScalar(data []byte) (s string, isNull bool, err error) {
 }
 
 // maxDigits is the most digits an integer may have where the SDK parses
-// one (Amount, a Decimal's integer part, FlexInt, UnixTime): 78, the length
+// one (Amount, a Decimal's integer part, lenientInt, UnixTime): 78, the length
 // of 2^256-1, so every uint256 fits. A Decimal's fraction may have up to
 // maxDecimals digits. Longer numbers are refused before any big-number
 // work: big.Int parses in quadratic time, and a million-digit number in an
@@ -558,4 +551,35 @@ func decimalOf(n *big.Int, scale int) Decimal {
 // pow10 returns 10^n for n >= 0.
 func pow10(n int) *big.Int {
 	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+}
+
+// FormatUnits renders an amount of minor units in whole coins, exactly:
+// FormatUnits(NewAmount(12345), 8) is "0.00012345". decimals is the
+// currency's number of decimal places (CurrencySpec.Decimals).
+func FormatUnits(a Amount, decimals int) string {
+	s := a.BigInt().String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	if decimals > 0 {
+		if len(s) <= decimals {
+			s = strings.Repeat("0", decimals-len(s)+1) + s
+		}
+		s = s[:len(s)-decimals] + "." + s[len(s)-decimals:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// ParseUnits converts an amount in whole coins to minor units, exactly:
+// ParseUnits("0.5", 8) is 50000000. It is ParseDecimal followed by
+// Decimal.Units: an amount with more decimal places than the currency has is
+// an error, not a rounding.
+func ParseUnits(coins string, decimals int) (Amount, error) {
+	d, err := ParseDecimal(coins)
+	if err != nil {
+		return Amount{}, err
+	}
+	return d.Units(decimals)
 }

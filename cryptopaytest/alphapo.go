@@ -226,13 +226,6 @@ func (s *Server) checkAlphaPoAuth(h http.Header, body []byte) (reply, bool) {
 	return reply{http.StatusForbidden, e}, true
 }
 
-// takenAddressJSON is cryptopay.TakenAddress as AlphaPo writes it: no
-// convert_to when there is no conversion (the outer field wins in JSON).
-type takenAddressJSON struct {
-	cryptopay.TakenAddress
-	ConvertTo string `json:"convert_to,omitempty"`
-}
-
 // takeAddress: POST /addresses/take. Each call hands out a new address,
 // as the real one may. convert_to must be a fiat currency: the pairs
 // the fake exchanges are crypto to fiat.
@@ -252,7 +245,7 @@ func (s *Server) takeAddress(p *cryptopay.TakeAddressParams) reply {
 		return errs.reply()
 	}
 	a := s.newAlphaAddress(cur, p.ConvertTo, p.ForeignID, p.EndUserReference)
-	return data(takenAddressJSON{TakenAddress: a.taken, ConvertTo: a.taken.ConvertTo})
+	return data(a.taken)
 }
 
 // newAlphaAddress hands out a deposit address in cur. The caller holds s.mu.
@@ -262,11 +255,11 @@ func (s *Server) newAlphaAddress(cur *alphaCurrency, convertTo, foreignID, endUs
 		text = cur.format.generate()
 	}
 	a := &alphaAddress{taken: cryptopay.TakenAddress{
-		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), Currency: cur.name, ConvertTo: convertTo, Address: text,
+		ID: s.alphaPoAccount.nextID(), Currency: cur.name, ConvertTo: convertTo, Address: text,
 		ForeignID: foreignID, EndUserReference: endUser,
 	}}
 	if cur.name == "XRP" {
-		a.taken.Tag = cryptopay.Tag(randomString("123456789", 9))
+		a.taken.Tag = randomString("123456789", 9)
 	}
 	s.alphaPoAccount.addresses[text] = a
 	return a

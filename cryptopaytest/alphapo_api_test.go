@@ -88,7 +88,7 @@ func TestAlphaPoInvoicePaidInTwoParts(t *testing.T) {
 	for i, remaining := range []string{"0.00100000", "0.00000000"} {
 		assert.Equal(t, cryptopay.AlphaPoTxInvoice, cbs[i].Type)
 		assert.Equal(t, cryptopay.AlphaPoStatusProcessing, cbs[i].Status)
-		assert.Equal(t, cryptopay.FlexString("order-1042"), cbs[i].ForeignID)
+		assert.Equal(t, "order-1042", cbs[i].ForeignID)
 		assert.Equal(t, dec(remaining), cbs[i].CurrencySent.RemainingAmount)
 		assert.Len(t, cbs[i].Transactions, i+1)
 	}
@@ -100,7 +100,7 @@ func TestAlphaPoInvoicePaidInTwoParts(t *testing.T) {
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, cbs[0].Status)
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{Currency: "EUR", Amount: cryptopay.MustDecimal("100.00000000")}, cbs[0].CurrencyReceived)
 	assert.Equal(t, &cryptopay.AlphaPoCryptoAddress{ID: cbs[0].CryptoAddress.ID, Currency: "BTC", ConvertTo: "EUR", Address: inv.Address}, cbs[0].CryptoAddress)
-	assert.Equal(t, cryptopay.FlexInt(clockStart.Unix()), cbs[0].FixedAt)
+	assert.Equal(t, clockStart.Unix(), cbs[0].FixedAt)
 	assert.Equal(t, "100.00000000", e.balance("EUR"))
 	assert.Equal(t, "0.00000000", e.balance("BTC"))
 

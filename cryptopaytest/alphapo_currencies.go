@@ -25,7 +25,7 @@ func (s *Server) listCurrencies(p *cryptopay.AlphaPoCurrenciesParams) reply {
 	}
 	for i, c := range alphaPoCurrencies {
 		list = append(list, cryptopay.AlphaPoCurrency{
-			ID: cryptopay.FlexInt(i + 1), Type: c.kind(), Currency: c.name,
+			ID: int64(i + 1), Type: c.kind(), Currency: c.name,
 			MinimumAmount:        decimal(mustUnits(c.minimum)),
 			DepositFeePercent:    cryptopay.MustDecimal("0"),
 			WithdrawalFeePercent: cryptopay.MustDecimal(strconv.Itoa(withdrawalFeePercent)),

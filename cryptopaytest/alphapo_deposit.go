@@ -80,7 +80,7 @@ func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaP
 		hash = newTxID()
 	}
 	e := s.entry("deposit", a.taken.Currency, amount)
-	e.Address, e.Tag, e.TxID, e.Confirmations = a.taken.Address, a.taken.Tag, cryptopay.FlexString(hash), cryptopay.FlexInt(p.Confirmations)
+	e.Address, e.Tag, e.TxID, e.Confirmations = a.taken.Address, a.taken.Tag, hash, int64(p.Confirmations)
 	op := a.invoice
 	if op != nil {
 		payInvoice(op, e)
@@ -99,11 +99,11 @@ func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaP
 func (s *Server) depositRecord(a *alphaAddress, amount *big.Int, e cryptopay.AlphaPoTxEntry) cryptopay.AlphaPoTransaction {
 	t := a.taken
 	rec := cryptopay.AlphaPoTransaction{
-		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), ForeignID: cryptopay.FlexString(t.ForeignID),
-		EndUserReference: cryptopay.FlexString(t.EndUserReference), Type: cryptopay.AlphaPoTxDeposit,
+		ID: s.alphaPoAccount.nextID(), ForeignID: t.ForeignID,
+		EndUserReference: t.EndUserReference, Type: cryptopay.AlphaPoTxDeposit,
 		CryptoAddress: &cryptopay.AlphaPoCryptoAddress{
 			ID: t.ID, Currency: t.Currency, ConvertTo: t.ConvertTo, Address: t.Address, Tag: t.Tag,
-			ForeignID: cryptopay.FlexString(t.ForeignID),
+			ForeignID: t.ForeignID,
 		},
 		CurrencySent: &cryptopay.AlphaPoCurrencyAmount{Currency: t.Currency, Amount: decimal(amount)},
 		Transactions: []cryptopay.AlphaPoTxEntry{e},

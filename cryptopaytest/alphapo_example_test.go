@@ -22,7 +22,11 @@ func ExampleServer_SetAlphaPoCallbackURL() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	shop := httptest.NewServer(ap.CallbackHandler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
+	verifier, err := cryptopay.NewAlphaPoCallbackVerifier(key, secret)
+	if err != nil {
+		log.Fatal(err)
+	}
+	shop := httptest.NewServer(verifier.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
 		fmt.Println("shop:", cb.Type, cb.ForeignID, cb.Status, cb.CurrencySent.Amount)
 		return nil
 	}))

@@ -70,7 +70,7 @@ func (s *Server) calculateExchange(p *cryptopay.AlphaPoQuoteParams) reply {
 		ReceiverCurrency: d.to.name, ReceiverAmount: decimal(d.receive),
 		FeeCurrency: d.from.name, FeeAmount: decimal(d.fee), Price: decimal(d.price),
 		FixedAt: cryptopay.UnixTime{Time: fixed}, ReleaseAt: cryptopay.UnixTime{Time: fixed.Add(quoteFixPeriod)},
-		FixPeriod: cryptopay.FlexInt(quoteFixPeriod / time.Second),
+		FixPeriod: int64(quoteFixPeriod / time.Second),
 	})
 }
 
@@ -153,7 +153,7 @@ func (s *Server) exchange(foreignID string, d exchangeDeal) reply {
 	}
 	s.alphaPoAccount.foreignIDs[foreignID] = true
 	op := s.addOp(cryptopay.AlphaPoTransaction{
-		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), ForeignID: cryptopay.FlexString(foreignID), Type: cryptopay.AlphaPoTxExchange,
+		ID: s.alphaPoAccount.nextID(), ForeignID: foreignID, Type: cryptopay.AlphaPoTxExchange,
 		CurrencySent:     &cryptopay.AlphaPoCurrencyAmount{Currency: d.from.name, Amount: decimal(d.send)},
 		CurrencyReceived: &cryptopay.AlphaPoCurrencyAmount{Currency: d.to.name, Amount: decimal(d.receive)},
 		Transactions:     []cryptopay.AlphaPoTxEntry{s.exchangeEntry(d.from.name, d.send, d.to.name, d.receive)},

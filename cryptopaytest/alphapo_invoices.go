@@ -42,8 +42,8 @@ func (s *Server) createAlphaPoInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 	}
 	addr := s.newAlphaAddress(pay, convertTo, p.ForeignID, p.EndUserReference)
 	rec := cryptopay.AlphaPoTransaction{
-		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), ForeignID: cryptopay.FlexString(p.ForeignID),
-		EndUserReference: cryptopay.FlexString(p.EndUserReference), Type: cryptopay.AlphaPoTxInvoice,
+		ID: s.alphaPoAccount.nextID(), ForeignID: p.ForeignID,
+		EndUserReference: p.EndUserReference, Type: cryptopay.AlphaPoTxInvoice,
 		CryptoAddress: &cryptopay.AlphaPoCryptoAddress{
 			ID: addr.taken.ID, Currency: pay.name, ConvertTo: convertTo, Address: addr.taken.Address, Tag: addr.taken.Tag,
 		},
@@ -58,9 +58,9 @@ func (s *Server) createAlphaPoInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 	}
 	if p.Timer {
 		fixed := s.alphaPoAccount.now().UTC().Truncate(time.Second)
-		rec.FixedAt, rec.ExpiresAt = cryptopay.FlexInt(fixed.Unix()), cryptopay.FlexInt(fixed.Add(invoiceTimer).Unix())
+		rec.FixedAt, rec.ExpiresAt = fixed.Unix(), fixed.Add(invoiceTimer).Unix()
 		inv.FixedAt, inv.ReleaseAt = cryptopay.UnixTime{Time: fixed}, cryptopay.UnixTime{Time: fixed.Add(invoiceTimer)}
-		inv.SecondsLeft = cryptopay.FlexInt(invoiceTimer / time.Second)
+		inv.SecondsLeft = int64(invoiceTimer / time.Second)
 	}
 	op := s.addOp(rec, true)
 	op.invoice, addr.invoice = true, op

@@ -40,7 +40,7 @@ func TestAlphaPoBalancesMoveWithDepositsWithdrawalsAndExchanges(t *testing.T) {
 	require.Len(t, cbs, 2)
 	assert.Equal(t, []string{string(cryptopay.AlphaPoStatusNotConfirmed), string(cryptopay.AlphaPoStatusConfirmed)},
 		[]string{string(cbs[0].Status), string(cbs[1].Status)})
-	assert.Equal(t, cryptopay.FlexInt(dep.ID), cbs[1].ID)
+	assert.Equal(t, dep.ID, cbs[1].ID)
 	assert.Equal(t, cryptopay.MustDecimal("0.50000000"), cbs[1].CurrencyReceived.Amount)
 
 	// A withdrawal debits the amount and the 1 % fee at once.
@@ -82,13 +82,13 @@ func TestAlphaPoBalancesMoveWithDepositsWithdrawalsAndExchanges(t *testing.T) {
 	assert.Equal(t, w.ID, wcb.ID)
 	assert.Equal(t, cryptopay.AlphaPoTxWithdrawal, wcb.Type)
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, wcb.Status)
-	assert.Equal(t, cryptopay.FlexString("payout-1"), wcb.ForeignID)
+	assert.Equal(t, "payout-1", wcb.ForeignID)
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{Currency: "BTC", Amount: cryptopay.MustDecimal("0.10000000")}, wcb.CurrencySent)
 	assert.Equal(t, []cryptopay.AlphaPoFee{{Type: "mining", Currency: "BTC", Amount: cryptopay.MustDecimal("0.00100000")}}, wcb.Fees)
 	require.Len(t, wcb.Transactions, 1)
 	assert.Equal(t, "blockchain", wcb.Transactions[0].TransactionType)
 	assert.Equal(t, external, wcb.Transactions[0].Address)
-	assert.Equal(t, cryptopay.FlexInt(1), wcb.Transactions[0].Confirmations)
+	assert.Equal(t, int64(1), wcb.Transactions[0].Confirmations)
 	assert.Regexp(t, `^[0-9a-f]{64}$`, string(wcb.Transactions[0].TxID))
 
 	assert.Equal(t, x.ID, xcb.ID)

@@ -34,7 +34,7 @@ func (s *Server) addOp(rec cryptopay.AlphaPoTransaction, credits bool) *alphaOp 
 // The caller holds s.mu.
 func (s *Server) entry(kind, currency string, amount *big.Int) cryptopay.AlphaPoTxEntry {
 	return cryptopay.AlphaPoTxEntry{
-		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), Currency: currency, TransactionType: "blockchain",
+		ID: s.alphaPoAccount.nextID(), Currency: currency, TransactionType: "blockchain",
 		Type: kind, Amount: decimal(amount),
 	}
 }

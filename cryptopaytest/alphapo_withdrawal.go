@@ -34,12 +34,12 @@ func (s *Server) withdrawCrypto(p *cryptopay.AlphaPoWithdrawParams) reply {
 		moves = append(moves, s.exchangeEntry(cur.name, amount, to.name, received))
 	}
 	out := s.entry("withdrawal", to.name, received)
-	out.Address, out.Tag, out.TxID = p.Address, p.Tag, cryptopay.FlexString(newTxID())
+	out.Address, out.Tag, out.TxID = p.Address, p.Tag, newTxID()
 	op := s.addOp(cryptopay.AlphaPoTransaction{
-		ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), ForeignID: cryptopay.FlexString(p.ForeignID),
-		EndUserReference: cryptopay.FlexString(p.EndUserReference), Type: kind,
+		ID: s.alphaPoAccount.nextID(), ForeignID: p.ForeignID,
+		EndUserReference: p.EndUserReference, Type: kind,
 		CryptoAddress: &cryptopay.AlphaPoCryptoAddress{
-			ID: cryptopay.FlexInt(s.alphaPoAccount.nextID()), Currency: to.name, Address: p.Address, Tag: p.Tag,
+			ID: s.alphaPoAccount.nextID(), Currency: to.name, Address: p.Address, Tag: p.Tag,
 		},
 		CurrencySent:     &cryptopay.AlphaPoCurrencyAmount{Currency: cur.name, Amount: decimal(amount)},
 		CurrencyReceived: &cryptopay.AlphaPoCurrencyAmount{Currency: to.name, Amount: decimal(received)},

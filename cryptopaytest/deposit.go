@@ -199,7 +199,7 @@ func (s *Server) mineBlock() []delivery {
 func (s *Server) apironeDelivery(dep *deposit) delivery {
 	ad, item, cb := dep.addr, dep.item, *dep.addr.callback
 	payload := cryptopay.PaymentCallback{
-		Value: item.detail.Amount, InputAddress: ad.text, Confirmations: cryptopay.FlexInt(item.tx.confirmations),
+		Value: item.detail.Amount, InputAddress: ad.text, Confirmations: int64(item.tx.confirmations),
 		InputTransactionHash: item.tx.hash, Data: cb.Data, Account: ad.account.id, Currency: ad.currency.name,
 		Payment: item.detail.ID,
 	}

@@ -78,7 +78,7 @@ func TestDepositDeliversCallbackUntilAcknowledged(t *testing.T) {
 	assert.Equal(t, "*ok*", latest.Response.Content)
 	assert.Equal(t, "text/plain; charset=utf-8", latest.Response.Headers["Content-Type"])
 	assert.Equal(t, "waiting", log.Log[1].Response.Content, "newest first")
-	assert.Equal(t, cryptopay.FlexInt(0), log.Log[1].Request.Args.Confirmations)
+	assert.Equal(t, int64(0), log.Log[1].Request.Args.Confirmations)
 
 	older, err := e.acct.AddressCallbackLog(ctx, addr, &cryptopay.PageParams{Limit: 1, Offset: 1})
 	require.NoError(t, err)

@@ -30,7 +30,7 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	minConf := flag.Int("confirmations", 1, "confirmations an Apirone payment needs before it is credited")
+	minConf := flag.Int64("confirmations", 1, "confirmations an Apirone payment needs before it is credited")
 	flag.Parse()
 
 	mux := http.NewServeMux()
@@ -55,7 +55,7 @@ func main() {
 
 // mountApirone serves Apirone's callbacks, accepting only those that carry
 // the shared secret.
-func mountApirone(mux *http.ServeMux, l *ledger, minConf int) {
+func mountApirone(mux *http.ServeMux, l *ledger, minConf int64) {
 	secret := os.Getenv("APIRONE_CALLBACK_SECRET")
 	if secret == "" {
 		log.Print("APIRONE_CALLBACK_SECRET is not set: not receiving Apirone callbacks")
@@ -64,7 +64,7 @@ func mountApirone(mux *http.ServeMux, l *ledger, minConf int) {
 	check := cryptopay.WithCallbackSecret("secret", secret)
 
 	mux.Handle("/apirone/payment", cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
-		if int(cb.Confirmations) < minConf {
+		if cb.Confirmations < minConf {
 			log.Printf("apirone: %s %s to %s has %d of %d confirmations: waiting", cb.Value, cb.Currency, cb.InputAddress, cb.Confirmations, minConf)
 			return errNotYet // not "*ok*": Apirone calls again on the next block
 		}
