@@ -12,41 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestGenerateAddress(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodPost, apironeAccountURL+"/addresses", 200, fixture(t, "apirone/generate_address.json"))
-
-	got, err := w.account().GenerateAddress(context.Background(), &GenerateAddressParams{
-		Currency: "btc",
-		AddrType: "p2sh-p2wpkh",
-		Callback: &Callback{Method: "POST", URL: "http://example.com/callback", Data: map[string]string{"id": "1"}},
-	})
-	require.NoError(t, err)
-
-	req := w.only()
-	assert.Equal(t, "POST", req.Method)
-	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses", req.Path)
-	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-	assert.Equal(t, `{"currency":"btc","addr-type":"p2sh-p2wpkh","callback":{"method":"POST","url":"http://example.com/callback","data":{"id":"1"}}}`, req.Body)
-	assert.NotContains(t, req.Body, testTransferKey, "GenerateAddress is public")
-	assert.Equal(t, &Address{
-		Account:  testAccountID,
-		Currency: "btc",
-		Address:  "3N3KxGnfcnkw7KcxeaxbBUYCUdMoYyA6vdX",
-		Created:  ts(t, "2021-11-04T08:38:33.389076"),
-		Type:     "p2sh-p2wpkh",
-		Callback: &Callback{Method: "POST", URL: "http://example.com/callback", Data: map[string]string{"id": "1"}},
-	}, got)
-}
-
-func TestGenerateAddressMinimalBody(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodPost, apironeAccountURL+"/addresses", 200, fixture(t, "apirone/generate_address.json"))
-	_, err := w.account().GenerateAddress(context.Background(), &GenerateAddressParams{Currency: "btc"})
-	require.NoError(t, err)
-	assert.Equal(t, `{"currency":"btc"}`, w.only().Body)
-}
-
 func TestGenerateAddressRejectsBadInput(t *testing.T) {
 	long := "https://example.com/" + strings.Repeat("a", 1024)
 	cases := map[string]struct {
@@ -73,49 +38,17 @@ func TestGenerateAddressRejectsBadInput(t *testing.T) {
 	}
 }
 
-func TestAddressInfo(t *testing.T) {
-	w := newWire(t)
-	addr := "3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu"
-	w.respond(http.MethodGet, apironeAccountURL+"/addresses/"+addr, 200, fixture(t, "apirone/address_info.json"))
-
-	got, err := w.account().AddressInfo(context.Background(), addr)
-	require.NoError(t, err)
-
-	req := w.only()
-	assert.Equal(t, "GET", req.Method)
-	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses/"+addr, req.Path)
-	assert.Equal(t, "", req.RawQuery)
-	assert.Equal(t, &AddressInfo{
-		Account: testAccountID, Currency: "btc", Address: addr, Type: "p2sh-p2wpkh",
-		Created: ts(t, "2021-12-16T11:53:14.691862"),
-		Balance: Balance{Available: NewAmount(100000), Total: NewAmount(100000)},
-	}, got)
-}
-
-func TestAddressBalance(t *testing.T) {
-	w := newWire(t)
-	addr := "3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu"
-	w.respond(http.MethodGet, apironeAccountURL+"/addresses/"+addr+"/balance", 200, fixture(t, "apirone/address_balance.json"))
-
-	got, err := w.account().AddressBalance(context.Background(), addr)
-	require.NoError(t, err)
-
-	req := w.only()
-	assert.Equal(t, "GET", req.Method)
-	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses/"+addr+"/balance", req.Path)
-	assert.Equal(t, &AddressBalance{
-		Account: testAccountID, Address: addr,
-		Balance: Balance{Currency: "btc", Available: NewAmount(100000), Total: NewAmount(100000)},
-	}, got)
-}
-
 func TestPathArgumentsThatChangeTheURLAreRejected(t *testing.T) {
 	for _, bad := range []string{"", ".", "..", "../x", "a/b", "?q", "#f", `a\b`, "a%2Fb", "a\nb"} {
 		t.Run(fmt.Sprintf("%q", bad), func(t *testing.T) {
 			w := newWire(t)
-			acct := w.account()
+			c := w.apirone()
+			acct := c.Account(testAccountID, testTransferKey)
 			ctx := context.Background()
 			calls := []func() error{
+				func() error { _, err := c.NetworkFees(ctx, bad); return err },
+				func() error { _, err := c.Invoice(ctx, bad); return err },
+				func() error { _, err := acct.Invoice(ctx, bad); return err },
 				func() error { _, err := acct.AddressInfo(ctx, bad); return err },
 				func() error { _, err := acct.AddressBalance(ctx, bad); return err },
 				func() error { _, err := acct.AddressHistory(ctx, bad, nil); return err },
@@ -129,31 +62,6 @@ func TestPathArgumentsThatChangeTheURLAreRejected(t *testing.T) {
 			assert.Zero(t, w.count())
 		})
 	}
-}
-
-func TestAddresses(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodGet, apironeAccountURL+"/addresses", 200, fixture(t, "apirone/account_addresses.json"))
-
-	got, err := w.account().Addresses(context.Background(), &AddressesParams{
-		Currency: "btc", Limit: 10, Offset: 20, Address: "3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu", NonEmpty: true,
-	})
-	require.NoError(t, err)
-
-	req := w.only()
-	assert.Equal(t, "GET", req.Method)
-	assert.Equal(t, "/api/v2/accounts/"+testAccountID+"/addresses", req.Path)
-	assert.Equal(t, "currency=btc&limit=10&offset=20&q=address%3A3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu%2Cempty%3Afalse", req.RawQuery)
-	assert.Equal(t, &AddressPage{
-		Account:  testAccountID,
-		Currency: "btc",
-		Addresses: []AddressEntry{{
-			Address: "3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu", Type: "p2sh-p2wpkh",
-			Created: ts(t, "2021-11-04T15:08:25.078103"),
-			Balance: Balance{Available: NewAmount(1218381), Total: NewAmount(1218381)},
-		}},
-		Pagination: Pagination{Total: 23, Offset: 0, Limit: 10},
-	}, got)
 }
 
 func TestAddressesRejectsNegativePaging(t *testing.T) {

@@ -5,61 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestAlphaPoCreateInvoice(t *testing.T) {
-	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/invoices-create.
-	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/invoices/create", 200, fixture(t, "alphapo/invoices_create.json"))
-
-	got, err := w.alphapo().CreateInvoice(context.Background(), &AlphaPoInvoiceParams{
-		Title: "Invoice Title", Currency: "EUR", Amount: dec("100"), ForeignID: "test_foreign_id_0344",
-		EndUserReference: "12345", URLSuccess: "https://example.com/success", URLFailed: "https://example.com/failed",
-		EmailUser: "user@example.com", SenderType: "natural",
-		SenderData: map[string]string{"first_name": "Friedrich", "last_name": "Müller", "date_of_birth": "1995-08-17"},
-	})
-	require.NoError(t, err)
-
-	assertSigned(t, w.only(), "POST", "/v2/invoices/create", `{"timer":false,"title":"Invoice Title","currency":"EUR","amount":"100",`+
-		`"foreign_id":"test_foreign_id_0344","end_user_reference":"12345","url_success":"https://example.com/success",`+
-		`"url_failed":"https://example.com/failed","email_user":"user@example.com","sender_type":"natural",`+
-		`"sender_data":{"date_of_birth":"1995-08-17","first_name":"Friedrich","last_name":"Müller"}}`)
-	assert.Equal(t, &AlphaPoInvoice{
-		ID: 826900, URL: "https://invoices.sandbox.cryptoprocessing.com/invoice/Jyf1cQ",
-		ForeignID: "test_foreign_id_0344", EndUserReference: "12345", Title: "Invoice Title",
-		Status: "created", Currency: "EUR", Amount: dec("100.00000000"),
-	}, got)
-}
-
-func TestAlphaPoCreateInvoiceWithTimer(t *testing.T) {
-	// Request and response: coinspaid/docs api-documentation/api-reference.md,
-	// /v2/invoices/create (numeric foreign_id, "name", fixed rate times).
-	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/invoices/create", 200,
-		`{"data":{"id":79,"url":"https://app.coinspaid.com/invoice/RB9NZv","foreign_id":164,"name":"TEST NAME","status":"created",`+
-			`"currency":"EUR","amount":"106.75","sender_currency":"BTC","sender_amount":null,"fixed_at":1581929889,"release_at":1581930789}}`)
-
-	got, err := w.alphapo().CreateInvoice(context.Background(), &AlphaPoInvoiceParams{
-		Timer: true, Title: "TEST NAME", Description: "Order 164", Type: "fill_or_kill", Currency: "EUR", SenderCurrency: "BTC",
-		Amount: dec("106.75"), ForeignID: "164", URLSuccess: "https://merchant.name.com/url_success",
-		URLFailed: "https://merchant.name.com/url_failed",
-	})
-	require.NoError(t, err)
-
-	assertSigned(t, w.only(), "POST", "/v2/invoices/create", `{"timer":true,"title":"TEST NAME","description":"Order 164","type":"fill_or_kill",`+
-		`"currency":"EUR","sender_currency":"BTC","amount":"106.75","foreign_id":"164",`+
-		`"url_success":"https://merchant.name.com/url_success","url_failed":"https://merchant.name.com/url_failed"}`)
-	assert.Equal(t, &AlphaPoInvoice{
-		ID: 79, URL: "https://app.coinspaid.com/invoice/RB9NZv", ForeignID: "164", Name: "TEST NAME", Status: "created",
-		Currency: "EUR", Amount: dec("106.75"), SenderCurrency: "BTC",
-		FixedAt:   UnixTime{time.Unix(1581929889, 0).UTC()},
-		ReleaseAt: UnixTime{time.Unix(1581930789, 0).UTC()},
-	}, got)
-}
 
 func TestAlphaPoCreateInvoiceRejectsBadInput(t *testing.T) {
 	valid := func() *AlphaPoInvoiceParams {

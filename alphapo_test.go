@@ -11,46 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestTakeAddress(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 201, fixture(t, "alphapo/take_address.json"))
-
-	got, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{
-		Currency: "BTC", ForeignID: "new_BTC_address_1714", ConvertTo: "EUR", EndUserReference: "guest_user_17",
-	})
-	require.NoError(t, err)
-
-	req := w.only()
-	wantBody := `{"currency":"BTC","foreign_id":"new_BTC_address_1714","convert_to":"EUR","end_user_reference":"guest_user_17"}`
-	assert.Equal(t, "POST", req.Method)
-	assert.Equal(t, "/api/v2/addresses/take", req.Path)
-	assert.Equal(t, wantBody, req.Body)
-	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-	assert.Equal(t, testAlphaKey, req.Header.Get("X-Processing-Key"))
-	assert.Equal(t, NewSigner(testAlphaSecret).Sign([]byte(wantBody)), req.Header.Get("X-Processing-Signature"))
-	assert.Equal(t, &TakenAddress{
-		ID: 23553829, Currency: "BTC", Address: "2NFZ9SmEm3mQ7jqVF4vPXBwCyn9KpmEwkTj",
-		ForeignID: "new_BTC_address12", EndUserReference: "guest_user_17",
-	}, got)
-}
-
-func TestTakeAddressSignsThePublishedVector(t *testing.T) {
-	// API-NOTES.md: secret AbCdEfG123456 over exactly this body.
-	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, fixture(t, "alphapo/take_address.json"))
-	_, err := w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: "123456", EndUserReference: "u1"})
-	require.NoError(t, err)
-	req := w.only()
-	assert.Equal(t, NewSigner(testAlphaSecret).Sign([]byte(req.Body)), req.Header.Get("X-Processing-Signature"))
-
-	c, err := NewAlphaPoClient("k", testAlphaSecret, WithHTTPClient(w.httpClient()))
-	require.NoError(t, err)
-	h := http.Header{}
-	c.sign(h, []byte(`{"currency":"BTC","foreign_id":"123456"}`))
-	assert.Equal(t, "03c25fcf7cd35e7d995e402cd5d51edd72d48e1471e865907967809a0c189ba55b90815f20e2bb10f82c7a9e9d865546fda58989c2ae9e8e2ff7bc29195fa1ec",
-		h.Get("X-Processing-Signature"))
-}
-
 func TestTakeAddressTagForms(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"data":{"id":"7","tag":null}}`:     "",
@@ -137,19 +97,6 @@ func TestAlphaPoClientHidesCredentials(t *testing.T) {
 	}
 }
 
-// assertSigned checks a signed AlphaPo request as the server received it:
-// method, path under /api/v2, the exact body, and a signature over exactly
-// those bytes.
-func assertSigned(t *testing.T, req sent, method, path, body string) {
-	t.Helper()
-	assert.Equal(t, method, req.Method)
-	assert.Equal(t, "/api"+path, req.Path)
-	assert.Equal(t, body, req.Body)
-	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
-	assert.Equal(t, testAlphaKey, req.Header.Get("X-Processing-Key"))
-	assert.Equal(t, NewSigner(testAlphaSecret).Sign([]byte(body)), req.Header.Get("X-Processing-Signature"))
-}
-
 // rejected checks that err is a *ParamError for field and nothing was sent.
 func rejected(t *testing.T, w *wire, err error, field string) {
 	t.Helper()
@@ -160,20 +107,14 @@ func rejected(t *testing.T, w *wire, err error, field string) {
 	assert.Zero(t, w.count(), "requests sent")
 }
 
-func TestPing(t *testing.T) {
-	// docs.cryptoprocessing.com/api-reference/endpoints/ping: GET /ping,
-	// no security, text/html "OK".
-	for _, answer := range []string{"OK", "", `{"status":"ok"}`} {
+// TestPingAcceptsAnyAnswer: any 2xx is success, whatever its text (the
+// AlphaPoClient.Ping row of alphapoWire serves the documented "OK").
+func TestPingAcceptsAnyAnswer(t *testing.T) {
+	for _, answer := range []string{"", `{"status":"ok"}`} {
 		w := newWire(t)
 		w.respond(http.MethodGet, AlphaPoBaseURL+"/v2/ping", 200, answer)
 		require.NoError(t, w.alphapo().Ping(context.Background()), answer)
-		req := w.only()
-		assert.Equal(t, "GET", req.Method)
-		assert.Equal(t, "/api/v2/ping", req.Path)
-		assert.Empty(t, req.Body)
-		assert.Empty(t, req.Header.Get("X-Processing-Signature"))
-		assert.Empty(t, req.Header.Get("X-Processing-Key"))
-		assert.Empty(t, req.Header.Get("Content-Type"))
+		assert.Equal(t, 1, w.count())
 	}
 }
 

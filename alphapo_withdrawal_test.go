@@ -10,58 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestWithdrawCrypto(t *testing.T) {
-	// Request and response: docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto.
-	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/withdrawal/crypto", 201, fixture(t, "alphapo/withdrawal_crypto.json"))
-
-	got, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
-		ForeignID:        "test_foreign_id_0148",
-		EndUserReference: "test_end_user_reference",
-		Currency:         "BTC",
-		Amount:           dec("0.00020000"),
-		Address:          "tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",
-		SenderType:       "legal",
-		SenderData:       map[string]string{"legal_name": "Example GmbH", "country_of_registration": "DEU"},
-		ReceiverType:     "natural",
-		ReceiverData:     map[string]string{"first_name": "Friedrich", "last_name": "Müller", "date_of_birth": "1995-08-17"},
-	})
-	require.NoError(t, err)
-
-	assertSigned(t, w.only(), "POST", "/v2/withdrawal/crypto", `{"foreign_id":"test_foreign_id_0148","end_user_reference":"test_end_user_reference",`+
-		`"currency":"BTC","amount":"0.00020000","address":"tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",`+
-		`"sender_type":"legal","sender_data":{"country_of_registration":"DEU","legal_name":"Example GmbH"},`+
-		`"receiver_type":"natural","receiver_data":{"date_of_birth":"1995-08-17","first_name":"Friedrich","last_name":"Müller"}}`)
-	assert.Equal(t, &AlphaPoWithdrawal{
-		ID: 134702815, ForeignID: "test_foreign_id_0148", EndUserReference: "test_end_user_reference",
-		Type: "withdrawal", Status: "processing", Amount: dec("0.00020000"),
-		SenderAmount: dec("0.00020000"), SenderCurrency: "BTC",
-		ReceiverAmount: dec("0.00020000"), ReceiverCurrency: "BTC",
-	}, got)
-}
-
-func TestWithdrawCryptoWithConversionAndTag(t *testing.T) {
-	// Response forms: coinspaid/docs api-documentation/api-reference.md (foreign_id
-	// "122929") and the current schema example, which sends receiver_amount as a number.
-	w := newWire(t)
-	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/withdrawal/crypto", 201,
-		`{"data":{"id":"1","foreign_id":122929,"type":"withdrawal_exchange","status":"processing","amount":"100",`+
-			`"sender_amount":"100.00000000","sender_currency":"EUR","receiver_amount":123,"receiver_currency":"XRP"}}`)
-
-	got, err := w.alphapo().WithdrawCrypto(context.Background(), &AlphaPoWithdrawParams{
-		ForeignID: "122929", EndUserReference: "user_12345", Currency: "EUR", ConvertTo: "XRP",
-		Amount: dec("100"), Address: "rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh", Tag: "3456789012",
-	})
-	require.NoError(t, err)
-
-	assertSigned(t, w.only(), "POST", "/v2/withdrawal/crypto", `{"foreign_id":"122929","end_user_reference":"user_12345",`+
-		`"currency":"EUR","convert_to":"XRP","amount":"100","address":"rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh","tag":"3456789012"}`)
-	assert.Equal(t, int64(1), got.ID)
-	assert.Equal(t, "122929", got.ForeignID)
-	assert.Equal(t, "123", got.ReceiverAmount.String())
-	assert.Equal(t, "100.00000000", got.SenderAmount.String())
-}
-
 func TestWithdrawCryptoRejectsBadInput(t *testing.T) {
 	valid := func() *AlphaPoWithdrawParams {
 		return &AlphaPoWithdrawParams{ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: dec("0.001"), Address: "bc1q"}

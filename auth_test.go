@@ -66,13 +66,6 @@ func TestLoginThenProtectedCallsUseBearer(t *testing.T) {
 	assert.Equal(t, "currency=btc", cb.RawQuery, "no transfer key with a token")
 }
 
-func TestLoginNeedsTransferKey(t *testing.T) {
-	w := newWire(t)
-	err := w.apirone().Account(testAccountID, "").Login(context.Background())
-	assert.ErrorIs(t, err, ErrInvalidParams)
-	assert.Zero(t, w.count())
-}
-
 func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	w := newWire(t)
 	fresh := jwt(testNow.Add(10*time.Minute), "a2")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,6 +25,8 @@ const (
 	testAlphaKey    = "ap-public-key"
 	testAlphaSecret = "AbCdEfG123456"
 )
+
+const apironeAccountURL = ApironeBaseURL + "/v2/accounts/" + testAccountID
 
 // sent is one request as the server saw it.
 type sent struct {
@@ -167,3 +171,31 @@ func (w *wire) pages(url, listKey string, total int, item func(i int) string) {
 func dec(s string) Decimal { return MustDecimal(s) }
 
 func decp(s string) *Decimal { d := MustDecimal(s); return &d }
+
+// checkCoversEndpoints checks a wire table's row names ("Type.Method",
+// optionally followed by a space and more) against the endpoint methods of
+// types: the methods that take a context, as every call to the server
+// does. Each such method needs a row, and each row must name one.
+func checkCoversEndpoints(t *testing.T, rowNames []string, types ...reflect.Type) {
+	t.Helper()
+	endpoints := map[string]bool{} // "Type.Method" -> has a row
+	ctxType := reflect.TypeFor[context.Context]()
+	for _, typ := range types {
+		for i := range typ.NumMethod() {
+			m := typ.Method(i)
+			if m.Type.NumIn() > 1 && m.Type.In(1) == ctxType {
+				endpoints[typ.Elem().Name()+"."+m.Name] = false
+			}
+		}
+	}
+	require.NotEmpty(t, endpoints)
+	for _, row := range rowNames {
+		name, _, _ := strings.Cut(row, " ")
+		_, ok := endpoints[name]
+		assert.True(t, ok, "row %q names no endpoint method", row)
+		endpoints[name] = true
+	}
+	for name, covered := range endpoints {
+		assert.True(t, covered, "%s has no row", name)
+	}
+}

@@ -9,71 +9,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The service-info fixtures are built from the shapes in API-NOTES.md (the
-// reference pages do not show them).
-
-func TestServiceInfo(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodOptions, ApironeBaseURL+"/v2/accounts", 200, fixture(t, "apirone/currencies.json"))
-
-	got, err := w.apirone().ServiceInfo(context.Background())
-	require.NoError(t, err)
-
-	req := w.only()
-	assert.Equal(t, "OPTIONS", req.Method)
-	assert.Equal(t, "/api/v2/accounts", req.Path)
-	assert.Equal(t, &ServiceInfo{Currencies: []CurrencySpec{
-		{Name: "Bitcoin", Abbr: "btc", Units: "satoshi", UnitsFactor: MustDecimal("0.00000001"), DustRate: NewAmount(1000)},
-		{Name: "Ethereum", Abbr: "eth", Units: "wei", UnitsFactor: MustDecimal("0.000000000000000001"), DustRate: MustAmount("100000000000000")},
-		{Name: "Tether (Tron)", Abbr: "usdt@trx", Units: "sun", UnitsFactor: MustDecimal("0.000001"), DustRate: NewAmount(0)},
-	}}, got)
-
-	for i, want := range []int{8, 18, 6} {
-		d, ok := got.Currencies[i].Decimals()
-		assert.True(t, ok)
-		assert.Equal(t, want, d)
+// TestCurrencySpecDecimals: the units factors of currencies.json (see the
+// Client.ServiceInfo row of apironeWire) give their decimals; others none.
+func TestCurrencySpecDecimals(t *testing.T) {
+	for factor, want := range map[string]int{"0.00000001": 8, "0.000000000000000001": 18, "0.000001": 6} {
+		d, ok := CurrencySpec{UnitsFactor: MustDecimal(factor)}.Decimals()
+		assert.True(t, ok, factor)
+		assert.Equal(t, want, d, factor)
 	}
-	_, ok := CurrencySpec{UnitsFactor: MustDecimal("0.5")}.Decimals()
-	assert.False(t, ok)
-	_, ok = CurrencySpec{UnitsFactor: MustDecimal("0.02")}.Decimals()
-	assert.False(t, ok)
-}
-
-func TestNetworkFees(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodGet, ApironeBaseURL+"/v2/networks/usdt@trx/fee", 200, fixture(t, "apirone/network_fee.json"))
-
-	got, err := w.apirone().NetworkFees(context.Background(), "usdt@trx")
-	require.NoError(t, err)
-	assert.Equal(t, "/api/v2/networks/usdt@trx/fee", w.only().Path)
-	assert.Equal(t, []NetworkFeeRate{
-		{Strategy: FeeNormal, Rate: MustDecimal("1")},
-		{Strategy: FeePriority, Rate: MustDecimal("2.5")},
-	}, got)
-
-	_, err = w.apirone().NetworkFees(context.Background(), "../btc")
-	assert.ErrorIs(t, err, ErrInvalidParams)
-	assert.Equal(t, 1, w.count())
-}
-
-func TestTickerOneCurrency(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodGet, ApironeBaseURL+"/v2/ticker", 200, `{"usd": 56716.86, "eur": 50000.1}`)
-
-	got, err := w.apirone().Ticker(context.Background(), []string{"btc"}, "usd", "eur")
-	require.NoError(t, err)
-	assert.Equal(t, "currency=btc&fiat=usd%2Ceur", w.only().RawQuery)
-	assert.Equal(t, Rates{"btc": {"usd": MustDecimal("56716.86"), "eur": MustDecimal("50000.1")}}, got)
-}
-
-func TestTickerSeveralCurrencies(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodGet, ApironeBaseURL+"/v2/ticker", 200, `{"btc": {"usd": 56716.86}, "ltc": {"usd": "70.5"}}`)
-
-	got, err := w.apirone().Ticker(context.Background(), nil, "usd")
-	require.NoError(t, err)
-	assert.Equal(t, "fiat=usd", w.only().RawQuery)
-	assert.Equal(t, Rates{"btc": {"usd": MustDecimal("56716.86")}, "ltc": {"usd": MustDecimal("70.5")}}, got)
+	for _, factor := range []string{"0.5", "0.02"} {
+		_, ok := CurrencySpec{UnitsFactor: MustDecimal(factor)}.Decimals()
+		assert.False(t, ok, factor)
+	}
 }
 
 func TestTickerFlatAnswerForSeveralCurrenciesIsAnError(t *testing.T) {
