@@ -94,15 +94,14 @@ type controlError struct {
 // controlHandler serves the control API.
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
-	route := func(pattern string, h http.HandlerFunc) { mux.HandleFunc(pattern, h) }
-	route("POST /_control/deposit", controlCall(s.controlDeposit))
-	route("POST /_control/alphapo/deposit", controlCall(s.controlAlphaPoDeposit))
-	route("POST /_control/alphapo/callback-url", controlCall(s.controlAlphaPoCallbackURL))
-	route("POST /_control/mine", controlCall(s.controlMine))
-	route("POST /_control/advance", controlCall(s.controlAdvance))
-	route("POST /_control/fail", controlCall(s.controlFail))
-	route("GET /_control/callbacks", controlCall(s.controlCallbacks))
-	route(ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /_control/deposit", controlCall(s.controlDeposit))
+	mux.HandleFunc("POST /_control/alphapo/deposit", controlCall(s.controlAlphaPoDeposit))
+	mux.HandleFunc("POST /_control/alphapo/callback-url", controlCall(s.controlAlphaPoCallbackURL))
+	mux.HandleFunc("POST /_control/mine", controlCall(s.controlMine))
+	mux.HandleFunc("POST /_control/advance", controlCall(s.controlAdvance))
+	mux.HandleFunc("POST /_control/fail", controlCall(s.controlFail))
+	mux.HandleFunc("GET /_control/callbacks", controlCall(s.controlCallbacks))
+	mux.HandleFunc(ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, reply{http.StatusNotFound, controlError{"no control route " + r.Method + " " + r.URL.Path}})
 	})
 	return mux

@@ -111,7 +111,7 @@ func TestControlAPIAlphaPoDeposit(t *testing.T) {
 	srv := cryptopaytest.NewServer(cryptopaytest.WithControlAPI())
 	defer srv.Close()
 	shop := newReceiver(t, func(received) (int, string) { return http.StatusOK, "" })
-	taken, err := srv.AlphaPoClient().TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "u1", EndUserReference: "u1"})
+	taken, err := srv.AlphaPoClient().TakeAddress(ctx, takeParams("BTC"))
 	require.NoError(t, err)
 
 	status, ans := control(t, srv, "POST", "/_control/alphapo/callback-url", `{"url":"`+shop.URL+`"}`)

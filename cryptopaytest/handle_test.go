@@ -17,7 +17,7 @@ func TestClientIsWiredToTheServer(t *testing.T) {
 	created, err := srv.Client().CreateAccount(ctx)
 	require.NoError(t, err)
 	assert.NotEmpty(t, created.Account)
-	_, err = srv.AlphaPoClient().TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "u1", EndUserReference: "u1"})
+	_, err = srv.AlphaPoClient().TakeAddress(ctx, takeParams("BTC"))
 	require.NoError(t, err, "the AlphaPo client signs with the server's credentials")
 }
 
@@ -86,14 +86,14 @@ func TestHandleOverridesAlphaPoOnlyForItsMethod(t *testing.T) {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
 	srv.Handle("GET /alphapo/api/v2/addresses/take", http.NotFoundHandler())
-	_, err := srv.AlphaPoClient().TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "u1", EndUserReference: "u1"})
+	_, err := srv.AlphaPoClient().TakeAddress(ctx, takeParams("BTC"))
 	assert.NoError(t, err, "a POST is still the server's: the override is for GET only")
 
 	srv.Handle("POST /alphapo/api/v2/addresses/take", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		io.WriteString(w, `{"error":"Bad key header","code":"bad_header_key"}`)
 	}))
-	_, err = srv.AlphaPoClient().TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "u1", EndUserReference: "u1"})
+	_, err = srv.AlphaPoClient().TakeAddress(ctx, takeParams("BTC"))
 	assert.ErrorIs(t, err, cryptopay.ErrUnauthorized)
 }
 

@@ -25,9 +25,16 @@
 // and delivers a signed callback, and FailNext injects failures. Advance
 // moves the server's clock, by which access tokens and invoices expire (see
 // also WithClock and WithTokenLifetime). Callbacks are delivered
-// synchronously, inside those calls, so tests need no sleeps.
+// synchronously, inside those calls, so tests need no sleeps. Handle
+// replaces one route with a test's own handler.
 //
-// A Server is safe for concurrent use.
+// The same controls are offered over HTTP by WithControlAPI, and the
+// command cmd/cryptopaytest runs the server as a process of its own, for
+// tests written in other languages or run in docker-compose.
+//
+// A Server is safe for concurrent use; the Apirone and AlphaPo sides keep
+// their state under separate locks, so a call to one never waits for a
+// call to the other.
 package cryptopaytest
 
 import (
@@ -60,8 +67,9 @@ const (
 	startHeight = 800000
 )
 
-// Server is an in-memory Apirone + AlphaPo server listening on loopback.
-// Create one with NewServer and Close it when done.
+// Server is an in-memory Apirone + AlphaPo server listening on loopback
+// (or on WithListener's listener). Create one with NewServer and Close it
+// when done.
 type Server struct {
 	srv            *httptest.Server
 	listener       net.Listener // WithListener's; nil: a new loopback port
@@ -108,7 +116,7 @@ func WithCallbackClient(c *http.Client) Option {
 	return func(s *Server) { s.callbackClient = c }
 }
 
-// NewServer starts a Server on a loopback port.
+// NewServer starts a Server on a loopback port (see WithListener).
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		alphaKey:       defaultAlphaPoKey,
@@ -261,7 +269,7 @@ func writeJSON(w http.ResponseWriter, rep reply) {
 const maxBody = 1 << 20
 
 // readBody reads the request body, up to maxBody, into memory, returns it
-// and puts it back as r.Body. Every handler calls it before it takes s.mu,
+// and puts it back as r.Body. Every handler calls it before it takes a lock,
 // so that a client that stalls mid-body holds up only its own call.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
