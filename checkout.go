@@ -26,26 +26,7 @@ type network struct {
 type uriBuilder func(r PaymentRequest, token string, n network) (string, error)
 
 // networks maps a network code (a coin's code, the part of a token's code
-// after "@") to the network. Payment URIs follow, per network:
-//
-//   - BIP-21 (https://github.com/bitcoin/bips/blob/master/bip-0021.mediawiki),
-//     amounts in whole coins, with each coin's own scheme: bitcoin: for
-//     Bitcoin and its testnet; litecoin: as Litecoin Core reads it
-//     (litecoin-project/litecoin src/qt/guiutil.cpp); bitcoincash:, the
-//     CashAddr prefix (https://github.com/bitcoincashorg/bitcoincash.org/blob/master/spec/cashaddr.md);
-//     dogecoin:, as Apirone's own invoice page writes it
-//     (https://github.com/Apirone/invoice-app src/views/Main.vue); dash:, as
-//     Dash Core reads and writes it (dashpay/dash src/qt/guiutil.cpp);
-//   - EIP-681 (https://eips.ethereum.org/EIPS/eip-681) for Ethereum and BNB
-//     Smart Chain (chain id 56): value in wei, ERC-20 tokens through their
-//     contract's transfer function;
-//   - TON deep links (https://docs.ton.org/ecosystem/wallet-apps/deep-links):
-//     ton://transfer/ADDRESS?amount=NANOTONS&text=COMMENT;
-//   - SEP-0007 (https://github.com/stellar/stellar-protocol/blob/master/ecosystem/sep-0007.md)
-//     for Stellar: web+stellar:pay with the memo.
-//
-// Tron and the XRP Ledger have no standard payment URI (the XRPL drafts
-// XLS-2 and XLS-32 are stagnant), so PaymentURI refuses them.
+// after "@") to the network; PaymentURI's doc cites each URI format.
 var networks = map[string]network{
 	"btc":  {"Bitcoin", 8, bip21("bitcoin"), blockchair("bitcoin")},
 	"tbtc": {"Bitcoin Testnet", 8, bip21("bitcoin"), blockchair("bitcoin/testnet")},
@@ -128,8 +109,13 @@ func NetworkLabel(currency string) (string, error) {
 
 // PaymentRequest is a payment to ask for: what PaymentURI encodes.
 type PaymentRequest struct {
-	Currency string // e.g. "btc", "usdt@eth", or AlphaPo's "USDTE"
-	Address  string // where to pay
+	// Currency is an Apirone code ("btc", "usdt@eth": a token is
+	// token@network) or an AlphaPo code ("BTC", "USDTE", "USDTT",
+	// "BNB-BSC"), in any case.
+	Currency string
+	// Address is where to pay: letters, digits, "-", "_" and ":" only, so
+	// a TON address in its URL-safe form.
+	Address string
 	// Amount is in the currency's minor units (satoshi, wei, a token's base
 	// units), as Apirone reports amounts; an AlphaPo Decimal converts with
 	// Decimal.Units. Zero leaves the amount to the payer.
@@ -141,10 +127,32 @@ type PaymentRequest struct {
 }
 
 // PaymentURI returns the payment URI of r to show as a QR code or a link,
-// in the standard format of r's network (see the list at the top of
-// checkout.go): "bitcoin:ADDRESS?amount=0.001" for 100000 satoshi,
-// "ethereum:CONTRACT/transfer?address=ADDRESS&uint256=AMOUNT" for an
-// ERC-20 token. Amounts are exact, written without trailing zeros.
+// in the standard format of r's network. Amounts are exact, in whole coins
+// without trailing zeros where the format wants coins.
+//
+//   - BIP-21 (https://github.com/bitcoin/bips/blob/master/bip-0021.mediawiki)
+//     with each coin's scheme: "bitcoin:ADDRESS?amount=0.001" for btc and
+//     tbtc; litecoin: for ltc, as Litecoin Core reads it
+//     (litecoin-project/litecoin src/qt/guiutil.cpp); bitcoincash: for bch,
+//     the CashAddr prefix
+//     (https://github.com/bitcoincashorg/bitcoincash.org/blob/master/spec/cashaddr.md),
+//     written once when the address already has it; dogecoin: for doge, as
+//     Apirone's own invoice page writes it (https://github.com/Apirone/invoice-app,
+//     src/views/Main.vue); dash: for dash, as Dash Core reads and writes it
+//     (dashpay/dash src/qt/guiutil.cpp).
+//   - EIP-681 (https://eips.ethereum.org/EIPS/eip-681) for eth and bnb (BNB
+//     Smart Chain, chain id 56): "ethereum:ADDRESS?value=WEI"; for USDT and
+//     USDC on them, a call of the token contract's transfer function:
+//     "ethereum:CONTRACT/transfer?address=ADDRESS&uint256=AMOUNT".
+//   - TON deep links (https://docs.ton.org/ecosystem/wallet-apps/deep-links)
+//     for ton: "ton://transfer/ADDRESS?amount=NANOTONS&text=TAG".
+//   - SEP-0007 (https://github.com/stellar/stellar-protocol/blob/master/ecosystem/sep-0007.md)
+//     for xlm: "web+stellar:pay?destination=ADDRESS&amount=XLM&memo=TAG&memo_type=MEMO_ID"
+//     (MEMO_TEXT for a tag that is not a number).
+//
+// Tron (trx and its tokens) and the XRP Ledger have no standard payment URI
+// (the XRPL proposals XLS-2 and XLS-32 are stagnant): show the address,
+// amount and destination tag instead.
 //
 // It is an error matching ErrInvalidParams when the currency is unknown,
 // has no standard payment URI (Tron, XRP, tokens on TON), is a token whose
