@@ -254,3 +254,54 @@ func (a *Account) AllInvoices(ctx context.Context, p *PageParams) iter.Seq2[Invo
 		return list.Invoices, list.Pagination, nil
 	})
 }
+
+// Received returns how much the invoice has received so far, in minor
+// units, from its History: Apirone adds an event with the payment's txid
+// and amount each time a payment arrives (partpaid, paid or overpaid).
+// Each txid counts once, with the amount of its first event, so a payment
+// that a later event repeats is not counted twice; an event with an amount
+// and no txid counts on its own. Received counts unconfirmed payments too:
+// ship on InvoiceCompleted.
+func (inv *Invoice) Received() Amount {
+	var total Amount
+	seen := make(map[string]bool)
+	for _, e := range inv.History {
+		if e.Amount.Sign() <= 0 || seen[e.TxID] {
+			continue
+		}
+		if e.TxID != "" {
+			seen[e.TxID] = true
+		}
+		total = total.Add(e.Amount)
+	}
+	return total
+}
+
+// Remaining returns how much the payer still has to send, in minor units:
+// Amount minus Received, and never below zero. It is zero for an
+// open-amount invoice (Amount 0) and for an overpaid one; Overpaid tells
+// how much too much arrived.
+func (inv *Invoice) Remaining() Amount {
+	if inv.Amount.Sign() <= 0 {
+		return Amount{}
+	}
+	return maxAmount(inv.Amount.Sub(inv.Received()), Amount{})
+}
+
+// Overpaid returns how much more than Amount the invoice received, in
+// minor units: zero unless Received exceeds a fixed Amount. The extra is
+// in the merchant's account; refunding it is up to the merchant.
+func (inv *Invoice) Overpaid() Amount {
+	if inv.Amount.Sign() <= 0 {
+		return Amount{}
+	}
+	return maxAmount(inv.Received().Sub(inv.Amount), Amount{})
+}
+
+// maxAmount returns the larger of a and b.
+func maxAmount(a, b Amount) Amount {
+	if a.Cmp(b) >= 0 {
+		return a
+	}
+	return b
+}
