@@ -88,18 +88,24 @@ type AlphaPoCryptoAddress struct {
 	Address   string `json:"address"`
 	Tag       string `json:"tag"` // memo for XRP, XLM, ...; "" when none
 	ForeignID string `json:"foreign_id,omitempty"`
+	// CrossCurrency is true on a deposit made in another coin than the
+	// address's (e.g. ETH sent to a USDC address on the same network):
+	// docs.cryptoprocessing.com/integration-guide/deposits/test-cases.
+	CrossCurrency bool `json:"cross_currency,omitempty"`
 }
 
 // UnmarshalJSON decodes the address, taking the id as a number or a
-// string and the tag and foreign id as a string, a number or null.
+// string, the tag and foreign id as a string, a number or null, and
+// cross_currency as a boolean or its text.
 func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
 	type plain AlphaPoCryptoAddress
 	return json.Unmarshal(b, &struct {
 		*plain
-		ID        lenientInt    `json:"id"`
-		Tag       lenientString `json:"tag"`
-		ForeignID lenientString `json:"foreign_id"`
-	}{(*plain)(a), lenientInt{&a.ID}, lenientString{&a.Tag}, lenientString{&a.ForeignID}})
+		ID            lenientInt    `json:"id"`
+		Tag           lenientString `json:"tag"`
+		ForeignID     lenientString `json:"foreign_id"`
+		CrossCurrency lenientBool   `json:"cross_currency"`
+	}{(*plain)(a), lenientInt{&a.ID}, lenientString{&a.Tag}, lenientString{&a.ForeignID}, lenientBool{&a.CrossCurrency}})
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null

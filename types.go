@@ -365,6 +365,33 @@ func (s lenientString) MarshalJSON() ([]byte, error) {
 	return json.Marshal(*s.p)
 }
 
+// lenientBool decodes a flag that may come as a JSON boolean or as its
+// text ("true", "false", "1", "0"), so an unexpected form never makes a
+// whole callback undecodable. It writes to the bool p points at.
+type lenientBool struct{ p *bool }
+
+// UnmarshalJSON accepts true, false, null, or a string or number holding
+// one of true, false, 1 and 0; null and "" leave the value unchanged.
+func (b *lenientBool) UnmarshalJSON(data []byte) error {
+	text := string(bytes.TrimSpace(data))
+	if text != "true" && text != "false" {
+		var err error
+		if text, _, err = unquoteScalar(data); err != nil {
+			return err
+		}
+	}
+	switch text {
+	case "true", "1":
+		*b.p = true
+	case "false", "0":
+		*b.p = false
+	case "":
+	default:
+		return fmt.Errorf("cryptopay: want a boolean, got %.20s", data)
+	}
+	return nil
+}
+
 // UnixTime is a time sent as whole seconds since 1970-01-01 UTC, e.g.
 // AlphaPo's ts_fixed and fixed_at. It decodes a JSON number or a string of
 // digits; null and "" leave it unchanged (zero, in a new value). It encodes
