@@ -59,7 +59,7 @@ type Expected[T Money[T]] struct {
 	// Amount is the price, greater than zero.
 	Amount T
 	// Tolerance is how far the total received may fall short of Amount,
-	// or exceed it, and still be Paid: Paid means Amount-Tolerance <=
+	// or exceed it, and still be OutcomePaid, which means Amount-Tolerance <=
 	// received <= Amount+Tolerance. Zero (the default) asks for the exact
 	// amount; a negative Tolerance counts as zero.
 	Tolerance T
@@ -80,11 +80,11 @@ type OutcomeStatus string
 
 // Outcome statuses, in the order Evaluate decides them.
 const (
-	Paid          OutcomeStatus = "paid"           // in full, within tolerance, on time
-	Overpaid      OutcomeStatus = "overpaid"       // in full on time, and more than Amount+Tolerance in all
-	Late          OutcomeStatus = "late"           // in full only with payments after the deadline
-	WrongCurrency OutcomeStatus = "wrong_currency" // not in full, and some money came in another currency
-	Underpaid     OutcomeStatus = "underpaid"      // not in full (nothing at all, too)
+	OutcomePaid          OutcomeStatus = "paid"           // in full, within tolerance, on time
+	OutcomeOverpaid      OutcomeStatus = "overpaid"       // in full on time, and more than Amount+Tolerance in all
+	OutcomeLate          OutcomeStatus = "late"           // in full only with payments after the deadline
+	OutcomeWrongCurrency OutcomeStatus = "wrong_currency" // not in full, and some money came in another currency
+	OutcomeUnderpaid     OutcomeStatus = "underpaid"      // not in full (nothing at all, too)
 )
 
 // Outcome is the verdict of Expected.Evaluate. The amounts are in the
@@ -166,15 +166,15 @@ func (e Expected[T]) Evaluate(payments ...Payment[T]) Outcome[T] {
 	covers := func(received T) bool { return e.Amount.Sub(received).Cmp(tolerance) <= 0 }
 	switch {
 	case covers(out.Received.Sub(late)) && out.Excess.Cmp(tolerance) <= 0:
-		out.Status = Paid
+		out.Status = OutcomePaid
 	case covers(out.Received.Sub(late)):
-		out.Status = Overpaid
+		out.Status = OutcomeOverpaid
 	case covers(out.Received):
-		out.Status = Late
+		out.Status = OutcomeLate
 	case len(out.WrongCurrency) > 0:
-		out.Status = WrongCurrency
+		out.Status = OutcomeWrongCurrency
 	default:
-		out.Status = Underpaid
+		out.Status = OutcomeUnderpaid
 	}
 	return out
 }

@@ -54,50 +54,50 @@ func TestExpectedEvaluateAmounts(t *testing.T) {
 		wrong     int
 		pending   int // Unconfirmed
 	}{
-		{name: "nothing arrived", status: cryptopay.Underpaid, remaining: 150000},
-		{name: "exact", payments: payments{sat("a", 150000)}, status: cryptopay.Paid, received: 150000},
-		{name: "one satoshi short", payments: payments{sat("a", 149999)}, status: cryptopay.Underpaid, received: 149999, remaining: 1},
-		{name: "one satoshi over", payments: payments{sat("a", 150001)}, status: cryptopay.Overpaid, received: 150001, excess: 1},
-		{name: "in two parts", payments: payments{sat("a", 100000), sat("b", 50000)}, status: cryptopay.Paid, received: 150000},
+		{name: "nothing arrived", status: cryptopay.OutcomeUnderpaid, remaining: 150000},
+		{name: "exact", payments: payments{sat("a", 150000)}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "one satoshi short", payments: payments{sat("a", 149999)}, status: cryptopay.OutcomeUnderpaid, received: 149999, remaining: 1},
+		{name: "one satoshi over", payments: payments{sat("a", 150001)}, status: cryptopay.OutcomeOverpaid, received: 150001, excess: 1},
+		{name: "in two parts", payments: payments{sat("a", 100000), sat("b", 50000)}, status: cryptopay.OutcomePaid, received: 150000},
 
 		// Tolerance 100 applies both ways, and the exact difference is still reported.
-		{name: "short by the tolerance", tolerance: 100, payments: payments{sat("a", 149900)}, status: cryptopay.Paid, received: 149900, remaining: 100},
-		{name: "short by the tolerance and one", tolerance: 100, payments: payments{sat("a", 149899)}, status: cryptopay.Underpaid, received: 149899, remaining: 101},
-		{name: "over by the tolerance", tolerance: 100, payments: payments{sat("a", 150100)}, status: cryptopay.Paid, received: 150100, excess: 100},
-		{name: "over by the tolerance and one", tolerance: 100, payments: payments{sat("a", 150101)}, status: cryptopay.Overpaid, received: 150101, excess: 101},
-		{name: "negative tolerance counts as zero", tolerance: -100, payments: payments{sat("a", 150000)}, status: cryptopay.Paid, received: 150000},
+		{name: "short by the tolerance", tolerance: 100, payments: payments{sat("a", 149900)}, status: cryptopay.OutcomePaid, received: 149900, remaining: 100},
+		{name: "short by the tolerance and one", tolerance: 100, payments: payments{sat("a", 149899)}, status: cryptopay.OutcomeUnderpaid, received: 149899, remaining: 101},
+		{name: "over by the tolerance", tolerance: 100, payments: payments{sat("a", 150100)}, status: cryptopay.OutcomePaid, received: 150100, excess: 100},
+		{name: "over by the tolerance and one", tolerance: 100, payments: payments{sat("a", 150101)}, status: cryptopay.OutcomeOverpaid, received: 150101, excess: 101},
+		{name: "negative tolerance counts as zero", tolerance: -100, payments: payments{sat("a", 150000)}, status: cryptopay.OutcomePaid, received: 150000},
 
 		// The deadline.
-		{name: "exactly at the deadline is on time", payments: payments{at(sat("a", 150000), deadline)}, status: cryptopay.Paid, received: 150000},
-		{name: "zero time is on time", payments: payments{at(sat("a", 150000), time.Time{})}, status: cryptopay.Paid, received: 150000},
-		{name: "one second late", payments: payments{at(sat("a", 150000), late)}, status: cryptopay.Late, received: 150000, late: 1},
-		{name: "part on time, rest late", payments: payments{sat("a", 100000), at(sat("b", 50000), late)}, status: cryptopay.Late, received: 150000, late: 1},
-		{name: "late and still short", payments: payments{sat("a", 100000), at(sat("b", 40000), late)}, status: cryptopay.Underpaid, received: 140000, remaining: 10000, late: 1},
-		{name: "late and over", payments: payments{sat("a", 100000), at(sat("b", 60000), late)}, status: cryptopay.Late, received: 160000, excess: 10000, late: 1},
-		{name: "paid on time, more came late", payments: payments{sat("a", 150000), at(sat("b", 1000), late)}, status: cryptopay.Overpaid, received: 151000, excess: 1000, late: 1},
-		{name: "late part within tolerance of on-time", tolerance: 100, payments: payments{sat("a", 149950), at(sat("b", 50), late)}, status: cryptopay.Paid, received: 150000, late: 1},
+		{name: "exactly at the deadline is on time", payments: payments{at(sat("a", 150000), deadline)}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "zero time is on time", payments: payments{at(sat("a", 150000), time.Time{})}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "one second late", payments: payments{at(sat("a", 150000), late)}, status: cryptopay.OutcomeLate, received: 150000, late: 1},
+		{name: "part on time, rest late", payments: payments{sat("a", 100000), at(sat("b", 50000), late)}, status: cryptopay.OutcomeLate, received: 150000, late: 1},
+		{name: "late and still short", payments: payments{sat("a", 100000), at(sat("b", 40000), late)}, status: cryptopay.OutcomeUnderpaid, received: 140000, remaining: 10000, late: 1},
+		{name: "late and over", payments: payments{sat("a", 100000), at(sat("b", 60000), late)}, status: cryptopay.OutcomeLate, received: 160000, excess: 10000, late: 1},
+		{name: "paid on time, more came late", payments: payments{sat("a", 150000), at(sat("b", 1000), late)}, status: cryptopay.OutcomeOverpaid, received: 151000, excess: 1000, late: 1},
+		{name: "late part within tolerance of on-time", tolerance: 100, payments: payments{sat("a", 149950), at(sat("b", 50), late)}, status: cryptopay.OutcomePaid, received: 150000, late: 1},
 
 		// Other currencies are never counted.
-		{name: "currency case is ignored", payments: payments{in(sat("a", 150000), "BTC")}, status: cryptopay.Paid, received: 150000},
-		{name: "only another coin", payments: payments{in(sat("a", 150000), "ltc")}, status: cryptopay.WrongCurrency, remaining: 150000, wrong: 1},
-		{name: "testnet coin is another coin", payments: payments{in(sat("a", 150000), "tbtc")}, status: cryptopay.WrongCurrency, remaining: 150000, wrong: 1},
-		{name: "part in another coin", payments: payments{sat("a", 100000), in(sat("b", 50000), "ltc")}, status: cryptopay.WrongCurrency, received: 100000, remaining: 50000, wrong: 1},
-		{name: "paid, and another coin too", payments: payments{sat("a", 150000), in(sat("b", 50000), "ltc")}, status: cryptopay.Paid, received: 150000, wrong: 1},
-		{name: "late beats wrong currency", payments: payments{at(sat("a", 150000), late), in(sat("b", 1), "ltc")}, status: cryptopay.Late, received: 150000, late: 1, wrong: 1},
+		{name: "currency case is ignored", payments: payments{in(sat("a", 150000), "BTC")}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "only another coin", payments: payments{in(sat("a", 150000), "ltc")}, status: cryptopay.OutcomeWrongCurrency, remaining: 150000, wrong: 1},
+		{name: "testnet coin is another coin", payments: payments{in(sat("a", 150000), "tbtc")}, status: cryptopay.OutcomeWrongCurrency, remaining: 150000, wrong: 1},
+		{name: "part in another coin", payments: payments{sat("a", 100000), in(sat("b", 50000), "ltc")}, status: cryptopay.OutcomeWrongCurrency, received: 100000, remaining: 50000, wrong: 1},
+		{name: "paid, and another coin too", payments: payments{sat("a", 150000), in(sat("b", 50000), "ltc")}, status: cryptopay.OutcomePaid, received: 150000, wrong: 1},
+		{name: "late beats wrong currency", payments: payments{at(sat("a", 150000), late), in(sat("b", 1), "ltc")}, status: cryptopay.OutcomeLate, received: 150000, late: 1, wrong: 1},
 
 		// Unconfirmed payments: the caller decides.
-		{name: "unconfirmed not counted", payments: payments{unconfirmed(sat("a", 150000))}, status: cryptopay.Underpaid, remaining: 150000, pending: 1},
-		{name: "unconfirmed counted when asked", count: true, payments: payments{unconfirmed(sat("a", 150000))}, status: cryptopay.Paid, received: 150000},
-		{name: "unconfirmed other coin is listed as unconfirmed", payments: payments{unconfirmed(in(sat("a", 1), "ltc"))}, status: cryptopay.Underpaid, remaining: 150000, pending: 1},
+		{name: "unconfirmed not counted", payments: payments{unconfirmed(sat("a", 150000))}, status: cryptopay.OutcomeUnderpaid, remaining: 150000, pending: 1},
+		{name: "unconfirmed counted when asked", count: true, payments: payments{unconfirmed(sat("a", 150000))}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "unconfirmed other coin is listed as unconfirmed", payments: payments{unconfirmed(in(sat("a", 1), "ltc"))}, status: cryptopay.OutcomeUnderpaid, remaining: 150000, pending: 1},
 
 		// The same payment reported more than once counts once.
-		{name: "repeat callback", payments: payments{sat("a", 100000), sat("a", 100000)}, status: cryptopay.Underpaid, received: 100000, remaining: 50000},
-		{name: "unconfirmed then confirmed", payments: payments{unconfirmed(sat("a", 150000)), sat("a", 150000)}, status: cryptopay.Paid, received: 150000},
-		{name: "confirmed then a stale unconfirmed", payments: payments{sat("a", 150000), unconfirmed(sat("a", 150000))}, status: cryptopay.Paid, received: 150000},
-		{name: "no ID: each counts", payments: payments{sat("", 75000), sat("", 75000)}, status: cryptopay.Paid, received: 150000},
+		{name: "repeat callback", payments: payments{sat("a", 100000), sat("a", 100000)}, status: cryptopay.OutcomeUnderpaid, received: 100000, remaining: 50000},
+		{name: "unconfirmed then confirmed", payments: payments{unconfirmed(sat("a", 150000)), sat("a", 150000)}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "confirmed then a stale unconfirmed", payments: payments{sat("a", 150000), unconfirmed(sat("a", 150000))}, status: cryptopay.OutcomePaid, received: 150000},
+		{name: "no ID: each counts", payments: payments{sat("", 75000), sat("", 75000)}, status: cryptopay.OutcomePaid, received: 150000},
 
 		// Money out is not a payment.
-		{name: "negative and zero skipped", payments: payments{sat("a", -150000), sat("b", 0), sat("c", 150000)}, status: cryptopay.Paid, received: 150000},
+		{name: "negative and zero skipped", payments: payments{sat("a", -150000), sat("b", 0), sat("c", 150000)}, status: cryptopay.OutcomePaid, received: 150000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,7 +121,7 @@ func TestExpectedEvaluateAmounts(t *testing.T) {
 func TestExpectedEvaluateNoDeadline(t *testing.T) {
 	exp := cryptopay.Expected[cryptopay.Amount]{Currency: "btc", Amount: cryptopay.NewAmount(150000)}
 	out := exp.Evaluate(at(sat("a", 150000), late.Add(1000*time.Hour)))
-	assert.Equal(t, cryptopay.Paid, out.Status)
+	assert.Equal(t, cryptopay.OutcomePaid, out.Status)
 	assert.Empty(t, out.Late)
 }
 
@@ -134,20 +134,20 @@ func TestExpectedEvaluateBeyondInt64(t *testing.T) {
 	exp := cryptopay.Expected[cryptopay.Amount]{Currency: "eth", Amount: price}
 
 	out := exp.Evaluate(wei("a", "100000000000000000000000"), wei("b", "23456789012345678901233"))
-	assert.Equal(t, cryptopay.Underpaid, out.Status)
+	assert.Equal(t, cryptopay.OutcomeUnderpaid, out.Status)
 	assert.Equal(t, "1", out.Remaining.String())
 
 	out = exp.Evaluate(wei("a", "100000000000000000000000"), wei("b", "23456789012345678901234"))
-	assert.Equal(t, cryptopay.Paid, out.Status)
+	assert.Equal(t, cryptopay.OutcomePaid, out.Status)
 	assert.Equal(t, price, out.Received)
 
 	out = exp.Evaluate(wei("a", "9223372036854775807"), wei("b", "123456789012345678901234"))
-	assert.Equal(t, cryptopay.Overpaid, out.Status)
+	assert.Equal(t, cryptopay.OutcomeOverpaid, out.Status)
 	assert.Equal(t, "9223372036854775807", out.Excess.String())
 
 	exp.Tolerance = cryptopay.MustAmount("10000000000000000000") // 10 ETH, beyond int64 too
 	out = exp.Evaluate(wei("a", "123446789012345678901234"))
-	assert.Equal(t, cryptopay.Paid, out.Status)
+	assert.Equal(t, cryptopay.OutcomePaid, out.Status)
 	assert.Equal(t, "10000000000000000000", out.Remaining.String())
 }
 
@@ -186,34 +186,34 @@ func TestExpectedEvaluateAlphaPo(t *testing.T) {
 	}{
 		{name: "deposit in full, trailing zeros", body: deposit,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "btc", Amount: d("0.0015")},
-			status:   cryptopay.Paid, remaining: "0", excess: "0"},
+			status:   cryptopay.OutcomePaid, remaining: "0", excess: "0"},
 		{name: "AlphaPo's fee is not the customer's shortfall", body: deposit, received: true,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "BTC", Amount: d("0.0015")},
-			status:   cryptopay.Paid, remaining: "0", excess: "0"},
+			status:   cryptopay.OutcomePaid, remaining: "0", excess: "0"},
 		{name: "deposit short by one unit of the eighth place", body: deposit,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "BTC", Amount: d("0.00150001")},
-			status:   cryptopay.Underpaid, remaining: "0.00000001", excess: "0"},
+			status:   cryptopay.OutcomeUnderpaid, remaining: "0.00000001", excess: "0"},
 		{name: "price in satoshi, converted exactly", body: deposit,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "BTC", Amount: cryptopay.NewAmount(140000).Decimal(8)},
-			status:   cryptopay.Overpaid, remaining: "0", excess: "0.00010000"},
+			status:   cryptopay.OutcomeOverpaid, remaining: "0", excess: "0.00010000"},
 		{name: "conversion judged in the coin sent", body: exchange,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "BTC", Amount: d("0.001")},
-			status:   cryptopay.Paid, remaining: "0", excess: "0"},
+			status:   cryptopay.OutcomePaid, remaining: "0", excess: "0"},
 		{name: "conversion judged in the currency credited", body: exchange, received: true,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "USD", Amount: d("11.41"), Tolerance: d("0.01")},
-			status:   cryptopay.Paid, remaining: "0.00593180", excess: "0"},
+			status:   cryptopay.OutcomePaid, remaining: "0.00593180", excess: "0"},
 		{name: "conversion short beyond tolerance", body: exchange, received: true,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "USD", Amount: d("11.42"), Tolerance: d("0.01")},
-			status:   cryptopay.Underpaid, remaining: "0.01593180", excess: "0"},
+			status:   cryptopay.OutcomeUnderpaid, remaining: "0.01593180", excess: "0"},
 		{name: "conversion judged in the wrong side's currency", body: exchange,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "USD", Amount: d("11.40")},
-			status:   cryptopay.WrongCurrency, remaining: "11.40", excess: "0"},
+			status:   cryptopay.OutcomeWrongCurrency, remaining: "11.40", excess: "0"},
 		{name: "cross-currency deposit", body: cross,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "USDC", Amount: d("25")},
-			status:   cryptopay.WrongCurrency, remaining: "25", excess: "0"},
+			status:   cryptopay.OutcomeWrongCurrency, remaining: "25", excess: "0"},
 		{name: "cross-currency deposit, credited side", body: cross, received: true,
 			expected: cryptopay.Expected[cryptopay.Decimal]{Currency: "USDC", Amount: d("25")},
-			status:   cryptopay.WrongCurrency, remaining: "25", excess: "0"},
+			status:   cryptopay.OutcomeWrongCurrency, remaining: "25", excess: "0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,11 +255,11 @@ func TestExpectedEvaluateAlphaPo(t *testing.T) {
 		exp := cryptopay.Expected[cryptopay.Decimal]{Currency: "BTC", Amount: d("0.0015")}
 
 		out := exp.Evaluate(p1)
-		assert.Equal(t, cryptopay.Underpaid, out.Status)
+		assert.Equal(t, cryptopay.OutcomeUnderpaid, out.Status)
 		assert.Len(t, out.Unconfirmed, 1)
 
 		out = exp.Evaluate(p1, p2)
-		assert.Equal(t, cryptopay.Paid, out.Status)
+		assert.Equal(t, cryptopay.OutcomePaid, out.Status)
 		assert.Equal(t, "0.00150000", out.Received.String())
 	})
 
