@@ -60,7 +60,8 @@ it.
 AlphaPo: every call but [AlphaPoClient.Ping] sends X-Processing-Key and
 X-Processing-Signature, the lowercase hex HMAC-SHA512 of the exact body
 bytes keyed with the API secret. The body is marshalled once, signed, and
-those bytes are sent. [NewSigner] gives the same [Signer] for your own use.
+those bytes are sent; a call without parameters sends and signs "{}".
+AlphaPo amounts are sent as JSON strings and read from strings or numbers. [NewSigner] gives the same [Signer] for your own use.
 
 # Moving money and ErrOutcomeUnknown
 
@@ -86,7 +87,10 @@ still wraps its cause, so errors.Is(err, [ErrServer]) and errors.As with an
 
 A 4xx answer (429 included) and a failure to connect are not "unknown":
 the provider did not carry the operation out. Store the ForeignID of an
-AlphaPo operation before you send it.
+AlphaPo operation before you send it. The price of never resending: over
+HTTP/1.1, a money call sent on a kept-alive connection that the server had
+already closed is reported as ErrOutcomeUnknown too, though net/http could
+safely have resent it.
 
 # Errors
 
@@ -96,9 +100,14 @@ the provider's message, AlphaPo's code and per-field errors, and the first
 a result. It matches [ErrBadRequest] (400, 422), [ErrUnauthorized] (401,
 403), [ErrNotFound] (404), [ErrRateLimited] (429) or [ErrServer] (5xx) with
 errors.Is. Arguments that fail a check before anything is sent give a
-[*ParamError] matching [ErrInvalidParams]. Error texts hold the method, the
-path without query, the status and the message: never a key, token,
-signature or body.
+[*ParamError] matching [ErrInvalidParams], naming the field: account ids
+must look like "apr-..."; path arguments that would change the URL ("../x",
+"a/b", "?q", "#f", empty) are refused; required fields must be set; amounts
+must be positive and percentages 1 to 100; a callback URL must be an
+absolute http(s) URL of under 1024 characters; Limit is 0 to 1000; filter
+values and listed addresses must not contain a comma. Error texts hold the
+method, the path without query, the status and the message: never a key,
+token, signature or body.
 
 # Retries, timeouts and the HTTP client
 
