@@ -7,14 +7,18 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/cryptopay-go/cryptopay"
 )
 
-// alphaState is the AlphaPo merchant account the server keeps.
+// alphaState is the AlphaPo merchant account the server keeps. It has its
+// own lock, the AlphaPo lock, so that AlphaPo calls never wait for Apirone
+// ones (which take Server.mu) and the reverse.
 type alphaState struct {
+	mu          sync.Mutex               // the AlphaPo lock: guards every field below
 	ids         int64                    // the last AlphaPo id handed out
 	callbackURL string                   // the dashboard's callback URL; "" = none
 	clock       func() time.Time         // the server's clock (Server.Now)
@@ -35,8 +39,8 @@ type alphaAddress struct {
 
 // newAlphaState returns an empty account: every balance zero, the
 // made-up rates of alphaPoCurrencies.
-func newAlphaState() alphaState {
-	a := alphaState{
+func newAlphaState() *alphaState {
+	a := &alphaState{
 		balances:   map[string]*big.Int{},
 		rates:      map[string]*big.Int{},
 		addresses:  map[string]*alphaAddress{},
@@ -63,8 +67,8 @@ func (a *alphaState) now() time.Time { return a.clock() }
 // another URL. Callbacks are sent when something happens, so an empty URL
 // (the default) means none are sent.
 func (s *Server) SetAlphaPoCallbackURL(url string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.alphaPoAccount.mu.Lock()
+	defer s.alphaPoAccount.mu.Unlock()
 	s.alphaPoAccount.callbackURL = url
 }
 
@@ -178,10 +182,10 @@ func (s *Server) routeAlphaPo(mux *http.ServeMux) {
 }
 
 // signedCall serves a signed AlphaPo call: it reads the body (readBody,
-// without s.mu), checks the key and signature over those exact bytes (403),
-// decodes the JSON body into a new P (400 bad_content_format) and answers
-// what handle returns. handle runs, and its answer is encoded, with s.mu
-// held.
+// without a lock), checks the key and signature over those exact bytes
+// (403), decodes the JSON body into a new P (400 bad_content_format) and
+// answers what handle returns. handle runs, and its answer is encoded, with
+// the AlphaPo lock held.
 func signedCall[P any](s *Server, handle func(p *P) reply) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(w, r)
@@ -198,7 +202,7 @@ func signedCall[P any](s *Server, handle func(p *P) reply) http.HandlerFunc {
 			writeJSON(w, badContent)
 			return
 		}
-		writeJSON(w, s.locked(func() reply {
+		writeJSON(w, locked(&s.alphaPoAccount.mu, func() reply {
 			rep := handle(p)
 			rep.body = json.RawMessage(mustJSON(rep.body)) // a snapshot, taken under the lock
 			return rep
@@ -248,7 +252,7 @@ func (s *Server) takeAddress(p *cryptopay.TakeAddressParams) reply {
 	return data(a.taken)
 }
 
-// newAlphaAddress hands out a deposit address in cur. The caller holds s.mu.
+// newAlphaAddress hands out a deposit address in cur. The caller holds the AlphaPo lock.
 func (s *Server) newAlphaAddress(cur *alphaCurrency, convertTo, foreignID, endUser string) *alphaAddress {
 	text := cur.format.generate()
 	for s.alphaPoAccount.addresses[text] != nil {

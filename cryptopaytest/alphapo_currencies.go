@@ -52,7 +52,7 @@ type pairCurrencyJSON struct {
 }
 
 // pair describes the pair from → to at the market price: rate_from "1",
-// rate_to the price (see alphaState.price). The caller holds s.mu.
+// rate_to the price (see alphaState.price). The caller holds the AlphaPo lock.
 func (s *Server) pair(from, to *alphaCurrency) pairJSON {
 	return pairJSON{
 		CurrencyFrom: pairCurrencyJSON{Currency: from.name, Type: from.kind(), MinAmount: decimalPtr(mustUnits(from.minimum))},

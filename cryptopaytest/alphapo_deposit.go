@@ -66,8 +66,8 @@ func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaP
 	case p.Confirmations < 0:
 		return nil, nil, fmt.Errorf("cryptopaytest: negative confirmations %d", p.Confirmations)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.alphaPoAccount.mu.Lock()
+	defer s.alphaPoAccount.mu.Unlock()
 	a := s.alphaPoAccount.addresses[p.Address]
 	switch {
 	case a == nil:
@@ -95,7 +95,7 @@ func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaP
 }
 
 // depositRecord is the deposit of amount to a, made of the movement e.
-// The caller holds s.mu.
+// The caller holds the AlphaPo lock.
 func (s *Server) depositRecord(a *alphaAddress, amount *big.Int, e cryptopay.AlphaPoTxEntry) cryptopay.AlphaPoTransaction {
 	t := a.taken
 	rec := cryptopay.AlphaPoTransaction{
@@ -121,7 +121,7 @@ func (s *Server) depositRecord(a *alphaAddress, amount *big.Int, e cryptopay.Alp
 }
 
 // payInvoice adds the payment e to the invoice op and works out what
-// remains to pay. The caller holds s.mu.
+// remains to pay. The caller holds the AlphaPo lock.
 func payInvoice(op *alphaOp, e cryptopay.AlphaPoTxEntry) {
 	op.rec.Transactions = append(op.rec.Transactions, e)
 	remaining, _ := toUnits(op.rec.CurrencySent.Amount)

@@ -18,10 +18,7 @@ func ExampleServer_SetAlphaPoCallbackURL() {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
 	key, secret := srv.AlphaPoCredentials()
-	ap, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	ap := srv.AlphaPoClient()
 	verifier, err := cryptopay.NewAlphaPoCallbackVerifier(key, secret)
 	if err != nil {
 		log.Fatal(err)

@@ -26,7 +26,7 @@ type alphaQuote struct {
 // recording problems in errs, and prices it at the market: the amount not
 // given is converted, rounded down when received and up when sent; the
 // fee is 1 % of the amount sent, in the currency sent. The caller holds
-// s.mu.
+// the AlphaPo lock.
 func (s *Server) priceExchange(errs problems, from, to string, send, receive *cryptopay.Decimal) exchangeDeal {
 	d := exchangeDeal{from: errs.currency("sender_currency", from), to: errs.currency("receiver_currency", to)}
 	if d.from != nil && d.to != nil && !isPair(d.from, d.to) {
@@ -75,7 +75,7 @@ func (s *Server) calculateExchange(p *cryptopay.AlphaPoQuoteParams) reply {
 }
 
 // dropReleasedQuotes forgets the quotes whose time is up. The caller
-// holds s.mu.
+// holds the AlphaPo lock.
 func (a *alphaState) dropReleasedQuotes() {
 	now, live := a.now(), a.quotes[:0]
 	for _, q := range a.quotes {
@@ -122,7 +122,7 @@ func (s *Server) exchangeFixed(p *cryptopay.AlphaPoExchangeParams) reply {
 }
 
 // quote returns the live quote that p carries out at price, or nil. The
-// caller holds s.mu.
+// caller holds the AlphaPo lock.
 func (a *alphaState) quote(p *cryptopay.AlphaPoExchangeParams, price *big.Int) *alphaQuote {
 	now := a.now()
 	for _, q := range a.quotes {
@@ -146,7 +146,7 @@ func sameAmount(a, b *cryptopay.Decimal) bool {
 // exchange carries out d: it debits what is sent plus the fee at once
 // (refusing when the balance is short) and answers "processing". On the
 // next block (Mine) the exchange is confirmed, the amount received
-// credited and its callback sent. The caller holds s.mu.
+// credited and its callback sent. The caller holds the AlphaPo lock.
 func (s *Server) exchange(foreignID string, d exchangeDeal) reply {
 	if !s.alphaPoAccount.debit(d.from.name, sum(d.send, d.fee)) {
 		return problems{"sender_amount": "Not enough funds."}.reply()

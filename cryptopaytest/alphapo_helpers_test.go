@@ -51,7 +51,7 @@ func newAlphaEnv(t *testing.T) *alphaEnv {
 	srv := cryptopaytest.NewServer(cryptopaytest.WithClock(clock.Now))
 	t.Cleanup(srv.Close)
 	key, secret := srv.AlphaPoCredentials()
-	e := &alphaEnv{t: t, srv: srv, ap: alphaPoClient(t, srv, key, secret), clock: clock}
+	e := &alphaEnv{t: t, srv: srv, ap: srv.AlphaPoClient(), clock: clock}
 	verifier, err := cryptopay.NewAlphaPoCallbackVerifier(key, secret)
 	require.NoError(t, err)
 	shop := httptest.NewServer(verifier.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {

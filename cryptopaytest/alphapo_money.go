@@ -147,7 +147,7 @@ func sum(amounts ...*big.Int) *big.Int {
 // of the fiat currency for one unit of the crypto currency, rounded down
 // to 1e-8. AlphaPo quotes both directions of a pair this way (its
 // currencies/pairs example gives EUR→BTC a rate_to of "8885.72951839").
-// The caller holds s.mu.
+// The caller holds the AlphaPo lock.
 func (a *alphaState) price(crypto, fiat *alphaCurrency) *big.Int {
 	return scale(a.rates[crypto.name], alphaPoUnit, a.rates[fiat.name], false)
 }
@@ -170,7 +170,7 @@ func convert(amount *big.Int, from *alphaCurrency, price *big.Int, up bool) *big
 }
 
 // debit takes amount of currency from the balance, or reports false when
-// the balance is short. The caller holds s.mu.
+// the balance is short. The caller holds the AlphaPo lock.
 func (a *alphaState) debit(currency string, amount *big.Int) bool {
 	b := a.balances[currency]
 	if b.Cmp(amount) < 0 {
@@ -180,7 +180,7 @@ func (a *alphaState) debit(currency string, amount *big.Int) bool {
 	return true
 }
 
-// credit adds an amount to its currency's balance. The caller holds s.mu.
+// credit adds an amount to its currency's balance. The caller holds the AlphaPo lock.
 func (a *alphaState) credit(m *cryptopay.AlphaPoCurrencyAmount) {
 	u, _ := toUnits(m.Amount) // the fake writes every amount with 8 places
 	a.balances[m.Currency].Add(a.balances[m.Currency], u)
@@ -200,8 +200,8 @@ func (s *Server) SetAlphaPoRate(currency string, eurValue cryptopay.Decimal) err
 	case !ok || u.Sign() <= 0:
 		return fmt.Errorf("cryptopaytest: want a positive rate with at most 8 decimal places, got %s", eurValue)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.alphaPoAccount.mu.Lock()
+	defer s.alphaPoAccount.mu.Unlock()
 	s.alphaPoAccount.rates[currency] = u
 	return nil
 }

@@ -30,7 +30,7 @@ func TestTakeAddress(t *testing.T) {
 	key, secret := srv.AlphaPoCredentials()
 	assert.Equal(t, "my-key", key)
 	assert.Equal(t, "my-secret", secret)
-	ap := alphaPoClient(t, srv, key, secret)
+	ap := srv.AlphaPoClient()
 
 	p := takeParams("BTC")
 	p.ConvertTo = "EUR"
@@ -135,7 +135,7 @@ func TestAlphaPoDepositSendsSignedCallbacks(t *testing.T) {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
 	key, secret := srv.AlphaPoCredentials()
-	taken, err := alphaPoClient(t, srv, key, secret).TakeAddress(ctx, takeParams("BTC"))
+	taken, err := srv.AlphaPoClient().TakeAddress(ctx, takeParams("BTC"))
 	require.NoError(t, err)
 
 	var refused atomic.Bool
@@ -186,8 +186,7 @@ func TestAlphaPoDepositSendsSignedCallbacks(t *testing.T) {
 func TestAlphaPoDepositRefusesBadParams(t *testing.T) {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	key, secret := srv.AlphaPoCredentials()
-	taken, err := alphaPoClient(t, srv, key, secret).TakeAddress(ctx, takeParams("LTC"))
+	taken, err := srv.AlphaPoClient().TakeAddress(ctx, takeParams("LTC"))
 	require.NoError(t, err)
 	for name, p := range map[string]cryptopaytest.AlphaPoDepositParams{
 		"unknown address": {Address: "ltc1qnotours", Amount: cryptopay.MustDecimal("1"), CallbackURL: "http://127.0.0.1:1"},

@@ -23,7 +23,7 @@ type alphaOp struct {
 
 // addOp records rec. Nothing is announced for its first status: callbacks
 // report changes (and deposits, which AlphaPoDeposit delivers). The caller
-// holds s.mu.
+// holds the AlphaPo lock.
 func (s *Server) addOp(rec cryptopay.AlphaPoTransaction, credits bool) *alphaOp {
 	op := &alphaOp{rec: rec, credits: credits, sent: rec.Status, acked: true}
 	s.alphaPoAccount.ops = append(s.alphaPoAccount.ops, op)
@@ -31,7 +31,7 @@ func (s *Server) addOp(rec cryptopay.AlphaPoTransaction, credits bool) *alphaOp 
 }
 
 // entry returns a new movement of amount of currency, with its own id.
-// The caller holds s.mu.
+// The caller holds the AlphaPo lock.
 func (s *Server) entry(kind, currency string, amount *big.Int) cryptopay.AlphaPoTxEntry {
 	return cryptopay.AlphaPoTxEntry{
 		ID: s.alphaPoAccount.nextID(), Currency: currency, TransactionType: "blockchain",
@@ -59,7 +59,7 @@ func (op *alphaOp) ready() bool {
 }
 
 // settle confirms op when it is ready and credits what it brings in. The
-// caller holds s.mu.
+// caller holds the AlphaPo lock.
 func (s *Server) settle(op *alphaOp) {
 	if op.rec.Status == cryptopay.AlphaPoStatusConfirmed || !op.ready() {
 		return
@@ -74,7 +74,7 @@ func (s *Server) settle(op *alphaOp) {
 // gains a confirmation, operations that are ready are confirmed (an
 // exchange on the first block after it was made), and it returns the
 // callbacks due: a new status, or the last one not yet acknowledged. The
-// caller holds s.mu.
+// caller holds the AlphaPo lock.
 func (s *Server) mineAlphaPo() []delivery {
 	var sends []delivery
 	for _, op := range s.alphaPoAccount.ops {
@@ -95,7 +95,7 @@ func (s *Server) mineAlphaPo() []delivery {
 
 // alphaPoDelivery prepares op's callback with its current status, signed
 // with the server's key and secret, or returns nil when there is no
-// callback URL. The caller holds s.mu.
+// callback URL. The caller holds the AlphaPo lock.
 func (s *Server) alphaPoDelivery(op *alphaOp) delivery {
 	url := op.url
 	if url == "" {
@@ -116,8 +116,8 @@ func (s *Server) alphaPoDelivery(op *alphaOp) delivery {
 		d, _ := s.sendCallback(ctx, http.MethodPost, url, body, header)
 		d.Confirmations = confirmations
 		d.Acknowledged = d.Status == http.StatusOK
-		s.mu.Lock()
-		defer s.mu.Unlock()
+		s.alphaPoAccount.mu.Lock()
+		defer s.alphaPoAccount.mu.Unlock()
 		if op.sent == status {
 			op.acked = op.acked || d.Acknowledged
 		}

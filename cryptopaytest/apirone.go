@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cryptopay-go/cryptopay"
 )
@@ -76,13 +77,14 @@ func (s *Server) serve(h func(r *http.Request) reply) http.HandlerFunc {
 			writeJSON(w, badRequest("Invalid JSON body."))
 			return
 		}
-		writeJSON(w, s.locked(func() reply { return h(r) }))
+		writeJSON(w, locked(&s.mu, func() reply { return h(r) }))
 	}
 }
 
-func (s *Server) locked(f func() reply) reply {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// locked runs f with mu held.
+func locked(mu *sync.Mutex, f func() reply) reply {
+	mu.Lock()
+	defer mu.Unlock()
 	return f()
 }
 

@@ -172,8 +172,18 @@ func (s *Server) Mine(ctx context.Context, n int) ([]Delivery, error) {
 	return out, nil
 }
 
-// mineBlock adds one block and returns the callbacks it calls for.
+// mineBlock adds one block and returns the callbacks it calls for: the
+// Apirone side's, then the AlphaPo side's, each under its own lock.
 func (s *Server) mineBlock() []delivery {
+	sends := s.mineApirone()
+	s.alphaPoAccount.mu.Lock()
+	defer s.alphaPoAccount.mu.Unlock()
+	return append(sends, s.mineAlphaPo()...)
+}
+
+// mineApirone adds one block to the Apirone chain and returns the
+// callbacks it calls for.
+func (s *Server) mineApirone() []delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.height++
@@ -189,8 +199,7 @@ func (s *Server) mineBlock() []delivery {
 			sends = append(sends, s.apironeDelivery(dep))
 		}
 	}
-	sends = append(sends, s.invoiceDeliveries(true)...)
-	return append(sends, s.mineAlphaPo()...)
+	return append(sends, s.invoiceDeliveries(true)...)
 }
 
 // apironeDelivery prepares dep's callback as the address's settings say:

@@ -35,10 +35,7 @@ func Example() {
 	defer shop.Close()
 
 	ctx := context.Background()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	if err != nil {
 		log.Fatal(err)
@@ -79,10 +76,7 @@ func Example() {
 func ExampleServer_FailNext() {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client()
 	created, err := c.CreateAccount(context.Background())
 	if err != nil {
 		log.Fatal(err)
@@ -115,10 +109,7 @@ func ExampleServer_Advance() {
 	defer shop.Close()
 
 	ctx := context.Background()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	if err != nil {
 		log.Fatal(err)

@@ -56,16 +56,16 @@ func (s *Server) FailNext(pattern string, n int, f Failure) {
 		method, path = "", pattern
 	}
 	rule := &failureRule{method: method, segments: strings.Split(path, "/"), left: n, failure: f}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
 	s.failures = append(s.failures, rule)
 }
 
 // takeFailure returns the failure for r, if a rule matches, and uses it up.
 func (s *Server) takeFailure(r *http.Request) (Failure, bool) {
 	segments := strings.Split(apiPath(r), "/")
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
 	for i, rule := range s.failures {
 		if !rule.matches(r.Method, segments) {
 			continue

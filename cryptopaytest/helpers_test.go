@@ -33,8 +33,7 @@ func newEnv(t *testing.T, opts ...cryptopaytest.Option) *env {
 	t.Helper()
 	srv := cryptopaytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	require.NoError(t, err)
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	require.NoError(t, err)
 	return &env{t: t, srv: srv, c: c, acct: c.Account(created.Account, created.TransferKey), key: created.TransferKey}

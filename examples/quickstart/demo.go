@@ -34,11 +34,7 @@ func demo(ctx context.Context, out io.Writer) error {
 
 	shop := newShop(r)
 	defer shop.Close()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		return err
-	}
-	acct, addr, err := openShop(ctx, r, c, shop.URL)
+	acct, addr, err := openShop(ctx, r, srv.Client(), shop.URL)
 	if err != nil {
 		return err
 	}
@@ -193,21 +189,17 @@ func sendOn(ctx context.Context, r *report, acct *cryptopay.Account) error {
 
 // alphaPo takes an AlphaPo address, then shows a wrong secret refused.
 func alphaPo(ctx context.Context, r *report, srv *cryptopaytest.Server) error {
-	key, secret := srv.AlphaPoCredentials()
 	params := &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "customer-17", EndUserReference: "customer-17"}
 
 	r.title("AlphaPo: take a BTC deposit address for customer-17 (a signed request)")
-	ap, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	if err != nil {
-		return err
-	}
-	taken, err := ap.TakeAddress(ctx, params)
+	taken, err := srv.AlphaPoClient().TakeAddress(ctx, params)
 	if err != nil {
 		return err
 	}
 	r.say("address %s (id %d)", taken.Address, taken.ID)
 
 	r.title("AlphaPo: the same request signed with a wrong secret")
+	key, _ := srv.AlphaPoCredentials()
 	wrong, err := cryptopay.NewAlphaPoClient(key, "a-wrong-secret", cryptopay.WithBaseURL(srv.AlphaPoURL()))
 	if err != nil {
 		return err

@@ -75,8 +75,7 @@ func TestDemoRefusesLiveFlags(t *testing.T) {
 func liveAgainst(t *testing.T) (*cryptopay.Account, config) {
 	srv := cryptopaytest.NewServer()
 	t.Cleanup(srv.Close)
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	require.NoError(t, err)
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	require.NoError(t, err)
 	acct := c.Account(created.Account, created.TransferKey)
