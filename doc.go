@@ -225,15 +225,15 @@ paths in the real JSON shapes, so the real clients talk to it unchanged:
 
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	c, _ := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	key, secret := srv.AlphaPoCredentials()
-	ap, _ := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
+	c := srv.Client()         // or cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
+	ap := srv.AlphaPoClient() // with the server's key and secret, srv.AlphaPoCredentials()
 
 Its controls stand in for the customer and the blockchain: Deposit and
 AlphaPoDeposit pay an address and deliver its callback to your handler,
 Mine adds blocks, FailNext makes the next calls fail (a lost answer to a
 transfer that was made, say). Callbacks are delivered before those calls
-return, so tests need no sleeps. The examples of this package run on it.
+return, so tests need no sleeps. The examples of this package run on it;
+the command cmd/cryptopaytest runs it as a server of its own.
 
 # Testing with httpmock
 
