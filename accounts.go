@@ -26,6 +26,8 @@ func (a CreatedAccount) Format(f fmt.State, verb rune) {
 // after the request may have left: a repeat would create a second account.
 //
 // POST /v2/accounts
+//
+// API docs: https://apirone.com/docs/account/#create-account
 func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
 	return call[*CreatedAccount](ctx, &c.backend, newEndpoint(http.MethodPost, "/v2/accounts"))
 }
@@ -108,6 +110,8 @@ type CurrencyInfo struct {
 // when currency is "".
 //
 // GET /v2/accounts/{account}
+//
+// API docs: https://apirone.com/docs/account/#account-info
 func (a *Account) Info(ctx context.Context, currency string) (*AccountInfo, error) {
 	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}")
 	ep.query = optionalQuery("currency", currency)
@@ -129,6 +133,8 @@ type AccountBalance struct {
 // Balance returns the account's balance. A nil p means every currency.
 //
 // GET /v2/accounts/{account}/balance
+//
+// API docs: https://apirone.com/docs/account/#account-balance
 func (a *Account) Balance(ctx context.Context, p *BalanceParams) (*AccountBalance, error) {
 	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/balance")
 	ep.withQuery(p.query())

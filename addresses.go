@@ -29,6 +29,8 @@ type Address struct {
 // left.
 //
 // POST /v2/accounts/{account}/addresses
+//
+// API docs: https://apirone.com/docs/account/#generate-address
 func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
 	ep := a.endpoint(http.MethodPost, "/v2/accounts/{account}/addresses")
 	ep.withBody(p.body())
@@ -67,6 +69,8 @@ type AddressInfo struct {
 // AddressInfo returns an address's type, creation time and balance.
 //
 // GET /v2/accounts/{account}/addresses/{address}
+//
+// API docs: https://apirone.com/docs/account/#address-info
 func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
 	return call[*AddressInfo](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}", address))
 }
@@ -82,6 +86,8 @@ type AddressBalance struct {
 // AddressBalance returns the balance of one address.
 //
 // GET /v2/accounts/{account}/addresses/{address}/balance
+//
+// API docs: https://apirone.com/docs/account/#address-balance
 func (a *Account) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
 	return call[*AddressBalance](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/balance", address))
 }
@@ -116,6 +122,8 @@ type AddressEntry struct {
 // first page of every currency.
 //
 // GET /v2/accounts/{account}/addresses
+//
+// API docs: https://apirone.com/docs/account/#account-addresses
 func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
 	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses")
 	ep.withQuery(p.query())

@@ -7,10 +7,8 @@ import (
 	"net/http"
 )
 
-// Base URLs for NewAlphaPoClient: AlphaPoBaseURL is the default; pass one
-// of these (or any other URL) with WithBaseURL. The CoinsPaid hosts are
-// from coinspaid/docs api-documentation/api-reference.md ("General
-// information") and docs.cryptoprocessing.com/api-documentation/api-reference.
+// Base URLs for [NewAlphaPoClient]: [AlphaPoBaseURL] is the default; pass
+// one of these (or any other URL) with [WithBaseURL].
 const (
 	// CoinsPaidBaseURL is the CoinsPaid (CryptoProcessing) production API
 	// root; paths start with /v2/.
@@ -145,6 +143,8 @@ func (t TakenAddress) MarshalJSON() ([]byte, error) {
 // once the request may have left.
 //
 // POST /v2/addresses/take
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/deposit-addresses
 func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (*TakenAddress, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/addresses/take")
 	ep.withBody(p.body())
@@ -156,6 +156,8 @@ func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (
 // anything else is an *APIError or a transport error.
 //
 // GET /v2/ping
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) Ping(ctx context.Context) error {
 	ep := newEndpoint(http.MethodGet, "/v2/ping")
 	ep.secrets = c.credentials()

@@ -16,6 +16,8 @@ type AlphaPoBalance struct {
 // included. It sends and signs the body {}.
 //
 // POST /v2/accounts/list
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) Balances(ctx context.Context) ([]AlphaPoBalance, error) {
 	return call[[]AlphaPoBalance](ctx, &c.backend, c.endpoint(http.MethodPost, "/v2/accounts/list"))
 }

@@ -12,7 +12,7 @@ import (
 // AlphaPoTxType is the kind of operation an AlphaPo callback reports.
 type AlphaPoTxType string
 
-// AlphaPo callback types (API-NOTES.md). Values AlphaPo sends that are not
+// AlphaPo callback types. Values AlphaPo sends that are not
 // listed here (e.g. "withdrawal_instant") are kept as they are.
 const (
 	AlphaPoTxDeposit            AlphaPoTxType = "deposit"
@@ -26,7 +26,7 @@ const (
 // AlphaPoStatus is the state of the operation an AlphaPo callback reports.
 type AlphaPoStatus string
 
-// AlphaPo statuses (API-NOTES.md). Values AlphaPo sends that are not listed
+// AlphaPo statuses. Values AlphaPo sends that are not listed
 // here are kept as they are.
 const (
 	AlphaPoStatusConfirmed    AlphaPoStatus = "confirmed"     // final: the money moved
@@ -44,8 +44,9 @@ const (
 // AlphaPoClient.TransactionInfo returns. Amounts are exact Decimals and
 // decode from strings or numbers; ids and confirmations from numbers or
 // strings; tags and your ids from strings, numbers or null. Fields an
-// operation does not use stay zero (or nil, for pointers). Sources: API-NOTES.md,
-// docs.cryptoprocessing.com/api-documentation/transactions.
+// operation does not use stay zero (or nil, for pointers).
+//
+// API docs: https://docs.cryptoprocessing.com/api-reference/callbacks/callbacks-overview
 //
 // The same callback may arrive more than once: see DedupeKey.
 type AlphaPoTransaction struct {

@@ -6,9 +6,7 @@ import (
 	"net/http"
 )
 
-// Currencies and exchange pairs. Fields as in
-// coinspaid/docs api-documentation/api-reference.md and
-// docs.cryptoprocessing.com/api-reference/endpoints/*.
+// Currencies and exchange pairs.
 
 // AlphaPoCurrenciesParams filters the currency list.
 type AlphaPoCurrenciesParams struct {
@@ -46,6 +44,8 @@ func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error {
 // Currencies returns the supported currencies. A nil p sends {}.
 //
 // POST /v2/currencies/list
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) Currencies(ctx context.Context, p *AlphaPoCurrenciesParams) ([]AlphaPoCurrency, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/currencies/list")
 	ep.withBody(p.body())
@@ -88,6 +88,8 @@ type AlphaPoPairCurrency struct {
 // nil p (or empty fields) lists them all.
 //
 // POST /v2/currencies/pairs
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *AlphaPoPairsParams) ([]AlphaPoPair, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/currencies/pairs")
 	ep.withBody(p.body())
@@ -100,6 +102,8 @@ func (c *AlphaPoClient) CurrencyPairs(ctx context.Context, p *AlphaPoPairsParams
 // (docs.cryptoprocessing.com/api-reference/currencies/list-of-currency-rates).
 //
 // POST /v2/currencies/rates
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) CurrencyRates(ctx context.Context, p *AlphaPoPairsParams) ([]AlphaPoPair, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/currencies/rates")
 	ep.withBody(p.rateBody())

@@ -2,7 +2,6 @@ package cryptopay_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -51,35 +50,6 @@ func ExampleAlphaPoClient_Balances() {
 	// Output:
 	// BTC 0.04
 	// EUR 10000
-}
-
-func ExampleAlphaPoClient_WithdrawCrypto() {
-	ap, _ := cryptopay.NewAlphaPoClient("api-key", "api-secret")
-	ctx := context.Background()
-	// Store the foreign id with the payout request before sending it.
-	params := &cryptopay.AlphaPoWithdrawParams{
-		ForeignID:        "payout-1042",
-		EndUserReference: "customer-17",
-		Currency:         "BTC",
-		Amount:           cryptopay.MustDecimal("0.0002"),
-		Address:          "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-	}
-	w, err := ap.WithdrawCrypto(ctx, params)
-	if errors.Is(err, cryptopay.ErrOutcomeUnknown) {
-		// The withdrawal may exist: look it up before anything else. Send the
-		// same params again only once the provider says there is no such
-		// transaction; while that is unclear, look again later.
-		tx, lookupErr := ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: params.ForeignID})
-		if lookupErr != nil {
-			log.Fatal(lookupErr)
-		}
-		fmt.Println("the withdrawal exists:", tx.ID, tx.Status)
-		return
-	}
-	if err != nil {
-		log.Fatal(err) // refused: nothing was paid
-	}
-	fmt.Println("accepted:", w.ID, w.Status)
 }
 
 func ExampleAlphaPoClient_ExchangeFixed() {

@@ -6,10 +6,7 @@ import (
 	"net/http"
 )
 
-// Exchanges between the merchant's balances. Fields as in
-// docs.cryptoprocessing.com/api-reference/endpoints/exchange-calculate,
-// exchange-fixed and exchange-now, and coinspaid/docs
-// api-documentation/api-reference.md.
+// Exchanges between the merchant's balances.
 
 // AlphaPoQuoteParams asks for the price of an exchange. Give exactly one
 // of SenderAmount (what you pay) and ReceiverAmount (what you get).
@@ -38,7 +35,7 @@ func (p *AlphaPoQuoteParams) check() error {
 }
 
 // AlphaPoQuote is the price of an exchange, fixed from FixedAt until
-// ReleaseAt (FixPeriod seconds, 60 in the docs). ExchangeFixed honours it
+// ReleaseAt (FixPeriod seconds, usually 60). ExchangeFixed honours it
 // within that time when given the same amount and Price.
 type AlphaPoQuote struct {
 	SenderCurrency   string  `json:"sender_currency"`
@@ -87,6 +84,8 @@ func (q *AlphaPoQuote) FixedParams(p *AlphaPoQuoteParams, foreignID string) *Alp
 // that it answers 429 (ErrRateLimited) for a minute.
 //
 // POST /v2/exchange/calculate
+//
+// API docs: https://docs.cryptoprocessing.com/api-reference/endpoints/exchange-calculate
 func (c *AlphaPoClient) CalculateExchange(ctx context.Context, p *AlphaPoQuoteParams) (*AlphaPoQuote, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/exchange/calculate")
 	ep.withBody(p.body())
@@ -166,24 +165,24 @@ func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error {
 // before the quote's ReleaseAt, with the quote's amount and Price
 // (AlphaPoQuote.FixedParams builds them).
 //
-// It moves money, so it is never resent once the request may have left.
-// When it fails with an error matching ErrOutcomeUnknown, the exchange may
-// or may not have happened: look it up with TransactionInfo by its
-// ForeignID before trying again.
+// It moves money: on an error matching [ErrOutcomeUnknown], look it up
+// with [AlphaPoClient.TransactionInfo] by its ForeignID before trying again.
 //
 // POST /v2/exchange/fixed
+//
+// API docs: https://docs.cryptoprocessing.com/api-reference/endpoints/exchange-fixed
 func (c *AlphaPoClient) ExchangeFixed(ctx context.Context, p *AlphaPoExchangeParams) (*AlphaPoExchange, error) {
 	return c.exchange(ctx, "/v2/exchange/fixed", p, true)
 }
 
 // ExchangeNow exchanges at the current market price; p.Price must be nil.
 //
-// It moves money, so it is never resent once the request may have left.
-// When it fails with an error matching ErrOutcomeUnknown, the exchange may
-// or may not have happened: look it up with TransactionInfo by its
-// ForeignID before trying again.
+// It moves money: on an error matching [ErrOutcomeUnknown], look it up
+// with [AlphaPoClient.TransactionInfo] by its ForeignID before trying again.
 //
 // POST /v2/exchange/now
+//
+// API docs: https://docs.cryptoprocessing.com/api-documentation/exchange
 func (c *AlphaPoClient) ExchangeNow(ctx context.Context, p *AlphaPoExchangeParams) (*AlphaPoExchange, error) {
 	return c.exchange(ctx, "/v2/exchange/now", p, false)
 }

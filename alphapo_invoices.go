@@ -108,10 +108,12 @@ func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error {
 // CreateInvoice creates an invoice page where a customer pays Amount of
 // Currency in the cryptocurrency they choose. It moves no money itself;
 // the payment arrives later with an "invoice" callback. A ForeignID that
-// was used before is refused (ErrBadRequest; "The foreign id has already
-// been taken." in coinspaid/docs api-documentation/api-reference.md).
+// was used before is refused ([ErrBadRequest], "The foreign id has already
+// been taken.").
 //
 // POST /v2/invoices/create
+//
+// API docs: https://docs.cryptoprocessing.com/api-reference/endpoints/invoices-create
 func (c *AlphaPoClient) CreateInvoice(ctx context.Context, p *AlphaPoInvoiceParams) (*AlphaPoInvoice, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/invoices/create")
 	ep.withBody(p.body())

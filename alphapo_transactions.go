@@ -14,8 +14,8 @@ import (
 type AlphaPoTransactionInfoParams struct {
 	// ID is the provider's transaction id, e.g. AlphaPoWithdrawal.ID.
 	ID int64 `json:"id,omitempty"`
-	// ForeignID is your id of a withdrawal or exchange. The docs note that
-	// deposits are found by ID only.
+	// ForeignID is your id of a withdrawal or exchange; deposits are found
+	// by ID only.
 	ForeignID string `json:"foreign_id,omitempty"`
 	// TxID is the blockchain transaction hash.
 	TxID string `json:"txid,omitempty"`
@@ -43,16 +43,16 @@ func (p *AlphaPoTransactionInfoParams) check() error {
 }
 
 // TransactionInfo looks up one transaction by its id, your foreign_id, or
-// its txid. This is how to settle a WithdrawCrypto, ExchangeFixed or
-// ExchangeNow that failed with ErrOutcomeUnknown: look it up by the
-// ForeignID you sent. Only transactions made with the same API key are
-// found.
+// its txid. This is how to settle a money-moving call that failed with
+// [ErrOutcomeUnknown]: look it up by the ForeignID you sent. Only
+// transactions made with the same API key are found.
 //
 // It is a GET whose signed JSON body carries the parameters. The answer
-// is read with or without the {"data": ...} envelope: the docs show it
-// without.
+// is read with or without the {"data": ...} envelope.
 //
 // GET /v2/transactions/info
+//
+// API docs: https://docs.cryptoprocessing.com/api-reference/endpoints/transactions-info
 func (c *AlphaPoClient) TransactionInfo(ctx context.Context, p *AlphaPoTransactionInfoParams) (*AlphaPoTransaction, error) {
 	ep := c.endpoint(http.MethodGet, "/v2/transactions/info")
 	ep.envelope = maybeInData

@@ -6,9 +6,7 @@ import (
 	"net/http"
 )
 
-// AlphaPoWithdrawParams describes a withdrawal to a crypto address. Fields
-// as in docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto
-// and coinspaid/docs api-documentation/api-reference.md.
+// AlphaPoWithdrawParams describes a withdrawal to a crypto address.
 type AlphaPoWithdrawParams struct {
 	// ForeignID is your unique id for this withdrawal (at most 255
 	// characters, no personal data). Required. Store it before calling:
@@ -85,13 +83,12 @@ func (w *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
 // WithdrawCrypto sends Amount of Currency (converted to ConvertTo, if set)
 // to Address.
 //
-// It moves money, so it is never resent once the request may have left.
-// When it fails with an error matching ErrOutcomeUnknown, the withdrawal
-// may or may not exist: look it up with TransactionInfo by its ForeignID
-// before trying again, and send it again only if it is not there, with
-// the same ForeignID.
+// It moves money: on an error matching [ErrOutcomeUnknown], look it up
+// with [AlphaPoClient.TransactionInfo] by its ForeignID before trying again.
 //
 // POST /v2/withdrawal/crypto
+//
+// API docs: https://docs.cryptoprocessing.com/api-reference/endpoints/withdrawal-crypto
 func (c *AlphaPoClient) WithdrawCrypto(ctx context.Context, p *AlphaPoWithdrawParams) (*AlphaPoWithdrawal, error) {
 	ep := c.endpoint(http.MethodPost, "/v2/withdrawal/crypto")
 	ep.moneyMoving = true

@@ -25,7 +25,7 @@ type Tokens struct {
 func (t Tokens) Format(f fmt.State, verb rune) { io.WriteString(f, "cryptopay.Tokens{REDACTED}") }
 
 // refreshMargin is how long before its exp claim an access token is
-// renewed. Apirone's access tokens live about 10 minutes (API-NOTES.md).
+// renewed. Apirone's access tokens live about 10 minutes.
 const refreshMargin = 30 * time.Second
 
 // session holds an account's tokens. lock is a one-slot channel used as a
@@ -137,6 +137,8 @@ type loginBody struct {
 // renewal.
 //
 // POST /v2/auth/login
+//
+// API docs: https://apirone.com/docs/authorization
 func (a *Account) Login(ctx context.Context) error {
 	if err := a.session.acquire(ctx); err != nil {
 		return err
@@ -197,6 +199,8 @@ func (a *Account) Tokens() Tokens {
 // protected calls go back to the transfer key.
 //
 // POST /v2/auth/logout
+//
+// API docs: https://apirone.com/docs/authorization
 func (a *Account) Logout(ctx context.Context) error {
 	if err := a.session.acquire(ctx); err != nil {
 		return err
@@ -247,6 +251,8 @@ func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) 
 // that fails and the transfer key is known. The caller holds the lock.
 //
 // POST /v2/auth/refresh-token
+//
+// API docs: https://apirone.com/docs/authorization
 func (a *Account) renew(ctx context.Context) error {
 	ep := tokenEndpoint("/v2/auth/refresh-token", a.session.refresh.reveal())
 	if a.session.refresh.reveal() == "" {

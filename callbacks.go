@@ -29,7 +29,7 @@ func (cb Callback) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.Callback{Method:%s URL:%s DataKeys:%v}", cb.Method, redactURL(cb.URL), keys)
 }
 
-// maxCallbackURL is Apirone's limit on callback URL length (API-NOTES.md).
+// maxCallbackURL is Apirone's limit on callback URL length.
 const maxCallbackURL = 1023
 
 // check validates the callback before it is sent.
@@ -61,6 +61,8 @@ type AccountCallback struct {
 // the transfer key, which it sends in the query, or tokens from Login.
 //
 // GET /v2/accounts/{account}/callback
+//
+// API docs: https://apirone.com/docs/account/#account-callback-info
 func (a *Account) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
 	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/callback")
 	ep.withQuery(optionalQuery("currency", currency), required("currency", currency))
@@ -79,6 +81,8 @@ type AddressCallback struct {
 // transfer key, which it sends in the query, or tokens from Login.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback
+//
+// API docs: https://apirone.com/docs/account/#address-callback-info
 func (a *Account) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
 	return call[*AddressCallback](ctx, &a.client.backend, a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback", address))
 }
@@ -130,6 +134,8 @@ type CallbackLogResponse struct {
 // A nil p means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback-log
+//
+// API docs: https://apirone.com/docs/account/#address-callback-log
 func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
 	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback-log", address)
 	ep.withQuery(p.query())

@@ -23,8 +23,10 @@ import (
 
 // PaymentCallback is what Apirone sends to an address's callback URL when
 // a payment arrives: first at 0 confirmations, then on every new block until
-// the merchant answers 200 "*ok*" (API-NOTES.md, "Callbacks Apirone sends").
-// Receive it with PaymentCallbackHandler or ParsePaymentCallback.
+// the merchant answers 200 "*ok*". Receive it with [PaymentCallbackHandler]
+// or [ParsePaymentCallback].
+//
+// API docs: https://apirone.com/docs/receiving-callbacks
 //
 // Data values decode leniently: a number or boolean becomes its JSON text,
 // null becomes "", and an empty JSON array (how some servers encode an
@@ -70,10 +72,8 @@ const MaxCallbackBody = 1 << 20
 //   - GET: query parameters value, input_address, confirmations,
 //     input_transaction_hash, account, currency, transaction_hash and
 //     payment; destinations, if present, as "addr:amount,addr:amount" or a
-//     JSON array; every other parameter is a data field. Apirone documents
-//     only the JSON payload, so this flat form (data keys as extra query
-//     parameters, the usual way to send an object in a query) is our
-//     assumption. Parameters already in the configured URL land in Data too.
+//     JSON array; every other parameter (those already in the configured
+//     URL included) is a data field.
 //
 // It checks neither authenticity (see WithCallbackSecret) nor
 // confirmations. A callback without input_address is ErrCallbackMalformed.

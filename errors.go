@@ -30,7 +30,9 @@ var (
 	ErrServer = errors.New("cryptopay: server error")
 	// ErrOutcomeUnknown: a money-moving call failed after the request may
 	// have reached the provider, so it may or may not have taken effect.
-	// Look the operation up (history, transactions) before trying again.
+	// Look the operation up ([Account.History],
+	// [AlphaPoClient.TransactionInfo]) before trying again: see "Moving
+	// money and ErrOutcomeUnknown" in the package documentation.
 	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown")
 )
 

@@ -2,7 +2,6 @@ package cryptopay_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"log/slog"
@@ -50,52 +49,6 @@ func ExampleAccount_Balance() {
 	// Output: btc: 150000 of 250000 satoshi available
 }
 
-func ExampleAccount_GenerateAddress() {
-	c, _ := cryptopay.NewClient()
-	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "")
-	addr, err := acct.GenerateAddress(context.Background(), &cryptopay.GenerateAddressParams{
-		Currency: "btc",
-		Callback: &cryptopay.Callback{
-			Method: "POST",
-			URL:    "https://shop.example.com/apirone/callback",
-			Data:   map[string]string{"order": "1042", "secret": "a-shared-secret"},
-		},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("pay to", addr.Address)
-}
-
-func ExampleAccount_Transfer() {
-	c, _ := cryptopay.NewClient()
-	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "transfer-key-from-your-secret-store")
-	params := &cryptopay.TransferParams{
-		Currency: "btc",
-		Destinations: []cryptopay.Destination{
-			{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: cryptopay.Units(10000)},
-			{Address: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: cryptopay.Percent(50)},
-		},
-		Fee:                   cryptopay.FeeNormal,
-		SubtractFeeFromAmount: true,
-	}
-	// Estimate first: no money moves and no transfer key is needed.
-	est, err := acct.EstimateTransfer(context.Background(), params)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("network fee:", est.Fee.Network.Amount)
-
-	res, err := acct.Transfer(context.Background(), params)
-	switch {
-	case errors.Is(err, cryptopay.ErrOutcomeUnknown):
-		log.Fatal("the transfer may have gone out: check History before trying again")
-	case err != nil:
-		log.Fatal(err)
-	}
-	fmt.Println("sent in", res.Txs)
-}
-
 func ExampleAccount_AllHistory() {
 	c, _ := cryptopay.NewClient()
 	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "")
@@ -107,24 +60,6 @@ func ExampleAccount_AllHistory() {
 		received = received.Add(item.Amount)
 	}
 	fmt.Println("received:", received, "satoshi")
-}
-
-func ExampleAlphaPoClient_TakeAddress() {
-	ap, err := cryptopay.NewAlphaPoClient("public-key", "secret-key")
-	if err != nil {
-		log.Fatal(err)
-	}
-	addr, err := ap.TakeAddress(context.Background(), &cryptopay.TakeAddressParams{
-		Currency:         "BTC",
-		ForeignID:        "customer-17",
-		EndUserReference: "customer-17",
-		ConvertTo:        "EUR",
-	})
-	var apiErr *cryptopay.APIError
-	if errors.As(err, &apiErr) {
-		log.Fatalf("AlphaPo said %d: %s %v", apiErr.StatusCode, apiErr.Message, apiErr.Fields)
-	}
-	fmt.Println(addr.Address, addr.Tag)
 }
 
 func ExampleSigner() {
@@ -149,22 +84,6 @@ func ExampleAccount_Login() {
 		log.Fatal(err)
 	}
 	fmt.Println(cb.Callback.URL)
-}
-
-func ExampleAccount_CreateInvoice() {
-	c, _ := cryptopay.NewClient()
-	acct := c.Account("apr-e729d9982f079fa86b10a0e3aa6ff37b", "")
-	inv, err := acct.CreateInvoice(context.Background(), &cryptopay.InvoiceParams{
-		Currency:    "btc",
-		Amount:      cryptopay.NewAmount(25000),
-		Lifetime:    time.Hour,
-		CallbackURL: "https://shop.example.com/apirone/invoice",
-		UserData:    &cryptopay.InvoiceUserData{Merchant: "Shop", Price: "$10.00"},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("send the payer to", inv.InvoiceURL)
 }
 
 func ExampleFormatUnits() {

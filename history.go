@@ -63,6 +63,8 @@ type HistoryEntry struct {
 // first. A nil p means the first page, unfiltered.
 //
 // GET /v2/accounts/{account}/history
+//
+// API docs: https://apirone.com/docs/account/#account-history
 func (a *Account) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
 	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/history")
 	ep.withQuery(p.query())
@@ -116,6 +118,8 @@ type HistoryItem struct {
 // TransferResult.ID, PaymentCallback.Payment).
 //
 // GET /v2/accounts/{account}/history/{id}
+//
+// API docs: https://apirone.com/docs/account/#account-history-item
 func (a *Account) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
 	return call[*HistoryItem](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/history/{id}", id))
 }
@@ -150,6 +154,8 @@ type Block struct {
 // means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/history
+//
+// API docs: https://apirone.com/docs/account/#account-address-history
 func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
 	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/history", address)
 	ep.withQuery(p.query())

@@ -80,8 +80,8 @@ type InvoiceExtra struct {
 
 // UnmarshalJSON decodes the user data, taking Price and SubPrice as any
 // JSON value: Apirone's clients have sent prices both as strings and as
-// objects ({"currency": "usd", "amount": 100}, Apirone/apirone-api-php
-// InvoiceHelper), and an object or number becomes its compact JSON text.
+// objects ({"currency": "usd", "amount": 100}), and an object or number
+// becomes its compact JSON text.
 func (u *InvoiceUserData) UnmarshalJSON(b []byte) error {
 	type plain InvoiceUserData
 	return json.Unmarshal(b, &struct {
@@ -199,6 +199,8 @@ type InvoiceEvent struct {
 // have left.
 //
 // POST /v2/accounts/{account}/invoices
+//
+// API docs: https://apirone.com/docs/invoices/#create-invoice
 func (a *Account) CreateInvoice(ctx context.Context, p *InvoiceParams) (*Invoice, error) {
 	ep := a.endpoint(http.MethodPost, "/v2/accounts/{account}/invoices")
 	ep.withBody(p.body())
@@ -209,6 +211,8 @@ func (a *Account) CreateInvoice(ctx context.Context, p *InvoiceParams) (*Invoice
 // needs no account.
 //
 // GET /v2/invoices/{invoice}
+//
+// API docs: https://apirone.com/docs/invoices/#public-invoice-info
 func (c *Client) Invoice(ctx context.Context, id string) (*Invoice, error) {
 	return call[*Invoice](ctx, &c.backend, newEndpoint(http.MethodGet, "/v2/invoices/{invoice}", id))
 }
@@ -217,6 +221,8 @@ func (c *Client) Invoice(ctx context.Context, id string) (*Invoice, error) {
 // needs the transfer key or tokens from Login.
 //
 // GET /v2/accounts/{account}/invoices/{invoice}
+//
+// API docs: https://apirone.com/docs/invoices/#private-invoice-info
 func (a *Account) Invoice(ctx context.Context, id string) (*Invoice, error) {
 	return call[*Invoice](ctx, &a.client.backend, a.protected(http.MethodGet, "/v2/accounts/{account}/invoices/{invoice}", id))
 }
@@ -232,6 +238,8 @@ type InvoicePage struct {
 // transfer key or tokens from Login. A nil p means the first page.
 //
 // GET /v2/accounts/{account}/invoices
+//
+// API docs: https://apirone.com/docs/invoices/#invoices-list
 func (a *Account) Invoices(ctx context.Context, p *PageParams) (*InvoicePage, error) {
 	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/invoices")
 	ep.withQuery(p.query())

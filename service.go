@@ -45,6 +45,8 @@ func (c CurrencySpec) Decimals() (int, bool) {
 // ServiceInfo returns the currencies the service supports, with their units.
 //
 // OPTIONS /v2/accounts
+//
+// API docs: https://apirone.com/docs/service/#service-info
 func (c *Client) ServiceInfo(ctx context.Context) (*ServiceInfo, error) {
 	return call[*ServiceInfo](ctx, &c.backend, newEndpoint(http.MethodOptions, "/v2/accounts"))
 }
@@ -59,6 +61,8 @@ type NetworkFeeRate struct {
 // strategy.
 //
 // GET /v2/networks/{currency}/fee
+//
+// API docs: https://apirone.com/docs/fee/#network-fee
 func (c *Client) NetworkFees(ctx context.Context, currency string) ([]NetworkFeeRate, error) {
 	return call[[]NetworkFeeRate](ctx, &c.backend, newEndpoint(http.MethodGet, "/v2/networks/{currency}/fee", currency))
 }
@@ -72,6 +76,8 @@ type Rates map[string]map[string]Decimal
 // several as {"btc": {"usd": ...}}; Ticker returns both as Rates.
 //
 // GET /v2/ticker
+//
+// API docs: https://apirone.com/docs/rate/#exchange-rate
 func (c *Client) Ticker(ctx context.Context, currencies []string, fiats ...string) (Rates, error) {
 	ep := newEndpoint(http.MethodGet, "/v2/ticker")
 	ep.query = optionalQuery("currency", strings.Join(currencies, ","), "fiat", strings.Join(fiats, ","))

@@ -94,6 +94,8 @@ type AccountSettings struct {
 // JSON body, or tokens from Login.
 //
 // PATCH /v2/accounts/{account}
+//
+// API docs: https://apirone.com/docs/settings/#settings
 func (a *Account) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
 	ep := a.protected(http.MethodPatch, "/v2/accounts/{account}")
 	ep.withBody(p.body())

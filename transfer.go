@@ -190,6 +190,8 @@ type NetworkFee struct {
 // It moves no money and needs no transfer key.
 //
 // GET /v2/accounts/{account}/transfer
+//
+// API docs: https://apirone.com/docs/account/#estimation
 func (a *Account) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
 	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/transfer")
 	ep.withQuery(p.query())
@@ -259,16 +261,14 @@ type TransferResult struct {
 }
 
 // Transfer sends money out of the account. It needs the transfer key, which
-// travels in the JSON body (never in the URL), or tokens from Login.
+// travels in the JSON body (never in the URL), or tokens from [Account.Login].
 //
-// A transfer is never sent twice by this SDK: it is retried only when the
-// connection could not even be opened. If it fails after the request may
-// have reached Apirone (a timeout, a broken connection, a 3xx or 5xx
-// answer, or a 2xx answer that cannot be read), the error matches
-// ErrOutcomeUnknown (and still wraps the cause): check History before
-// trying again.
+// It moves money: on an error matching [ErrOutcomeUnknown], look the
+// transfer up in [Account.History] before trying again.
 //
 // POST /v2/accounts/{account}/transfer
+//
+// API docs: https://apirone.com/docs/account/#transfer
 func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
 	ep := a.protected(http.MethodPost, "/v2/accounts/{account}/transfer")
 	ep.moneyMoving = true

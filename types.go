@@ -263,7 +263,7 @@ func expandExponent(s string) (string, error) {
 }
 
 // timeLayout is Apirone's timestamp form: ISO-8601 with microseconds and no
-// zone, meaning UTC (see API-NOTES.md, "Data conventions").
+// zone, meaning UTC.
 const timeLayout = "2006-01-02T15:04:05.000000"
 
 // Time is an Apirone timestamp such as "2021-11-03T11:03:55.083199": no zone,

@@ -130,7 +130,7 @@ func (p problems) amount(field string, d cryptopay.Decimal) *big.Int {
 }
 
 // minimum checks that amount of c is at least c's minimum; the message is
-// AlphaPo's (coinspaid/docs api-documentation/api-reference.md).
+// AlphaPo's (https://docs.cryptoprocessing.com/api-documentation/api-reference).
 func (p problems) minimum(field string, amount *big.Int, c *alphaCurrency) {
 	if amount != nil && c != nil && amount.Cmp(mustUnits(c.minimum)) < 0 {
 		p.add(field, "The amount must be at least "+c.minimum+".")
@@ -138,9 +138,9 @@ func (p problems) minimum(field string, amount *big.Int, c *alphaCurrency) {
 }
 
 // foreignID checks the unique foreign_id of a withdrawal, exchange or
-// invoice. The message for a repeat is AlphaPo's (coinspaid/docs
-// api-documentation/api-reference.md, invoices/create); the fake answers
-// it for withdrawals and exchanges too.
+// invoice. The message for a repeat is AlphaPo's for invoices/create
+// (https://docs.cryptoprocessing.com/api-documentation/api-reference); the fake
+// answers it for withdrawals and exchanges too.
 func (p problems) foreignID(id string, taken map[string]bool) {
 	p.require("foreign_id", id)
 	p.maxLength("foreign_id", id, 255)
@@ -150,7 +150,7 @@ func (p problems) foreignID(id string, taken map[string]bool) {
 }
 
 // noPair is AlphaPo's message for currencies that do not form an exchange
-// pair (coinspaid/docs api-documentation/api-reference.md, exchange/calculate).
+// pair (https://docs.cryptoprocessing.com/api-documentation/exchange).
 const noPair = "Exchange is unavailable for given currencies"
 
 func (p problems) reply() reply { return reply{http.StatusBadRequest, alphaPoFieldErrors{p}} }

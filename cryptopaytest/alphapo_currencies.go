@@ -64,7 +64,7 @@ func (s *Server) pair(from, to *alphaCurrency) pairJSON {
 
 // listPairs: POST /currencies/pairs, filtered by currency_from and
 // currency_to; an unknown currency is refused with AlphaPo's messages
-// (coinspaid/docs api-documentation/api-reference.md).
+// (https://docs.cryptoprocessing.com/api-documentation/api-reference).
 func (s *Server) listPairs(p *cryptopay.AlphaPoPairsParams) reply {
 	errs := problems{}
 	if p.CurrencyFrom != "" && alphaPoCurrency(p.CurrencyFrom) == nil {

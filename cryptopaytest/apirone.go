@@ -246,7 +246,7 @@ func sumBalances(addrs []*address) cryptopay.Balance {
 	return sum
 }
 
-// maxCallbackURL is Apirone's limit on a callback URL (API-NOTES.md).
+// maxCallbackURL is Apirone's limit on a callback URL.
 const maxCallbackURL = 1023
 
 // generateAddress: POST /v2/accounts/{account}/addresses. An address

@@ -12,8 +12,7 @@ import (
 
 const (
 	// defaultTokenLifetime is how long an access token lives unless
-	// WithTokenLifetime says otherwise: about 10 minutes at Apirone
-	// (API-NOTES.md).
+	// WithTokenLifetime says otherwise: about 10 minutes at Apirone.
 	defaultTokenLifetime = 10 * time.Minute
 	// refreshTokenLifetime is how long a refresh token lives: the fake's
 	// choice, as Apirone does not document it.

@@ -245,7 +245,7 @@ type reply struct {
 
 func ok(body any) reply { return reply{http.StatusOK, body} }
 
-// apironeError is Apirone's error body: {"message": "..."} (API-NOTES.md).
+// apironeError is Apirone's error body: {"message": "..."}.
 type apironeError struct {
 	Message string `json:"message"`
 }
