@@ -270,10 +270,19 @@ func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoTransac
 //   - 500 when fn returns an error, so AlphaPo retries later;
 //   - 403 when verification fails (fn is not called);
 //   - 400, 405 or 413 for a malformed, non-POST or oversized request.
-func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error) http.Handler {
+//
+// WithCallbackErrorHandler and WithCallbackLogger report why a callback
+// was refused or failed. AlphaPo signs its callbacks, so there is no
+// shared secret to check: Handler panics when given WithCallbackSecret, a
+// mistake in the program's setup.
+func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...CallbackOption) http.Handler {
+	s := newCallbackSettings(opts)
+	if s.hasSecret {
+		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackSecret applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cb, err := v.ParseRequest(r)
-		serveCallback(w, err, http.MethodPost, func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
+		s.serve(w, r, err, http.MethodPost, func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
 			w.WriteHeader(http.StatusOK)
 		})
 	})

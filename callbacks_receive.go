@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -341,37 +342,109 @@ func malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrCallbackMalformed, fmt.Sprintf(format, args...))
 }
 
-// CallbackOption configures PaymentCallbackHandler and
-// InvoiceCallbackHandler.
+// CallbackOption configures the callback handlers the SDK ships:
+// PaymentCallbackHandler, InvoiceCallbackHandler and
+// AlphaPoCallbackVerifier.Handler.
 type CallbackOption func(*callbackSettings)
 
 type callbackSettings struct {
 	secretKey   string
 	secretValue secret
 	hasSecret   bool
+	onError     func(*http.Request, error)
+	logger      *slog.Logger
 }
 
-// WithCallbackSecret makes the handler accept only callbacks that carry
-// value under key: in the callback's data (set it in Callback.Data when
-// you create the address) or as a query parameter of the callback URL
-// (the only place an invoice callback can carry it). The comparison is
-// constant-time. Any other callback gets 403 and never reaches your
-// function. An empty value rejects every callback, so a missing secret in
-// your configuration fails closed. The handler removes key from the data it
-// passes on, so logging the callback does not log the secret.
+func newCallbackSettings(opts []CallbackOption) *callbackSettings {
+	s := new(callbackSettings)
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// WithCallbackSecret makes an Apirone handler accept only callbacks that
+// carry value under key: in the callback's data (set it in Callback.Data
+// when you create the address) or as a query parameter of the callback URL
+// (the only place an invoice callback can carry it), checked as
+// VerifyCallbackSecret checks it. Any other callback gets 403 and never
+// reaches your function. An empty value rejects every callback, so a
+// missing secret in your configuration fails closed. The handler removes
+// key from the data it passes on, so logging the callback does not log
+// the secret.
+//
+// AlphaPo callbacks are signed: AlphaPoCallbackVerifier.Handler panics
+// when given this option rather than let it suggest a check it does not
+// make.
 func WithCallbackSecret(key, value string) CallbackOption {
 	return func(s *callbackSettings) {
 		s.secretKey, s.secretValue, s.hasSecret = key, newSecret(value), true
 	}
 }
 
-// authentic reports whether the callback passes the shared-secret check.
-func (s *callbackSettings) authentic(r *http.Request, data map[string]string) bool {
-	if !s.hasSecret {
-		return true
+// WithCallbackErrorHandler makes the handler call fn, before it answers,
+// for every callback it refuses or fails to process, with the reason:
+//
+//   - errors.Is(err, ErrCallbackUnverified): a missing or wrong secret or
+//     signature (answered 403);
+//   - errors.Is(err, ErrCallbackMalformed), ErrCallbackTooLarge or
+//     ErrCallbackMethod: not a callback the handler can read (400, 413,
+//     405);
+//   - otherwise the error your function returned (500), wrapped:
+//     errors.Is and errors.As reach it.
+//
+// err never holds a callback secret, the AlphaPo key or an expected
+// signature. r is the request as received, and its query, headers and
+// body may: log r.URL.Path, not r.URL. Callbacks answered with success are
+// not reported. fn runs on the request's goroutine: keep it short.
+func WithCallbackErrorHandler(fn func(r *http.Request, err error)) CallbackOption {
+	return func(s *callbackSettings) { s.onError = fn }
+}
+
+// WithCallbackLogger makes the handler log every callback it refuses at
+// slog.LevelWarn ("cryptopay: callback refused") and every one your
+// function fails at slog.LevelError ("cryptopay: callback not
+// processed"), with the attributes method, path (never the query, which
+// may hold the secret) and reason (the text of the error
+// WithCallbackErrorHandler gets). Keep secrets out of the callback URL's
+// path. A nil logger logs nothing.
+func WithCallbackLogger(logger *slog.Logger) CallbackOption {
+	return func(s *callbackSettings) { s.logger = logger }
+}
+
+// VerifyCallbackSecret checks that an Apirone callback request carries
+// value under key, by the rules the handlers apply with
+// WithCallbackSecret: in the data of a POST's JSON body, or as a query
+// parameter of the URL (a GET's data are its query), compared in constant
+// time; an empty value matches nothing. It is for a handler of your own:
+// call it first, and stop at any error. A wrong or missing secret matches
+// ErrCallbackUnverified; a request that is no callback (wrong method,
+// body over MaxCallbackBody) matches ErrCallbackMethod or
+// ErrCallbackTooLarge. The error never holds value.
+//
+// It reads a POST's body and puts back the bytes it read, so that
+// ParsePaymentCallback or ParseInvoiceCallback reads the same callback
+// afterwards. Called after them, it finds the body consumed and fails
+// unless the secret is in the URL: call it first. It does not remove key
+// from the callback's data.
+func VerifyCallbackSecret(r *http.Request, key, value string) error {
+	body, err := readApironeBody(r)
+	if err != nil {
+		return err
 	}
-	want := s.secretValue.reveal()
-	return secretMatches(data[s.secretKey], want) || secretMatches(r.URL.Query().Get(s.secretKey), want)
+	if r.Method == http.MethodPost && r.Body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return verifySecret(r, body, key, value)
+}
+
+// verifySecret is VerifyCallbackSecret on a request whose body
+// readApironeBody has read.
+func verifySecret(r *http.Request, body []byte, key, want string) error {
+	if secretMatches(bodyData(body)[key], want) || secretMatches(r.URL.Query().Get(key), want) {
+		return nil
+	}
+	return fmt.Errorf("%w: no matching %.40q in the callback's data or URL", ErrCallbackUnverified, key)
 }
 
 // secretMatches compares got with want in constant time: the SHA-256 sums
@@ -396,10 +469,13 @@ func secretMatches(got, want string) bool {
 //     in the callback is parsed, so a forged callback costs little CPU
 //     however large its numbers, and gets 403 even when malformed.
 //
+// The answers other than 200 say nothing of why: WithCallbackErrorHandler
+// and WithCallbackLogger report the reason to you.
+//
 // Answering "*ok*" ends the callbacks for that payment: return an error
 // while the payment has fewer confirmations than you require.
 func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, opts ...CallbackOption) http.Handler {
-	return apironeHandler(true, func(r *http.Request, body []byte) (*PaymentCallback, map[string]string, error) {
+	return apironeHandler(func(r *http.Request, body []byte) (*PaymentCallback, map[string]string, error) {
 		cb, err := parsePaymentCallback(r, body)
 		if err != nil {
 			return nil, nil, err
@@ -409,35 +485,26 @@ func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, op
 }
 
 // InvoiceCallbackHandler returns an http.Handler for Apirone invoice
-// callbacks (see ParseInvoiceCallback), answering as
-// PaymentCallbackHandler does. The secret of WithCallbackSecret can only
-// be in the callback URL's query. Re-fetch the invoice in fn before acting
-// on its status.
+// callbacks (see ParseInvoiceCallback), answering and reporting as
+// PaymentCallbackHandler does. Invoice callbacks carry no data: put the
+// secret of WithCallbackSecret in the callback URL's query. Re-fetch the
+// invoice in fn before acting on its status.
 func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, opts ...CallbackOption) http.Handler {
-	return apironeHandler(false, func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
+	return apironeHandler(func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
 		cb, err := parseInvoiceCallback(r, body)
 		return cb, nil, err
 	}, fn, opts)
 }
 
-// apironeHandler reads a callback, checks its secret (in the query, or in
-// the body's data when secretInData) before it parses anything else, then
-// parses it, calls fn and answers Apirone. A GET's data is its query.
-func apironeHandler[T any](secretInData bool, parse func(*http.Request, []byte) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
-	var s callbackSettings
-	for _, opt := range opts {
-		opt(&s)
-	}
+// apironeHandler reads a callback, checks its secret (see verifySecret)
+// before it parses anything else, then parses it, calls fn and answers
+// Apirone.
+func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
+	s := newCallbackSettings(opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := readApironeBody(r)
 		if err == nil && s.hasSecret {
-			var bodyHas map[string]string // data read from the body alone
-			if secretInData {
-				bodyHas = bodyData(body)
-			}
-			if !s.authentic(r, bodyHas) {
-				err = ErrCallbackUnverified
-			}
+			err = verifySecret(r, body, s.secretKey, s.secretValue.reveal())
 		}
 		var cb *T
 		var data map[string]string
@@ -447,7 +514,7 @@ func apironeHandler[T any](secretInData bool, parse func(*http.Request, []byte) 
 		if err == nil && s.hasSecret {
 			delete(data, s.secretKey)
 		}
-		serveCallback(w, err, "GET, POST", func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
+		s.serve(w, r, err, "GET, POST", func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusOK)
 			io.WriteString(w, "*ok*")
@@ -455,11 +522,22 @@ func apironeHandler[T any](secretInData bool, parse func(*http.Request, []byte) 
 	})
 }
 
-// serveCallback answers a callback request: a parse or verification error
-// with its status; otherwise it runs handle and answers with ok on success,
-// or 500 so that the provider calls again. Error bodies never hold a secret
-// or an expected signature.
-func serveCallback(w http.ResponseWriter, err error, allow string, handle func() error, ok func(http.ResponseWriter)) {
+// serve answers a callback request: a parse or verification error with
+// its status; otherwise it runs handle and answers with ok on success, or
+// 500 so that the provider calls again. It reports every refusal and
+// failure (see WithCallbackErrorHandler, WithCallbackLogger). Error bodies
+// never hold a secret, an expected signature or the merchant's error.
+func (s *callbackSettings) serve(w http.ResponseWriter, r *http.Request, err error, allow string, handle func() error, ok func(http.ResponseWriter)) {
+	if err == nil {
+		if err = handle(); err == nil {
+			ok(w)
+			return
+		}
+		s.report(r, slog.LevelError, "cryptopay: callback not processed", fmt.Errorf("cryptopay: callback not processed: %w", err))
+		http.Error(w, "callback not processed", http.StatusInternalServerError)
+		return
+	}
+	s.report(r, slog.LevelWarn, "cryptopay: callback refused", err)
 	switch {
 	case errors.Is(err, ErrCallbackUnverified):
 		http.Error(w, "forbidden", http.StatusForbidden)
@@ -468,11 +546,18 @@ func serveCallback(w http.ResponseWriter, err error, allow string, handle func()
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 	case errors.Is(err, ErrCallbackTooLarge):
 		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
-	case err != nil:
-		http.Error(w, err.Error(), http.StatusBadRequest)
-	case handle() != nil:
-		http.Error(w, "callback not processed", http.StatusInternalServerError)
 	default:
-		ok(w)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	}
+}
+
+// report hands err to the error handler and the logger, if set.
+func (s *callbackSettings) report(r *http.Request, level slog.Level, msg string, err error) {
+	if s.onError != nil {
+		s.onError(r, err)
+	}
+	if s.logger != nil {
+		s.logger.LogAttrs(r.Context(), level, msg,
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("reason", err.Error()))
 	}
 }
