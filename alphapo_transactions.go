@@ -47,6 +47,12 @@ func (p *AlphaPoTransactionInfoParams) check() error {
 // [ErrOutcomeUnknown]: look it up by the ForeignID you sent. Only
 // transactions made with the same API key are found.
 //
+// Found, the operation was made: its Status tells how far it went. An
+// error matching ErrNotFound means AlphaPo holds no operation with that
+// ForeignID: the request did not reach it, and sending it again with the
+// same ForeignID is safe (a withdrawal's foreign_id is unique: AlphaPo
+// refuses a second one).
+//
 // It is a GET whose signed JSON body carries the parameters. The answer
 // is read with or without the {"data": ...} envelope.
 //
