@@ -2,12 +2,15 @@ package cryptopay_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/cryptopaytest"
 )
 
 func ExamplePaymentCallbackHandler() {
@@ -60,4 +63,71 @@ func ExampleAlphaPoCallbackVerifier_Handler() {
 	// Output:
 	// deposit 7:confirmed 0.01000000 BTC
 	// 200
+}
+
+func ExampleWithCallbackErrorHandler() {
+	srv := cryptopaytest.NewServer() // Apirone, in memory
+	defer srv.Close()
+	ctx := context.Background()
+
+	errLedgerDown := errors.New("ledger unavailable")
+	down := true // the shop's database fails the first time
+	h := cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
+		if down {
+			down = false
+			return errLedgerDown
+		}
+		fmt.Printf("shop: order %s paid %s satoshi\n", cb.Data["order"], cb.Value)
+		return nil
+	},
+		cryptopay.WithCallbackSecret("secret", "a-shared-secret"),
+		cryptopay.WithCallbackErrorHandler(func(r *http.Request, err error) {
+			switch { // r.URL may hold the secret: print r.URL.Path only
+			case errors.Is(err, cryptopay.ErrCallbackUnverified):
+				fmt.Println("forged callback refused at", r.URL.Path)
+			case errors.Is(err, errLedgerDown):
+				fmt.Println("not processed, Apirone calls again:", err)
+			default:
+				fmt.Println("refused:", err)
+			}
+		}))
+	shop := httptest.NewServer(h)
+	defer shop.Close()
+
+	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	created, err := c.CreateAccount(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	acct := c.Account(created.Account, created.TransferKey)
+	addr, err := acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{
+		Currency: "btc",
+		Callback: &cryptopay.Callback{URL: shop.URL + "/apirone", Data: map[string]string{"order": "1042", "secret": "a-shared-secret"}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Someone who knows the URL, not the secret.
+	resp, err := http.Post(shop.URL+"/apirone", "application/json",
+		strings.NewReader(`{"input_address":"`+addr.Address+`","value":100000000,"confirmations":6}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+
+	// The real payment: its first callback fails, the next block brings it again.
+	if _, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(150000), Confirmations: 1}); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := srv.Mine(ctx, 1); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// forged callback refused at /apirone
+	// not processed, Apirone calls again: cryptopay: callback not processed: ledger unavailable
+	// shop: order 1042 paid 150000 satoshi
 }

@@ -5,6 +5,9 @@ package cryptopay_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -224,4 +227,50 @@ func TestAlphaPoOutcomeUnknownSettledByForeignID(t *testing.T) {
 			require.NoError(t, call.send("never-"+string(call.typ)))
 		})
 	}
+}
+
+func ExampleAccount_FindTransfer() {
+	srv := cryptopaytest.NewServer() // Apirone, in memory
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	created, err := c.CreateAccount(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	acct := c.Account(created.Account, created.TransferKey)
+	addr, err := acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{Currency: "btc"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(1_000_000), Confirmations: 1}); err != nil {
+		log.Fatal(err)
+	}
+	// The connection breaks after Apirone has made the transfer.
+	srv.FailNext("POST /v2/accounts/{account}/transfer", 1, cryptopaytest.Failure{Drop: true, AfterEffect: true})
+
+	p := &cryptopay.TransferParams{
+		Currency:     "btc",
+		Destinations: []cryptopay.Destination{{Address: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: cryptopay.Units(250_000)}},
+	}
+	since := time.Now().Add(-time.Minute) // just before the call, less a margin for the clocks
+	_, err = acct.Transfer(ctx, p)
+	if errors.Is(err, cryptopay.ErrOutcomeUnknown) {
+		fmt.Println("transfer: outcome unknown")
+		item, err := acct.FindTransfer(ctx, p, since)
+		switch {
+		case err == nil:
+			fmt.Printf("sent after all: %s satoshi to %s\n", item.Destinations[0].Amount, item.Destinations[0].Address)
+		case errors.Is(err, cryptopay.ErrNotFound):
+			fmt.Println("not sent: look again a little later, then send it again")
+		default:
+			log.Fatal(err)
+		}
+	}
+	// Output:
+	// transfer: outcome unknown
+	// sent after all: 250000 satoshi to 3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ
 }
