@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"reflect"
 	"regexp"
@@ -423,6 +424,20 @@ func apironeWire(t *testing.T) []wireRow {
 			method: "GET", path: acctPath + "/history",
 			query: "limit=100&q=item_type%3Areceipt",
 			want:  historyEntries[0],
+		},
+		{
+			name: "Account.FindTransfer no payment since", fixture: "apirone/account_history_empty.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				p := &TransferParams{Currency: "btc", Destinations: []Destination{{Address: addr, Amount: Units(10000)}}}
+				_, err := a.FindTransfer(ctx, p, time.Date(2022, 10, 13, 0, 0, 1, 0, time.UTC))
+				if errors.Is(err, ErrNotFound) {
+					return "not found", nil
+				}
+				return nil, err
+			},
+			method: "GET", path: acctPath + "/history",
+			query: "currency=btc&limit=100&q=item_type%3Apayment%2Cdate_from%3A2022-10-13T00%3A00%3A01%2B00%3A00",
+			want:  "not found",
 		},
 		{
 			name: "Account.HistoryItem", fixture: "apirone/history_item.json",
