@@ -94,10 +94,7 @@ func ExampleWithCallbackErrorHandler() {
 	shop := httptest.NewServer(h)
 	defer shop.Close()
 
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	if err != nil {
 		log.Fatal(err)

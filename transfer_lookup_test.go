@@ -28,8 +28,7 @@ const (
 func fundedAccount(t *testing.T, srv *cryptopaytest.Server) *cryptopay.Account {
 	t.Helper()
 	ctx := context.Background()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	require.NoError(t, err)
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	require.NoError(t, err)
 	acct := c.Account(created.Account, created.TransferKey)
@@ -166,9 +165,7 @@ func TestFindTransferRefuses(t *testing.T) {
 	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams)
 
 	// A lookup that fails is never "not found": that would mean "send again".
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	require.NoError(t, err)
-	_, err = c.Account("apr-00000000000000000000000000000000", "").FindTransfer(ctx, p, srv.Now())
+	_, err = srv.Client().Account("apr-00000000000000000000000000000000", "").FindTransfer(ctx, p, srv.Now())
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, cryptopay.ErrNotFound)
 	assert.ErrorContains(t, err, "404")
@@ -181,9 +178,7 @@ func TestAlphaPoOutcomeUnknownSettledByForeignID(t *testing.T) {
 	ctx := context.Background()
 	srv := cryptopaytest.NewServer()
 	t.Cleanup(srv.Close)
-	key, secret := srv.AlphaPoCredentials()
-	ap, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	require.NoError(t, err)
+	ap := srv.AlphaPoClient()
 	addr, err := ap.TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "customer-1", EndUserReference: "user-1"})
 	require.NoError(t, err)
 	shop := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
@@ -233,10 +228,7 @@ func ExampleAccount_FindTransfer() {
 	srv := cryptopaytest.NewServer() // Apirone, in memory
 	defer srv.Close()
 	ctx := context.Background()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client()
 	created, err := c.CreateAccount(ctx)
 	if err != nil {
 		log.Fatal(err)
