@@ -34,8 +34,9 @@ import (
 //
 // Limits, honestly:
 //
-//   - Apirone's transfers carry no id of yours, so two payments matching p
-//     since since cannot be told apart: FindTransfer returns the newest.
+//   - Apirone's transfers carry no id of yours, so two payments made
+//     after since that both match p cannot be told apart: FindTransfer
+//     returns the newest.
 //     Keep since close to the uncertain call, and do not make identical
 //     transfers at the same time.
 //   - With SubtractFeeFromAmount or a percentage the match is looser (a
