@@ -78,8 +78,8 @@ still wraps its cause, so errors.Is(err, [ErrServer]) and errors.As with an
 [*APIError] work too. Then:
 
   - Do not send it again blindly: that may pay twice.
-  - Look it up. Apirone: [Account.History] with ItemType [ItemPayment]
-    (and the destination in Address) shows the transfers made. AlphaPo:
+  - Look it up. Apirone: [Account.FindTransfer] finds the payment a
+    transfer made since a time you give (read its limits). AlphaPo:
     [AlphaPoClient.TransactionInfo] by the ForeignID you sent.
   - Send it again only once the provider shows no such operation (for
     AlphaPo with the same ForeignID, which it refuses a second time). While
@@ -175,6 +175,10 @@ which ends the callbacks for that payment, and 500 when it returns an error,
 so Apirone calls again on the next block: return an error until the payment
 has the confirmations you require. A missing or wrong secret gets 403 and
 never reaches your function; an empty configured secret rejects everything.
+The answers do not say why: [WithCallbackErrorHandler] and
+[WithCallbackLogger] tell you, with a reason errors.Is sorts, for every
+handler of both providers. A handler of your own checks the secret with
+[VerifyCallbackSecret], by the same rules.
 Invoice callbacks ([InvoiceCallbackHandler]) carry the secret in the
 callback URL's query and no amounts: fetch the invoice with [Account.Invoice]
 and act on what it says.
