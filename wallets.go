@@ -98,10 +98,10 @@ func (w *Wallet) Currency() string {
 }
 
 // walletCurrency checks a wallet id, "<currency>-<32 hex digits>", and
-// returns its currency.
+// returns its currency. An account id ("apr-...") is not one.
 func walletCurrency(id string) (string, error) {
 	i := strings.LastIndexByte(id, '-')
-	if i <= 0 || len(id)-i-1 != 32 || strings.IndexFunc(id[i+1:], func(r rune) bool {
+	if i <= 0 || id[:i] == "apr" || len(id)-i-1 != 32 || strings.IndexFunc(id[i+1:], func(r rune) bool {
 		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F')
 	}) >= 0 || strings.IndexFunc(id[:i], func(r rune) bool {
 		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || r == '@')
