@@ -36,45 +36,95 @@ func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
 // for protected calls (Transfer, settings, private invoices and the callback
 // endpoints), the transfer key or the tokens from Login. Printing an Account
 // with any fmt verb shows the id only. It is safe for concurrent use.
-type Account struct {
-	client      *Client
+//
+// The calls an account shares with a wallet (see [Wallet]) are methods of
+// both, declared once.
+type Account struct{ owner }
+
+// owner is what an Account and a Wallet share: the id, the transfer key,
+// the token session, and the calls both APIs have, which the two handles
+// embed. The calls are declared on routes relative to the owner's base,
+// /v2/accounts/{account} or /v2/wallets/{wallet}, so one declaration
+// serves both APIs.
+type owner struct {
+	client *Client
+	// base is the route of the owner: "/v2/accounts/{account}" or
+	// "/v2/wallets/{wallet}".
+	base        string
 	id          string
-	transferKey secret   // hidden even where fmt reaches an Account value through an unexported field
+	transferKey secret   // hidden even where fmt reaches a handle through an unexported field
 	session     *session // tokens from Login or UseTokens
+}
+
+const (
+	accountBase = "/v2/accounts/{account}"
+	walletBase  = "/v2/wallets/{wallet}"
+)
+
+func (c *Client) newOwner(base, id, transferKey string) owner {
+	return owner{client: c, base: base, id: id, transferKey: newSecret(transferKey), session: newSession()}
 }
 
 // Account returns a handle on the account id. transferKey may be "" when
 // only public calls are made; protected calls then fail with
 // ErrInvalidParams without sending anything. The id is checked on each call.
 func (c *Client) Account(id, transferKey string) *Account {
-	return &Account{client: c, id: id, transferKey: newSecret(transferKey), session: newSession()}
+	return &Account{c.newOwner(accountBase, id, transferKey)}
 }
 
-// ID returns the account id.
-func (a *Account) ID() string { return a.id }
+// ID returns the account or wallet id.
+func (o *owner) ID() string { return o.id }
 
 // Format prints "cryptopay.Account{<id>}" for every verb, for a pointer
 // and a value alike.
 func (a Account) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Account{%s}", a.id) }
 
-// endpoint declares a public call on route, whose first part is
-// {account}, filled with the account id; args fill the parts after it (see
+// isWallet reports whether the owner is a wallet.
+func (o *owner) isWallet() bool { return o.base == walletBase }
+
+// endpoint declares a public call on route, relative to the owner's base
+// (e.g. "/addresses/{address}"; "" for the base itself), whose first part
+// is filled with the owner's id; args fill the parts of route (see
 // newEndpoint).
-func (a *Account) endpoint(method, route string, args ...string) endpoint {
-	ep := newEndpoint(method, route, append([]string{a.id}, args...)...)
-	if err := checkAccountID(a.id); err != nil {
-		ep.err = err
-	}
-	ep.secrets = []string{a.transferKey.reveal()}
+func (o *owner) endpoint(method, route string, args ...string) endpoint {
+	ep := newEndpoint(method, o.base+route, append([]string{o.id}, args...)...)
+	ep.check(o.checkID())
+	ep.secrets = []string{o.transferKey.reveal()}
 	return ep
 }
 
-// protected declares a call as endpoint does, authorized with the account's
+// protected declares a call as endpoint does, authorized with the owner's
 // tokens or transfer key (see accountAuth).
-func (a *Account) protected(method, route string, args ...string) endpoint {
-	ep := a.endpoint(method, route, args...)
-	ep.auth, ep.account = accountAuth, a
+func (o *owner) protected(method, route string, args ...string) endpoint {
+	ep := o.endpoint(method, route, args...)
+	ep.auth, ep.account = accountAuth, o
 	return ep
+}
+
+// checkID checks the owner's id, as checkAccountID or checkWalletID.
+func (o *owner) checkID() error {
+	if o.isWallet() {
+		_, err := walletCurrency(o.id)
+		return err
+	}
+	return checkAccountID(o.id)
+}
+
+// currency checks a currency parameter of a call and returns what is sent.
+// An account sends given, which may be "" unless required. A wallet
+// sends nothing: its currency is part of it, and a currency given anyway
+// must be the wallet's.
+func (o *owner) currency(given string, required bool) (string, error) {
+	if !o.isWallet() {
+		if required && given == "" {
+			return "", invalid("currency", "is required")
+		}
+		return given, nil
+	}
+	if own, err := walletCurrency(o.id); err == nil && given != "" && given != own {
+		return "", invalid("currency", "the wallet holds %s, got %q", own, given)
+	}
+	return "", nil
 }
 
 // checkAccountID checks an account id: "apr-" followed by letters and digits.
@@ -113,14 +163,15 @@ type CurrencyInfo struct {
 //
 // API docs: https://apirone.com/docs/account/#account-info
 func (a *Account) Info(ctx context.Context, currency string) (*AccountInfo, error) {
-	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}")
+	ep := a.endpoint(http.MethodGet, "")
 	ep.query = optionalQuery("currency", currency)
 	return call[*AccountInfo](ctx, &a.client.backend, ep)
 }
 
-// BalanceParams selects what Balance reports. Addresses needs Currency.
+// BalanceParams selects what Balance reports. On an account, Addresses
+// needs Currency; a wallet needs no Currency (see [Wallet]).
 type BalanceParams struct {
-	Currency  string   // "" = every currency
+	Currency  string   // "" = every currency of an account
 	Addresses []string // only these addresses (sent comma-separated)
 }
 
@@ -136,23 +187,24 @@ type AccountBalance struct {
 //
 // API docs: https://apirone.com/docs/account/#account-balance
 func (a *Account) Balance(ctx context.Context, p *BalanceParams) (*AccountBalance, error) {
-	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/balance")
-	ep.withQuery(p.query())
+	ep := a.endpoint(http.MethodGet, "/balance")
+	ep.withQuery(p.query(&a.owner))
 	return call[*AccountBalance](ctx, &a.client.backend, ep)
 }
 
-// query checks p and returns it as the query of Balance.
-func (p *BalanceParams) query() (url.Values, error) {
+// query checks p and returns it as the query of o's Balance.
+func (p *BalanceParams) query(o *owner) (url.Values, error) {
 	if p == nil {
 		return nil, nil
 	}
-	if len(p.Addresses) > 0 && p.Currency == "" {
-		return nil, invalid("currency", "is required with addresses")
+	cur, err := o.currency(p.Currency, len(p.Addresses) > 0)
+	if err != nil {
+		return nil, err
 	}
 	for i, addr := range p.Addresses {
 		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), addr); err != nil {
 			return nil, err
 		}
 	}
-	return optionalQuery("currency", p.Currency, "addresses", strings.Join(p.Addresses, ",")), nil
+	return optionalQuery("currency", cur, "addresses", strings.Join(p.Addresses, ",")), nil
 }

@@ -9,7 +9,7 @@ import (
 
 // GenerateAddressParams describes a new address.
 type GenerateAddressParams struct {
-	Currency string    `json:"currency"`            // required, e.g. "btc"
+	Currency string    `json:"currency,omitempty"`  // required on an account, e.g. "btc"; see [Wallet]
 	AddrType string    `json:"addr-type,omitempty"` // e.g. "p2sh-p2wpkh"; "" = the currency's default
 	Callback *Callback `json:"callback,omitempty"`  // where payments are reported
 }
@@ -17,6 +17,7 @@ type GenerateAddressParams struct {
 // Address is a newly generated address.
 type Address struct {
 	Account  string    `json:"account"`
+	Wallet   string    `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency string    `json:"currency"`
 	Address  string    `json:"address"`
 	Created  Time      `json:"created"`
@@ -24,25 +25,33 @@ type Address struct {
 	Callback *Callback `json:"callback"`
 }
 
-// GenerateAddress creates a new address in the account. Each call makes a
-// new address, so a failed call is not retried once the request may have
-// left.
+// GenerateAddress creates a new address in the account or wallet. Each
+// call makes a new address, so a failed call is not retried once the
+// request may have left. A wallet's p may be nil.
 //
 // POST /v2/accounts/{account}/addresses
+// POST /v2/wallets/{wallet}/addresses
 //
-// API docs: https://apirone.com/docs/account/#generate-address
-func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
-	ep := a.endpoint(http.MethodPost, "/v2/accounts/{account}/addresses")
-	ep.withBody(p.body())
-	return call[*Address](ctx, &a.client.backend, ep)
+// API docs: https://apirone.com/docs/account/#generate-address,
+// https://apirone.com/docs/wallet/#generate-address
+func (o *owner) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
+	ep := o.endpoint(http.MethodPost, "/addresses")
+	ep.withBody(p.body(o))
+	return call[*Address](ctx, &o.client.backend, ep)
 }
 
-// body checks p and returns it as the body of GenerateAddress.
-func (p *GenerateAddressParams) body() (any, error) {
+// body checks p and returns it as the body of o's GenerateAddress.
+func (p *GenerateAddressParams) body(o *owner) (any, error) {
 	if p == nil {
-		return nil, invalid("currency", "is required")
+		p = &GenerateAddressParams{}
 	}
-	return p, firstError(required("currency", p.Currency), p.Callback.check())
+	cur, err := o.currency(p.Currency, true)
+	if err != nil {
+		return nil, err
+	}
+	b := *p
+	b.Currency = cur
+	return &b, p.Callback.check()
 }
 
 // Balance is an amount held, in minor units: of one currency in an
@@ -56,9 +65,10 @@ type Balance struct {
 	Total     Amount `json:"total"`     // including unconfirmed
 }
 
-// AddressInfo describes one address of the account.
+// AddressInfo describes one address of the account or wallet.
 type AddressInfo struct {
 	Account  string  `json:"account"`
+	Wallet   string  `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency string  `json:"currency"`
 	Address  string  `json:"address"`
 	Type     string  `json:"type"`
@@ -69,16 +79,19 @@ type AddressInfo struct {
 // AddressInfo returns an address's type, creation time and balance.
 //
 // GET /v2/accounts/{account}/addresses/{address}
+// GET /v2/wallets/{wallet}/addresses/{address}
 //
-// API docs: https://apirone.com/docs/account/#address-info
-func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
-	return call[*AddressInfo](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}", address))
+// API docs: https://apirone.com/docs/account/#address-info,
+// https://apirone.com/docs/wallet/#address-info
+func (o *owner) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
+	return call[*AddressInfo](ctx, &o.client.backend, o.endpoint(http.MethodGet, "/addresses/{address}", address))
 }
 
 // AddressBalance is the balance of one address, in minor units. Apirone
 // sends the balance's fields beside account and address, not nested.
 type AddressBalance struct {
 	Account string `json:"account"`
+	Wallet  string `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Address string `json:"address"`
 	Balance
 }
@@ -86,24 +99,27 @@ type AddressBalance struct {
 // AddressBalance returns the balance of one address.
 //
 // GET /v2/accounts/{account}/addresses/{address}/balance
+// GET /v2/wallets/{wallet}/addresses/{address}/balance
 //
-// API docs: https://apirone.com/docs/account/#address-balance
-func (a *Account) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
-	return call[*AddressBalance](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/balance", address))
+// API docs: https://apirone.com/docs/account/#address-balance,
+// https://apirone.com/docs/wallet/#address-balance
+func (o *owner) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
+	return call[*AddressBalance](ctx, &o.client.backend, o.endpoint(http.MethodGet, "/addresses/{address}/balance", address))
 }
 
-// AddressesParams selects a page of the account's addresses.
+// AddressesParams selects a page of the account's or wallet's addresses.
 type AddressesParams struct {
-	Currency string
+	Currency string // "" = every currency of an account; see [Wallet]
 	Limit    int    // page size, at most 1000; 0 = server default (10)
 	Offset   int    // first item
 	Address  string // filter: the address or part of it; no commas
 	NonEmpty bool   // filter: leave out addresses with a zero total balance
 }
 
-// AddressPage is one page of the account's addresses.
+// AddressPage is one page of the account's or wallet's addresses.
 type AddressPage struct {
 	Account    string         `json:"account"`
+	Wallet     string         `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency   string         `json:"currency"`
 	Addresses  []AddressEntry `json:"addresses"`
 	Pagination Pagination     `json:"pagination"`
@@ -118,24 +134,30 @@ type AddressEntry struct {
 	Balance  Balance `json:"balance"`
 }
 
-// Addresses returns one page of the account's addresses. A nil p means the
-// first page of every currency.
+// Addresses returns one page of the account's or wallet's addresses. A
+// nil p means the first page of every currency.
 //
 // GET /v2/accounts/{account}/addresses
+// GET /v2/wallets/{wallet}/addresses
 //
-// API docs: https://apirone.com/docs/account/#account-addresses
-func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
-	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses")
-	ep.withQuery(p.query())
-	return call[*AddressPage](ctx, &a.client.backend, ep)
+// API docs: https://apirone.com/docs/account/#account-addresses,
+// https://apirone.com/docs/wallet/#wallet-addresses
+func (o *owner) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
+	ep := o.endpoint(http.MethodGet, "/addresses")
+	ep.withQuery(p.query(o))
+	return call[*AddressPage](ctx, &o.client.backend, ep)
 }
 
-// query checks p and returns it as the query of Addresses.
-func (p *AddressesParams) query() (url.Values, error) {
+// query checks p and returns it as the query of o's Addresses.
+func (p *AddressesParams) query(o *owner) (url.Values, error) {
 	if p == nil {
 		p = &AddressesParams{}
 	}
-	q := optionalQuery("currency", p.Currency)
+	cur, err := o.currency(p.Currency, false)
+	if err != nil {
+		return nil, err
+	}
+	q := optionalQuery("currency", cur)
 	empty := ""
 	if p.NonEmpty {
 		empty = "false" // "empty" takes only false
@@ -146,7 +168,7 @@ func (p *AddressesParams) query() (url.Values, error) {
 // AllAddresses ranges over every address matching p, fetching pages of
 // p.Limit (default 100) as the loop asks for them, from p.Offset on. A
 // failed page yields its error once and ends the loop.
-func (a *Account) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
+func (o *owner) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
 	page := AddressesParams{}
 	if p != nil {
 		page = *p
@@ -154,7 +176,7 @@ func (a *Account) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq
 	return paginate(page.Limit, page.Offset, func(limit, offset int) ([]AddressEntry, Pagination, error) {
 		q := page
 		q.Limit, q.Offset = limit, offset
-		list, err := a.Addresses(ctx, &q)
+		list, err := o.Addresses(ctx, &q)
 		if err != nil {
 			return nil, Pagination{}, err
 		}

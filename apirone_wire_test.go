@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"reflect"
@@ -25,6 +26,9 @@ type wireRow struct {
 	// call makes the call; a is c's account testAccountID with the
 	// transfer key testTransferKey.
 	call func(ctx context.Context, c *Client, a *Account) (any, error)
+	// wallet, in a row without call, makes the call on c's wallet
+	// testWalletID with the transfer key testTransferKey.
+	wallet func(ctx context.Context, c *Client, w *Wallet) (any, error)
 	// method, path (escaped, as the server reads it), query (raw) and body
 	// (exact JSON; "" for none) are the request expected.
 	method, path, query, body string
@@ -34,9 +38,21 @@ type wireRow struct {
 	want any
 }
 
+// do makes row's call with the transfer key key.
+func (row wireRow) do(ctx context.Context, c *Client, key string) (any, error) {
+	if row.wallet != nil {
+		return row.wallet(ctx, c, c.Wallet(testWalletID, key))
+	}
+	return row.call(ctx, c, c.Account(testAccountID, key))
+}
+
+// testWalletID is the wallet of the Apirone docs' settings example.
+const testWalletID = "btc-c70afacf0b7d7808e8be36bfd7ceed71"
+
 // apironeWire is the wire contract of every Apirone endpoint method: one
 // row per method (TestApironeWireCoversEveryEndpoint), and more rows where
-// other parameters change the request.
+// other parameters change the request. The wallet API's rows are in
+// apironeWalletWire.
 //
 // Of the fixtures, login.json, logout.json, account_settings.json,
 // currencies.json, network_fee.json, ticker.json, ticker_several.json,
@@ -141,7 +157,7 @@ func apironeWire(t *testing.T) []wireRow {
 	accessToken := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE2Mzc0OTYwMDAsImV4cCI6MTYzNzQ5NjYwMCwic3ViIjoiYXByLWU3MjlkOTk4MmYwNzlmYTg2YjEwYTBlM2FhNmZmMzdiIn0.c2lnbmF0dXJl"
 	farToken := jwt(time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), "far")
 
-	return []wireRow{
+	return append([]wireRow{
 		// Accounts
 		{
 			name: "Client.CreateAccount", fixture: "apirone/create_account.json",
@@ -216,6 +232,17 @@ func apironeWire(t *testing.T) []wireRow {
 			},
 			method: "PATCH", path: acctPath,
 			body: `{"currency":"btc","transfer-key":"` + key + `","processing-fee-policy":"fixed"}`,
+			want: settings,
+		},
+		{
+			// destination_rules go as they are given
+			name: "Account.UpdateSettings destination rules", fixture: "apirone/account_settings.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return a.UpdateSettings(ctx, &SettingsParams{Currency: "btc",
+					DestinationRules: json.RawMessage(`[{"address":"` + addr + `","threshold":100000}]`)})
+			},
+			method: "PATCH", path: acctPath,
+			body: `{"currency":"btc","transfer-key":"` + key + `","destination_rules":[{"address":"` + addr + `","threshold":100000}]}`,
 			want: settings,
 		},
 
@@ -338,6 +365,19 @@ func apironeWire(t *testing.T) []wireRow {
 			want:  estimation,
 		},
 		{
+			name: "Account.EstimateTransfer priority fee", fixture: "apirone/estimation.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return a.EstimateTransfer(ctx, &TransferParams{
+					Currency:     "eth",
+					Destinations: []Destination{{Address: "0xabc", Amount: Units(1)}},
+					Fee:          FeeCustom, FeeRate: 20, PriorityFee: 2,
+				})
+			},
+			method: "GET", path: acctPath + "/transfer",
+			query: "currency=eth&destinations=0xabc%3A1&fee=custom&fee-rate=20&priority-fee=2",
+			want:  estimation,
+		},
+		{
 			// the transfer key goes in the body, never in the URL
 			name: "Account.Transfer", fixture: "apirone/transfer.json",
 			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
@@ -372,6 +412,20 @@ func apironeWire(t *testing.T) []wireRow {
 			body: `{"currency":"eth","transfer-key":"` + key + `",` +
 				`"destinations":[{"address":"0xabc","amount":123456789012345678901234},{"address":"0xdef","amount":"50%"}],` +
 				`"fee":"custom","fee-rate":12}`,
+			want: transferResult,
+		},
+		{
+			name: "Account.Transfer priority fee", fixture: "apirone/transfer.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return a.Transfer(ctx, &TransferParams{
+					Currency:     "eth",
+					Destinations: []Destination{{Address: "0xabc", Amount: Units(1)}},
+					Fee:          FeeCustom, FeeRate: 20, PriorityFee: 2,
+				})
+			},
+			method: "POST", path: acctPath + "/transfer",
+			body: `{"currency":"eth","transfer-key":"` + key + `","destinations":[{"address":"0xabc","amount":1}],` +
+				`"fee":"custom","fee-rate":20,"priority-fee":2}`,
 			want: transferResult,
 		},
 		{
@@ -620,6 +674,42 @@ func apironeWire(t *testing.T) []wireRow {
 			}},
 		},
 		{
+			name: "Client.WalletServiceInfo", fixture: "apirone/currencies.json",
+			call:   func(ctx context.Context, c *Client, a *Account) (any, error) { return c.WalletServiceInfo(ctx) },
+			method: "OPTIONS", path: "/api/v2/wallets",
+			want: &ServiceInfo{Currencies: []CurrencySpec{
+				{Name: "Bitcoin", Abbr: "btc", Units: "satoshi", UnitsFactor: MustDecimal("0.00000001"), DustRate: NewAmount(1000)},
+				{Name: "Ethereum", Abbr: "eth", Units: "wei", UnitsFactor: MustDecimal("0.000000000000000001"), DustRate: MustAmount("100000000000000")},
+				{Name: "Tether (Tron)", Abbr: "usdt@trx", Units: "sun", UnitsFactor: MustDecimal("0.000001"), DustRate: NewAmount(0)},
+			}},
+		},
+		{
+			// the request and the answer's shape follow Apirone's PHP SDK
+			// (Utils::estimate) and the plugins that read it
+			name: "Account.ToCrypto", fixture: "apirone/tocrypto.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return a.ToCrypto(ctx, &ToCryptoParams{Amount: MustDecimal("10.5"), Fiat: "usd",
+					Currencies: []string{"btc", "usdt@trx", "ltc"}, WithFee: true, Factor: MustDecimal("1.05")})
+			},
+			method: "GET", path: acctPath + "/tocrypto",
+			query: "amount=10.5&currencies=btc%2Cusdt%40trx%2Cltc&factor=1.05&fee=1&fiat=usd",
+			want: []CryptoQuote{
+				{Currency: "btc", Min: NewAmount(15873), Fee: MustDecimal("0.12")},
+				{Currency: "usdt@trx", Min: NewAmount(10120000), Fee: MustDecimal("0.12")},
+				{Currency: "ltc", Err: "Amount is less than the minimum"},
+			},
+		},
+		{
+			name: "Account.ToCrypto without fee or factor", fixture: "apirone/tocrypto.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				q, err := a.ToCrypto(ctx, &ToCryptoParams{Amount: MustDecimal("10"), Fiat: "eur", Currencies: []string{"btc"}})
+				return len(q), err
+			},
+			method: "GET", path: acctPath + "/tocrypto",
+			query: "amount=10&currencies=btc&fiat=eur",
+			want:  3,
+		},
+		{
 			name: "Client.NetworkFees", fixture: "apirone/network_fee.json",
 			call:   func(ctx context.Context, c *Client, a *Account) (any, error) { return c.NetworkFees(ctx, "usdt@trx") },
 			method: "GET", path: "/api/v2/networks/usdt@trx/fee",
@@ -665,6 +755,362 @@ func apironeWire(t *testing.T) []wireRow {
 			auth: "Bearer acc",
 			want: Tokens{},
 		},
+		{
+			name: "Account.Refresh", fixture: "apirone/login.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				a.UseTokens(Tokens{Access: farToken, Refresh: "ref"}) // far from expiry: renewed anyway
+				err := a.Refresh(ctx)
+				return a.Tokens(), err
+			},
+			method: "POST", path: "/api/v2/auth/refresh-token",
+			auth: "Bearer ref",
+			want: Tokens{Access: accessToken, Refresh: "dGhlLXJlZnJlc2gtdG9rZW4"},
+		},
+	}, apironeWalletWire(t)...)
+}
+
+// apironeWalletWire is the wire contract of the wallet API: a row for each
+// of *Wallet's methods and for CreateWallet. The wallet fixtures
+// (create_wallet.json, wallet_*.json) are built from the shapes the wallet
+// docs (https://apirone.com/docs/wallet) describe: the account API's
+// answers with "wallet" in place of "account", and Info and Balance in the
+// wallet's single-currency form.
+func apironeWalletWire(t *testing.T) []wireRow {
+	const (
+		walletPath = "/api/v2/wallets/" + testWalletID
+		addr       = "3JH4GWtXNz7us8qw1zAtRr4zuq2nDFXTgu"
+		addr2      = "3BwabT7SqorT2u3QCtTso3AHn9ayTE2mqT"
+		cbAddr     = "3N5unaGDEGnS6f2J9W9dBnA2cavymLNdqmU"
+		itemID     = "5fe79fb866bb3b9b297f3935f6ab1b029f74d59629a19a8c028812d26642b108"
+		key        = testTransferKey
+	)
+	secretCallback := &Callback{Method: "POST", URL: "https://example.com", Data: map[string]string{"key": "secret"}}
+	address := &Address{
+		Wallet: testWalletID, Currency: "btc", Address: "3N3KxGnfcnkw7KcxeaxbBUYCUdMoYyA6vdX",
+		Created: ts(t, "2021-11-04T08:38:33.389076"), Type: "p2sh-p2wpkh",
+		Callback: &Callback{Method: "POST", URL: "http://example.com/callback", Data: map[string]string{"id": "1"}},
+	}
+	estimation := &Estimation{
+		Wallet: testWalletID, Currency: "btc",
+		Destinations: []AddressAmount{{Address: "3N6aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: NewAmount(9744)}},
+		Amount:       NewAmount(10000), Total: NewAmount(10000),
+		Fee: FeeInfo{SubtractFromAmount: true, Network: NetworkFee{Strategy: FeeNormal, Amount: NewAmount(256), Rate: MustDecimal("1.0")}},
+	}
+	historyEntries := []HistoryEntry{
+		{
+			ID: "f4d4bf52750db2c5f0af01f0933ed760d54a2e90b08acdbab19bbdb2551d1e5d", Date: ts(t, "2022-02-08T12:35:49.027991"),
+			Type: ItemReceipt, Currency: "btc", Txs: []string{"f4d4bf52750db2c5f0af01f0933ed760d54a2e90b08acdbab19bbdb2551d1e5d"},
+			IsConfirmed: true, Amount: NewAmount(20000),
+		},
+		{
+			ID: "aa2ebb45733152ebf6c573ffd16dca18515c7f399137d9c0c589bea3023044c2", Date: ts(t, "2022-01-27T06:43:44.994261"),
+			Type: ItemPayment, Currency: "btc", Txs: []string{"0ecb0f0ff789e1f448087c2d7791920be143bc6f6b05b42c7f73bf8f447c2994"},
+			IsConfirmed: true, Amount: NewAmount(-10000),
+		},
+	}
+	addressEntry := AddressEntry{
+		Address: addr, Type: "p2sh-p2wpkh", Created: ts(t, "2021-11-04T15:08:25.078103"),
+		Balance: Balance{Available: NewAmount(1218381), Total: NewAmount(1218381)},
+	}
+	settings := &AccountSettings{
+		Wallet: testWalletID, Currency: "btc",
+		Callback:            &Callback{URL: "https://example.com", Data: map[string]string{"optional_key": "132534"}},
+		Destinations:        []Destination{{Address: addr, Amount: Percent(100)}},
+		ProcessingFeePolicy: ProcessingFeePercentage,
+	}
+	accessToken := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE2Mzc0OTYwMDAsImV4cCI6MTYzNzQ5NjYwMCwic3ViIjoiYXByLWU3MjlkOTk4MmYwNzlmYTg2YjEwYTBlM2FhNmZmMzdiIn0.c2lnbmF0dXJl"
+
+	return []wireRow{
+		{
+			name: "Client.CreateWallet", fixture: "apirone/create_wallet.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return c.CreateWallet(ctx, &CreateWalletParams{
+					Currency:            "btc",
+					Callback:            &Callback{URL: "https://example.com", Data: map[string]string{"optional_key": "value"}},
+					Destinations:        []Destination{{Address: addr, Amount: Percent(100)}},
+					Fee:                 FeeCustom,
+					FeeRate:             3,
+					ProcessingFeePolicy: ProcessingFeeFixed,
+				})
+			},
+			method: "POST", path: "/api/v2/wallets",
+			body: `{"currency":"btc","callback":{"url":"https://example.com","data":{"optional_key":"value"}},` +
+				`"destinations":[{"address":"` + addr + `","amount":"100%"}],"fee":"custom","fee-rate":3,"processing-fee-policy":"fixed"}`,
+			want: &CreatedWallet{
+				Wallet: testWalletID, Currency: "btc",
+				Created:     ts(t, "2022-01-25T13:24:18.498876"),
+				TransferKey: "oAqmClPQ69a2upN83N5XoPCBeH3XID41",
+			},
+		},
+		{
+			name: "Wallet.Info", fixture: "apirone/wallet_info.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) { return w.Info(ctx) },
+			method: "GET", path: walletPath,
+			want: &WalletInfo{
+				Wallet: testWalletID,
+				CurrencyInfo: CurrencyInfo{
+					Currency: "btc", Created: ts(t, "2022-01-25T13:24:18.498876"), Units: "satoshi",
+					Destinations:        []Destination{{Address: "35Gnk75DbehHXkshBX1QzpKdq4AJDW6KKv", Amount: Percent(100)}},
+					Fee:                 FeeNormal,
+					ProcessingFeePolicy: ProcessingFeePercentage,
+				},
+				Callback: &Callback{Method: "GET", URL: "https://example.com/"},
+			},
+		},
+		{
+			// no currency: the wallet's is implied, and a matching one is not sent
+			name: "Wallet.Balance", fixture: "apirone/wallet_balance.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.Balance(ctx, &BalanceParams{Currency: "btc", Addresses: []string{addr, addr2}})
+			},
+			method: "GET", path: walletPath + "/balance", query: "addresses=" + addr + "%2C" + addr2,
+			want: &WalletBalance{Wallet: testWalletID, Balance: Balance{Available: NewAmount(2011997), Total: NewAmount(2011997)}},
+		},
+		{
+			name: "Wallet.GenerateAddress", fixture: "apirone/wallet_generate_address.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.GenerateAddress(ctx, &GenerateAddressParams{
+					AddrType: "p2sh-p2wpkh",
+					Callback: &Callback{Method: "POST", URL: "http://example.com/callback", Data: map[string]string{"id": "1"}},
+				})
+			},
+			method: "POST", path: walletPath + "/addresses",
+			body: `{"addr-type":"p2sh-p2wpkh","callback":{"method":"POST","url":"http://example.com/callback","data":{"id":"1"}}}`,
+			want: address,
+		},
+		{
+			name: "Wallet.GenerateAddress nil params", fixture: "apirone/wallet_generate_address.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) { return w.GenerateAddress(ctx, nil) },
+			method: "POST", path: walletPath + "/addresses",
+			body: `{}`,
+			want: address,
+		},
+		{
+			name: "Wallet.AddressInfo", fixture: "apirone/wallet_address_info.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) { return w.AddressInfo(ctx, addr) },
+			method: "GET", path: walletPath + "/addresses/" + addr,
+			want: &AddressInfo{
+				Wallet: testWalletID, Currency: "btc", Address: addr, Type: "p2sh-p2wpkh",
+				Created: ts(t, "2021-12-16T11:53:14.691862"),
+				Balance: Balance{Available: NewAmount(100000), Total: NewAmount(100000)},
+			},
+		},
+		{
+			name: "Wallet.AddressBalance", fixture: "apirone/wallet_address_balance.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) { return w.AddressBalance(ctx, addr) },
+			method: "GET", path: walletPath + "/addresses/" + addr + "/balance",
+			want: &AddressBalance{
+				Wallet: testWalletID, Address: addr,
+				Balance: Balance{Currency: "btc", Available: NewAmount(100000), Total: NewAmount(100000)},
+			},
+		},
+		{
+			name: "Wallet.Addresses", fixture: "apirone/wallet_addresses.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.Addresses(ctx, &AddressesParams{Limit: 10, Offset: 20, Address: addr, NonEmpty: true})
+			},
+			method: "GET", path: walletPath + "/addresses",
+			query: "limit=10&offset=20&q=address%3A" + addr + "%2Cempty%3Afalse",
+			want: &AddressPage{
+				Wallet: testWalletID, Currency: "btc",
+				Addresses:  []AddressEntry{addressEntry},
+				Pagination: Pagination{Total: 23, Offset: 0, Limit: 10},
+			},
+		},
+		{
+			name: "Wallet.AllAddresses", fixture: "apirone/wallet_addresses.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return first(w.AllAddresses(ctx, nil))
+			},
+			method: "GET", path: walletPath + "/addresses", query: "limit=100",
+			want: addressEntry,
+		},
+		{
+			name: "Wallet.EstimateTransfer", fixture: "apirone/wallet_estimation.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.EstimateTransfer(ctx, &TransferParams{
+					Destinations:          []Destination{{Address: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: Units(10000)}},
+					Fee:                   FeeCustom,
+					FeeRate:               2,
+					SubtractFeeFromAmount: true,
+				})
+			},
+			method: "GET", path: walletPath + "/transfer",
+			query: "destinations=3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ%3A10000&fee=custom&fee-rate=2&subtract-fee-from-amount=true",
+			want:  estimation,
+		},
+		{
+			// the transfer key goes in the body, never in the URL; no currency
+			name: "Wallet.Transfer", fixture: "apirone/wallet_transfer.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.Transfer(ctx, &TransferParams{
+					Currency:     "btc",
+					Destinations: []Destination{{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: Units(10000)}},
+					Fee:          FeeNormal, SubtractFeeFromAmount: true,
+				})
+			},
+			method: "POST", path: walletPath + "/transfer",
+			body: `{"transfer-key":"` + key + `","destinations":[{"address":"3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm","amount":10000}],` +
+				`"fee":"normal","subtract-fee-from-amount":true}`,
+			want: &TransferResult{
+				HistoryItem: HistoryItem{
+					Wallet: testWalletID, Currency: "btc", Created: ts(t, "2021-12-10T14:04:15.102174"),
+					Type: ItemPayment, ID: itemID,
+					Txs:          []string{"0dcb43459dd8895c935f43a756ed14c56cddfc79bf5a82a508f94418514b9393"},
+					Destinations: []AddressAmount{{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: NewAmount(9507)}},
+					Amount:       NewAmount(10000), Total: NewAmount(10000),
+					Fee: FeeInfo{SubtractFromAmount: true, Network: NetworkFee{Strategy: FeeNormal, Amount: NewAmount(493), Rate: MustDecimal("2.97")}},
+				},
+				ChangeAddress: "3Mzma4RhoZVh2Y3D7hkGQHi797TTq43eMHc",
+			},
+		},
+		{
+			name: "Wallet.History", fixture: "apirone/wallet_history.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.History(ctx, &HistoryParams{Limit: 5, ItemType: ItemReceipt, Address: addr})
+			},
+			method: "GET", path: walletPath + "/history",
+			query: "limit=5&q=item_type%3Areceipt%2Caddress%3A" + addr,
+			want:  &HistoryPage{Wallet: testWalletID, Items: historyEntries, Pagination: Pagination{Total: 17, Offset: 0, Limit: 10}},
+		},
+		{
+			name: "Wallet.AllHistory", fixture: "apirone/wallet_history.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return first(w.AllHistory(ctx, nil))
+			},
+			method: "GET", path: walletPath + "/history", query: "limit=100",
+			want: historyEntries[0],
+		},
+		{
+			name: "Wallet.FindTransfer no payment since", fixture: "apirone/account_history_empty.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				p := &TransferParams{Destinations: []Destination{{Address: addr, Amount: Units(10000)}}}
+				_, err := w.FindTransfer(ctx, p, time.Date(2022, 10, 13, 0, 0, 1, 0, time.UTC))
+				if errors.Is(err, ErrNotFound) {
+					return "not found", nil
+				}
+				return nil, err
+			},
+			method: "GET", path: walletPath + "/history",
+			query: "limit=100&q=item_type%3Apayment%2Cdate_from%3A2022-10-13T00%3A00%3A01%2B00%3A00",
+			want:  "not found",
+		},
+		{
+			name: "Wallet.HistoryItem", fixture: "apirone/wallet_history_item.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) { return w.HistoryItem(ctx, itemID) },
+			method: "GET", path: walletPath + "/history/" + itemID,
+			want: &HistoryItem{
+				Wallet: testWalletID, Currency: "btc", Created: ts(t, "2022-01-27T06:43:44.931779"),
+				Type: ItemPayment, ID: itemID,
+				Txs:          []string{"0ecb0f0ff789e1f448087c2d7791920be143bc6f6b05b42c7f73bf8f447c2994"},
+				Destinations: []AddressAmount{{Address: "2MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: NewAmount(9866)}},
+				Amount:       NewAmount(10000), Total: NewAmount(10000),
+				Fee: FeeInfo{SubtractFromAmount: true, Network: NetworkFee{Strategy: FeeNormal, Amount: NewAmount(134), Rate: MustDecimal("1")}},
+			},
+		},
+		{
+			name: "Wallet.AddressHistory", fixture: "apirone/wallet_address_history.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.AddressHistory(ctx, addr, &PageParams{Limit: 10})
+			},
+			method: "GET", path: walletPath + "/addresses/" + addr + "/history", query: "limit=10",
+			want: &AddressHistoryPage{
+				Wallet: testWalletID, Currency: "btc", Address: addr,
+				Txs: []AddressTx{{
+					TxID:    "ad44fa07e253d7917b86caf4abe1d1817b1a896beaa15ec7971741f075c30e99",
+					Created: ts(t, "2021-12-20T14:18:33.347286"),
+					Amount:  NewAmount(-30000),
+					Block:   Block{Hash: "00000000000000de74f3ed6e5db226dabe634e55e90e968623b9fa41a0fde513", Height: 2132472},
+				}},
+			},
+		},
+		{
+			name: "Wallet.CallbackInfo", fixture: "apirone/wallet_callback.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) { return w.CallbackInfo(ctx, "") },
+			method: "GET", path: walletPath + "/callback", query: "transfer-key=" + key,
+			want: &AccountCallback{Wallet: testWalletID, Currency: "btc", Callback: secretCallback},
+		},
+		{
+			name: "Wallet.AddressCallbackInfo", fixture: "apirone/wallet_address_callback.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.AddressCallbackInfo(ctx, cbAddr)
+			},
+			method: "GET", path: walletPath + "/addresses/" + cbAddr + "/callback", query: "transfer-key=" + key,
+			want: &AddressCallback{Wallet: testWalletID, Currency: "btc", Address: cbAddr, Callback: secretCallback},
+		},
+		{
+			name: "Wallet.AddressCallbackLog", fixture: "apirone/wallet_address_callback_log.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				page, err := w.AddressCallbackLog(ctx, cbAddr, nil)
+				if err != nil {
+					return nil, err
+				}
+				return []string{page.Wallet, page.Log[0].Request.Args.Wallet, page.Log[0].Request.Args.Account}, nil
+			},
+			method: "GET", path: walletPath + "/addresses/" + cbAddr + "/callback-log", query: "transfer-key=" + key,
+			want: []string{testWalletID, testWalletID, ""}, // the callbacks it logged carry wallet, not account
+		},
+		{
+			name: "Wallet.UpdateSettings", fixture: "apirone/wallet_settings.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				return w.UpdateSettings(ctx, &SettingsParams{
+					Callback:     &Callback{URL: "https://example.com", Data: map[string]string{"optional_key": "132534"}},
+					Destinations: []Destination{{Address: addr, Amount: Percent(100)}},
+				})
+			},
+			method: "PATCH", path: walletPath,
+			body: `{"transfer-key":"` + key + `","callback":{"url":"https://example.com","data":{"optional_key":"132534"}},` +
+				`"destinations":[{"address":"` + addr + `","amount":"100%"}]}`,
+			want: settings,
+		},
+		{
+			name: "Wallet.Login", fixture: "apirone/login.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				err := w.Login(ctx)
+				return w.Tokens(), err
+			},
+			method: "POST", path: "/api/v2/auth/login",
+			body: `{"login":"` + testWalletID + `","password":"` + key + `"}`,
+			want: Tokens{Access: accessToken, Refresh: "dGhlLXJlZnJlc2gtdG9rZW4"},
+		},
+		{
+			// with tokens: the bearer token, and no transfer key in the body
+			name: "Wallet.Transfer with tokens", fixture: "apirone/wallet_transfer.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				w.UseTokens(Tokens{Access: "acc", Refresh: "ref"})
+				res, err := w.Transfer(ctx, &TransferParams{Destinations: []Destination{{Address: "3N2a", Amount: Units(1000)}}})
+				if err != nil {
+					return nil, err
+				}
+				return res.Wallet, nil
+			},
+			method: "POST", path: walletPath + "/transfer",
+			body: `{"destinations":[{"address":"3N2a","amount":1000}]}`,
+			auth: "Bearer acc",
+			want: testWalletID,
+		},
+		{
+			name: "Wallet.Logout", fixture: "apirone/logout.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				w.UseTokens(Tokens{Access: "acc", Refresh: "ref"})
+				err := w.Logout(ctx)
+				return w.Tokens(), err
+			},
+			method: "POST", path: "/api/v2/auth/logout",
+			auth: "Bearer acc",
+			want: Tokens{},
+		},
+		{
+			name: "Wallet.Refresh", fixture: "apirone/login.json",
+			wallet: func(ctx context.Context, c *Client, w *Wallet) (any, error) {
+				w.UseTokens(Tokens{Access: "acc", Refresh: "ref"})
+				err := w.Refresh(ctx)
+				return w.Tokens(), err
+			},
+			method: "POST", path: "/api/v2/auth/refresh-token",
+			auth: "Bearer ref",
+			want: Tokens{Access: accessToken, Refresh: "dGhlLXJlZnJlc2gtdG9rZW4"},
+		},
 	}
 }
 
@@ -688,7 +1134,7 @@ func TestApironeWire(t *testing.T) {
 			w.respond(row.method, "=~^"+apironeHost+"/", 200, fixture(t, row.fixture))
 			c := w.apirone()
 
-			got, err := row.call(context.Background(), c, c.Account(testAccountID, testTransferKey))
+			got, err := row.do(context.Background(), c, testTransferKey)
 			require.NoError(t, err)
 
 			req := w.only()
@@ -714,7 +1160,7 @@ func TestApironeWireCoversEveryEndpoint(t *testing.T) {
 	for _, row := range apironeWire(t) {
 		names = append(names, row.name)
 	}
-	checkCoversEndpoints(t, names, reflect.TypeFor[*Client](), reflect.TypeFor[*Account]())
+	checkCoversEndpoints(t, names, reflect.TypeFor[*Client](), reflect.TypeFor[*Account](), reflect.TypeFor[*Wallet]())
 }
 
 // TestApironeProtectedCallsNeedCredentials: every call that sends the
@@ -728,7 +1174,7 @@ func TestApironeProtectedCallsNeedCredentials(t *testing.T) {
 			t.Parallel()
 			w := newWire(t)
 			c := w.apirone()
-			_, err := row.call(context.Background(), c, c.Account(testAccountID, ""))
+			_, err := row.do(context.Background(), c, "")
 			assert.ErrorIs(t, err, ErrInvalidParams)
 			var pe *ParamError
 			require.ErrorAs(t, err, &pe)

@@ -129,8 +129,8 @@ type loginBody struct {
 	Password string `json:"password"`
 }
 
-// Login signs in with the account id and transfer key. Afterwards the
-// account's protected calls send "Authorization: Bearer <access token>"
+// Login signs in with the account or wallet id and transfer key.
+// Afterwards the protected calls send "Authorization: Bearer <access token>"
 // and no transfer key; the access token is renewed shortly before it
 // expires (its exp claim), though no earlier than half its lifetime after
 // it was obtained, and once after a 401, with concurrent calls sharing one
@@ -139,37 +139,37 @@ type loginBody struct {
 // POST /v2/auth/login
 //
 // API docs: https://apirone.com/docs/authorization
-func (a *Account) Login(ctx context.Context) error {
-	if err := a.session.acquire(ctx); err != nil {
+func (o *owner) Login(ctx context.Context) error {
+	if err := o.session.acquire(ctx); err != nil {
 		return err
 	}
-	defer a.session.release()
-	return a.login(ctx)
+	defer o.session.release()
+	return o.login(ctx)
 }
 
 // login runs with the session lock held.
-func (a *Account) login(ctx context.Context) error {
+func (o *owner) login(ctx context.Context) error {
 	ep := newEndpoint(http.MethodPost, "/v2/auth/login")
-	ep.secrets = []string{a.transferKey.reveal()}
-	ep.withBody(a.loginBody())
-	t, err := call[*Tokens](ctx, &a.client.backend, ep)
+	ep.secrets = []string{o.transferKey.reveal()}
+	ep.withBody(o.loginBody())
+	t, err := call[*Tokens](ctx, &o.client.backend, ep)
 	if err != nil {
 		return err
 	}
 	if t.Access == "" {
 		return errors.New("cryptopay: POST /v2/auth/login: no access-token in the answer")
 	}
-	a.session.set(*t, a.session.now())
+	o.session.set(*t, o.session.now())
 	return nil
 }
 
-// loginBody checks the account id and transfer key and returns them as
-// the body of Login.
-func (a *Account) loginBody() (any, error) {
-	if a.transferKey.reveal() == "" {
-		return nil, invalid("transfer-key", "Login needs the account's transfer key; pass it to Client.Account")
+// loginBody checks the id and transfer key and returns them as the body
+// of Login.
+func (o *owner) loginBody() (any, error) {
+	if o.transferKey.reveal() == "" {
+		return nil, invalid("transfer-key", "Login needs the transfer key; pass it to Client.Account or Client.Wallet")
 	}
-	return &loginBody{Login: a.id, Password: a.transferKey.reveal()}, checkAccountID(a.id)
+	return &loginBody{Login: o.id, Password: o.transferKey.reveal()}, o.checkID()
 }
 
 // tokenEndpoint declares one of the token calls, which send token as it is.
@@ -179,20 +179,20 @@ func tokenEndpoint(route, token string) endpoint {
 	return ep
 }
 
-// UseTokens makes the account's protected calls use tokens the caller
+// UseTokens makes the protected calls use tokens the caller
 // stored from an earlier Login (see Tokens), renewing them as Login does.
-func (a *Account) UseTokens(t Tokens) {
-	a.session.lock <- struct{}{}
-	defer a.session.release()
-	a.session.set(t, time.Time{})
+func (o *owner) UseTokens(t Tokens) {
+	o.session.lock <- struct{}{}
+	defer o.session.release()
+	o.session.set(t, time.Time{})
 }
 
-// Tokens returns the account's current tokens, e.g. to store them; both
+// Tokens returns the current tokens, e.g. to store them; both
 // are empty before Login or UseTokens.
-func (a *Account) Tokens() Tokens {
-	a.session.lock <- struct{}{}
-	defer a.session.release()
-	return Tokens{Access: a.session.access.reveal(), Refresh: a.session.refresh.reveal()}
+func (o *owner) Tokens() Tokens {
+	o.session.lock <- struct{}{}
+	defer o.session.release()
+	return Tokens{Access: o.session.access.reveal(), Refresh: o.session.refresh.reveal()}
 }
 
 // Logout ends the token session on the server and forgets the tokens:
@@ -201,30 +201,30 @@ func (a *Account) Tokens() Tokens {
 // POST /v2/auth/logout
 //
 // API docs: https://apirone.com/docs/authorization
-func (a *Account) Logout(ctx context.Context) error {
-	if err := a.session.acquire(ctx); err != nil {
+func (o *owner) Logout(ctx context.Context) error {
+	if err := o.session.acquire(ctx); err != nil {
 		return err
 	}
-	defer a.session.release()
-	if a.session.access.reveal() == "" {
+	defer o.session.release()
+	if o.session.access.reveal() == "" {
 		return nil
 	}
-	ep := tokenEndpoint("/v2/auth/logout", a.session.access.reveal())
-	err := a.client.do(ctx, &ep, nil)
-	a.session.access, a.session.refresh, a.session.renewAt = secret{}, secret{}, time.Time{}
+	ep := tokenEndpoint("/v2/auth/logout", o.session.access.reveal())
+	err := o.client.do(ctx, &ep, nil)
+	o.session.access, o.session.refresh, o.session.renewAt = secret{}, secret{}, time.Time{}
 	return err
 }
 
 // accessToken returns a usable access token, renewing it first when it is
-// about to expire. It returns "" when the account has no tokens.
-func (a *Account) accessToken(ctx context.Context) (string, error) {
-	s := a.session
+// about to expire. It returns "" when there are no tokens.
+func (o *owner) accessToken(ctx context.Context) (string, error) {
+	s := o.session
 	if err := s.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer s.release()
 	if s.access.reveal() != "" && !s.renewAt.IsZero() && !s.now().Before(s.renewAt) {
-		if err := a.renew(ctx); err != nil {
+		if err := o.renew(ctx); err != nil {
 			return "", err
 		}
 	}
@@ -233,18 +233,33 @@ func (a *Account) accessToken(ctx context.Context) (string, error) {
 
 // renewAfter renews the access token after the server refused stale,
 // unless another caller already did.
-func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) {
-	s := a.session
+func (o *owner) renewAfter(ctx context.Context, stale string) (string, error) {
+	s := o.session
 	if err := s.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer s.release()
 	if s.access.reveal() == stale {
-		if err := a.renew(ctx); err != nil {
+		if err := o.renew(ctx); err != nil {
 			return "", err
 		}
 	}
 	return s.access.reveal(), nil
+}
+
+// Refresh renews the access token now, whatever its expiry: with the
+// refresh token, or by signing in again with the transfer key when that
+// fails or no tokens are stored. Calls made meanwhile wait for it.
+//
+// POST /v2/auth/refresh-token
+//
+// API docs: https://apirone.com/docs/authorization
+func (o *owner) Refresh(ctx context.Context) error {
+	if err := o.session.acquire(ctx); err != nil {
+		return err
+	}
+	defer o.session.release()
+	return o.renew(ctx)
 }
 
 // renew trades the refresh token for new tokens, or signs in again when
@@ -253,18 +268,18 @@ func (a *Account) renewAfter(ctx context.Context, stale string) (string, error) 
 // POST /v2/auth/refresh-token
 //
 // API docs: https://apirone.com/docs/authorization
-func (a *Account) renew(ctx context.Context) error {
-	ep := tokenEndpoint("/v2/auth/refresh-token", a.session.refresh.reveal())
-	if a.session.refresh.reveal() == "" {
+func (o *owner) renew(ctx context.Context) error {
+	ep := tokenEndpoint("/v2/auth/refresh-token", o.session.refresh.reveal())
+	if o.session.refresh.reveal() == "" {
 		ep.check(invalid("refresh-token", "none is stored"))
 	}
-	t, err := call[*Tokens](ctx, &a.client.backend, ep)
+	t, err := call[*Tokens](ctx, &o.client.backend, ep)
 	if err == nil && t.Access != "" {
-		a.session.set(*t, a.session.now())
+		o.session.set(*t, o.session.now())
 		return nil
 	}
-	if a.transferKey.reveal() != "" {
-		return a.login(ctx)
+	if o.transferKey.reveal() != "" {
+		return o.login(ctx)
 	}
 	if err == nil {
 		err = errors.New("cryptopay: POST /v2/auth/refresh-token: no access-token in the answer")
@@ -277,17 +292,17 @@ type keyHolder interface{ setTransferKey(key string) }
 
 // putTransferKey puts the transfer key where ep's method takes it: in the
 // body when the body has a place for it, else in the query.
-func (a *Account) putTransferKey(ep *endpoint) error {
-	if a.transferKey.reveal() == "" {
-		return invalid("transfer-key", "this call needs the account's transfer key (Client.Account) or tokens (Login)")
+func (o *owner) putTransferKey(ep *endpoint) error {
+	if o.transferKey.reveal() == "" {
+		return invalid("transfer-key", "this call needs the transfer key (Client.Account, Client.Wallet) or tokens (Login)")
 	}
 	if body, ok := ep.body.(keyHolder); ok {
-		body.setTransferKey(a.transferKey.reveal())
+		body.setTransferKey(o.transferKey.reveal())
 		return nil
 	}
 	if ep.query == nil {
 		ep.query = url.Values{}
 	}
-	ep.query.Set("transfer-key", a.transferKey.reveal())
+	ep.query.Set("transfer-key", o.transferKey.reveal())
 	return nil
 }

@@ -50,28 +50,35 @@ func (cb *Callback) check() error {
 	return nil
 }
 
-// AccountCallback is the callback saved for one currency of the account.
+// AccountCallback is the callback saved for one currency of the account,
+// or for the wallet.
 type AccountCallback struct {
 	Account  string    `json:"account"`
+	Wallet   string    `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency string    `json:"currency"`
 	Callback *Callback `json:"callback"`
 }
 
-// CallbackInfo returns the account's saved callback for currency. It needs
-// the transfer key, which it sends in the query, or tokens from Login.
+// CallbackInfo returns the account's saved callback for currency, or the
+// wallet's (currency may then be ""; see [Wallet]). It needs the transfer
+// key, which it sends in the query, or tokens from Login.
 //
 // GET /v2/accounts/{account}/callback
+// GET /v2/wallets/{wallet}/callback
 //
-// API docs: https://apirone.com/docs/account/#account-callback-info
-func (a *Account) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
-	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/callback")
-	ep.withQuery(optionalQuery("currency", currency), required("currency", currency))
-	return call[*AccountCallback](ctx, &a.client.backend, ep)
+// API docs: https://apirone.com/docs/account/#account-callback-info,
+// https://apirone.com/docs/wallet/#wallet-callback-info
+func (o *owner) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
+	ep := o.protected(http.MethodGet, "/callback")
+	cur, err := o.currency(currency, true)
+	ep.withQuery(optionalQuery("currency", cur), err)
+	return call[*AccountCallback](ctx, &o.client.backend, ep)
 }
 
 // AddressCallback is the callback saved for one address.
 type AddressCallback struct {
 	Account  string    `json:"account"`
+	Wallet   string    `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency string    `json:"currency"`
 	Address  string    `json:"address"`
 	Callback *Callback `json:"callback"`
@@ -81,16 +88,19 @@ type AddressCallback struct {
 // transfer key, which it sends in the query, or tokens from Login.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback
+// GET /v2/wallets/{wallet}/addresses/{address}/callback
 //
-// API docs: https://apirone.com/docs/account/#address-callback-info
-func (a *Account) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
-	return call[*AddressCallback](ctx, &a.client.backend, a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback", address))
+// API docs: https://apirone.com/docs/account/#address-callback-info,
+// https://apirone.com/docs/wallet/#address-callback-info
+func (o *owner) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
+	return call[*AddressCallback](ctx, &o.client.backend, o.protected(http.MethodGet, "/addresses/{address}/callback", address))
 }
 
 // CallbackLogPage is one page of the callbacks Apirone sent for an address and
 // the answers it got: a debugging aid.
 type CallbackLogPage struct {
 	Account    string             `json:"account"`
+	Wallet     string             `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency   string             `json:"currency"`
 	Address    string             `json:"address"`
 	Log        []CallbackLogEntry `json:"log"`
@@ -134,10 +144,12 @@ type CallbackLogResponse struct {
 // A nil p means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback-log
+// GET /v2/wallets/{wallet}/addresses/{address}/callback-log
 //
-// API docs: https://apirone.com/docs/account/#address-callback-log
-func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
-	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/callback-log", address)
+// API docs: https://apirone.com/docs/account/#address-callback-log,
+// https://apirone.com/docs/wallet/#address-callback-log
+func (o *owner) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
+	ep := o.protected(http.MethodGet, "/addresses/{address}/callback-log", address)
 	ep.withQuery(p.query())
-	return call[*CallbackLogPage](ctx, &a.client.backend, ep)
+	return call[*CallbackLogPage](ctx, &o.client.backend, ep)
 }

@@ -39,6 +39,7 @@ type PaymentCallback struct {
 	InputTransactionHash string            `json:"input_transaction_hash"`
 	Data                 map[string]string `json:"data,omitempty"` // the callback's data, echoed
 	Account              string            `json:"account"`
+	Wallet               string            `json:"wallet,omitempty"` // set instead of Account for a wallet's address
 	Currency             string            `json:"currency"`
 	TransactionHash      string            `json:"transaction_hash,omitempty"` // forwarding transaction, if any
 	Payment              string            `json:"payment,omitempty"`          // history item id
@@ -192,6 +193,8 @@ func (p *PaymentCallback) fromQuery(q url.Values) error {
 			p.InputTransactionHash = v
 		case "account":
 			p.Account = v
+		case "wallet":
+			p.Wallet = v
 		case "currency":
 			p.Currency = v
 		case "transaction_hash":

@@ -40,6 +40,19 @@ page at a time ([Account.History], [Account.Addresses],
 Clients and accounts are safe for concurrent use; make one client and share
 it.
 
+# Wallets
+
+Apirone's wallets are the single-currency forerunners of its accounts, with
+ids like "btc-<32 hex digits>". [Client.CreateWallet] makes one and
+[Client.Wallet] returns a [Wallet] handle, which has the calls of the
+wallet API under the names, parameters and results of [Account]'s (the
+calls both have are declared once, on /v2/wallets/{wallet}/... for a
+wallet); [Wallet.Info] and [Wallet.Balance] answer in the wallet's own
+shapes. A wallet's calls need no currency: a Currency field may stay
+empty, and a currency given anyway must be the wallet's. Answers and
+callbacks name the wallet in their Wallet field instead of Account.
+Authentication, money-moving and secrets work as for an account.
+
 # Authentication
 
 Apirone: most calls are public and need only the account id. Transfers,
@@ -53,9 +66,9 @@ with [ErrInvalidParams] before anything is sent.
 Instead of the key, [Account.Login] gets an access token: protected calls
 then send "Authorization: Bearer <token>" and no key, and the token is
 renewed by itself shortly before it expires (and once after a 401), with
-concurrent calls sharing one renewal. [Account.Tokens] and
-[Account.UseTokens] keep a session across restarts; [Account.Logout] ends
-it.
+concurrent calls sharing one renewal; [Account.Refresh] renews it at
+once. [Account.Tokens] and [Account.UseTokens] keep a session across
+restarts; [Account.Logout] ends it.
 
 AlphaPo: every call but [AlphaPoClient.Ping] sends X-Processing-Key and
 X-Processing-Signature, the lowercase hex HMAC-SHA512 of the exact body

@@ -30,9 +30,9 @@ func filterTime(t time.Time) string {
 	return t.Format(filterTimeLayout)
 }
 
-// HistoryParams selects a page of the account's history.
+// HistoryParams selects a page of the account's or wallet's history.
 type HistoryParams struct {
-	Currency string
+	Currency string    // "" = every currency of an account; see [Wallet]
 	Limit    int       // page size, at most 1000; 0 = server default (10)
 	Offset   int       // first item
 	ItemType ItemType  // filter: payments or receipts only
@@ -41,9 +41,10 @@ type HistoryParams struct {
 	DateTo   time.Time // filter: items at or before; zero = no bound
 }
 
-// HistoryPage is one page of the account's history.
+// HistoryPage is one page of the account's or wallet's history.
 type HistoryPage struct {
 	Account    string         `json:"account"`
+	Wallet     string         `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Items      []HistoryEntry `json:"items"`
 	Pagination Pagination     `json:"pagination"`
 }
@@ -59,24 +60,30 @@ type HistoryEntry struct {
 	Amount      Amount   `json:"amount"` // minor units; negative for payments
 }
 
-// History returns one page of the account's payments and receipts, newest
-// first. A nil p means the first page, unfiltered.
+// History returns one page of the account's or wallet's payments and
+// receipts, newest first. A nil p means the first page, unfiltered.
 //
 // GET /v2/accounts/{account}/history
+// GET /v2/wallets/{wallet}/history
 //
-// API docs: https://apirone.com/docs/account/#account-history
-func (a *Account) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
-	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/history")
-	ep.withQuery(p.query())
-	return call[*HistoryPage](ctx, &a.client.backend, ep)
+// API docs: https://apirone.com/docs/account/#account-history,
+// https://apirone.com/docs/wallet/#wallet-history
+func (o *owner) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
+	ep := o.endpoint(http.MethodGet, "/history")
+	ep.withQuery(p.query(o))
+	return call[*HistoryPage](ctx, &o.client.backend, ep)
 }
 
-// query checks p and returns it as the query of History.
-func (p *HistoryParams) query() (url.Values, error) {
+// query checks p and returns it as the query of o's History.
+func (p *HistoryParams) query(o *owner) (url.Values, error) {
 	if p == nil {
 		p = &HistoryParams{}
 	}
-	q := optionalQuery("currency", p.Currency)
+	cur, err := o.currency(p.Currency, false)
+	if err != nil {
+		return nil, err
+	}
+	q := optionalQuery("currency", cur)
 	return q, firstError(addPage(q, p.Limit, p.Offset), addFilter(q, "item_type", string(p.ItemType),
 		"address", p.Address, "date_from", filterTime(p.DateFrom), "date_to", filterTime(p.DateTo)))
 }
@@ -84,7 +91,7 @@ func (p *HistoryParams) query() (url.Values, error) {
 // AllHistory ranges over every history item matching p, fetching pages of
 // p.Limit (default 100) as the loop asks for them, from p.Offset on. A
 // failed page yields its error once and ends the loop.
-func (a *Account) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
+func (o *owner) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
 	page := HistoryParams{}
 	if p != nil {
 		page = *p
@@ -92,7 +99,7 @@ func (a *Account) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[Hi
 	return paginate(page.Limit, page.Offset, func(limit, offset int) ([]HistoryEntry, Pagination, error) {
 		q := page
 		q.Limit, q.Offset = limit, offset
-		h, err := a.History(ctx, &q)
+		h, err := o.History(ctx, &q)
 		if err != nil {
 			return nil, Pagination{}, err
 		}
@@ -103,6 +110,7 @@ func (a *Account) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[Hi
 // HistoryItem is the detail of one payment or receipt.
 type HistoryItem struct {
 	Account      string          `json:"account"`
+	Wallet       string          `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency     string          `json:"currency"`
 	Created      Time            `json:"created"`
 	Type         ItemType        `json:"type"`
@@ -118,15 +126,18 @@ type HistoryItem struct {
 // TransferResult.ID, PaymentCallback.Payment).
 //
 // GET /v2/accounts/{account}/history/{id}
+// GET /v2/wallets/{wallet}/history/{id}
 //
-// API docs: https://apirone.com/docs/account/#account-history-item
-func (a *Account) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
-	return call[*HistoryItem](ctx, &a.client.backend, a.endpoint(http.MethodGet, "/v2/accounts/{account}/history/{id}", id))
+// API docs: https://apirone.com/docs/account/#account-history-item,
+// https://apirone.com/docs/wallet/#wallet-history-item
+func (o *owner) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
+	return call[*HistoryItem](ctx, &o.client.backend, o.endpoint(http.MethodGet, "/history/{id}", id))
 }
 
 // AddressHistoryPage is one page of an address's blockchain transactions.
 type AddressHistoryPage struct {
 	Account    string      `json:"account"`
+	Wallet     string      `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency   string      `json:"currency"`
 	Address    string      `json:"address"`
 	Txs        []AddressTx `json:"txs"`
@@ -154,10 +165,12 @@ type Block struct {
 // means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/history
+// GET /v2/wallets/{wallet}/addresses/{address}/history
 //
-// API docs: https://apirone.com/docs/account/#account-address-history
-func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
-	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/addresses/{address}/history", address)
+// API docs: https://apirone.com/docs/account/#account-address-history,
+// https://apirone.com/docs/wallet/#address-history
+func (o *owner) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
+	ep := o.endpoint(http.MethodGet, "/addresses/{address}/history", address)
 	ep.withQuery(p.query())
-	return call[*AddressHistoryPage](ctx, &a.client.backend, ep)
+	return call[*AddressHistoryPage](ctx, &o.client.backend, ep)
 }

@@ -202,7 +202,7 @@ type InvoiceEvent struct {
 //
 // API docs: https://apirone.com/docs/invoices/#create-invoice
 func (a *Account) CreateInvoice(ctx context.Context, p *InvoiceParams) (*Invoice, error) {
-	ep := a.endpoint(http.MethodPost, "/v2/accounts/{account}/invoices")
+	ep := a.endpoint(http.MethodPost, "/invoices")
 	ep.withBody(p.body())
 	return call[*Invoice](ctx, &a.client.backend, ep)
 }
@@ -224,7 +224,7 @@ func (c *Client) Invoice(ctx context.Context, id string) (*Invoice, error) {
 //
 // API docs: https://apirone.com/docs/invoices/#private-invoice-info
 func (a *Account) Invoice(ctx context.Context, id string) (*Invoice, error) {
-	return call[*Invoice](ctx, &a.client.backend, a.protected(http.MethodGet, "/v2/accounts/{account}/invoices/{invoice}", id))
+	return call[*Invoice](ctx, &a.client.backend, a.protected(http.MethodGet, "/invoices/{invoice}", id))
 }
 
 // InvoicePage is one page of the account's invoices.
@@ -241,7 +241,7 @@ type InvoicePage struct {
 //
 // API docs: https://apirone.com/docs/invoices/#invoices-list
 func (a *Account) Invoices(ctx context.Context, p *PageParams) (*InvoicePage, error) {
-	ep := a.protected(http.MethodGet, "/v2/accounts/{account}/invoices")
+	ep := a.protected(http.MethodGet, "/invoices")
 	ep.withQuery(p.query())
 	return call[*InvoicePage](ctx, &a.client.backend, ep)
 }

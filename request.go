@@ -27,8 +27,9 @@ type endpoint struct {
 	query       url.Values // nil: none
 	body        any        // marshalled once; nil: no body ("{}" when signed)
 	auth        authMode
-	// account is whose tokens or transfer key accountAuth sends.
-	account *Account
+	// account is the account or wallet whose tokens or transfer key
+	// accountAuth sends.
+	account *owner
 	// bearer is the token sent as "Authorization: Bearer <bearer>": given
 	// by the declaration with bearerAuth, filled in by do with accountAuth.
 	bearer   string
@@ -51,10 +52,11 @@ type authMode uint8
 const (
 	// noAuth: a public call.
 	noAuth authMode = iota
-	// accountAuth: an Apirone account's protected call. With tokens (see
-	// Account.Login) it sends the access token, renewed once after a 401;
-	// without them the transfer key, in the query of a GET and in the body
-	// otherwise. Without either it fails before sending anything.
+	// accountAuth: an Apirone account's or wallet's protected call. With
+	// tokens (see Account.Login) it sends the access token, renewed once
+	// after a 401; without them the transfer key, in the query of a GET
+	// and in the body otherwise. Without either it fails before sending
+	// anything.
 	accountAuth
 	// bearerAuth: the token in ep.bearer, as it is (the token calls).
 	bearerAuth

@@ -54,6 +54,8 @@ func TestNoValuePrintsASecret(t *testing.T) {
 	acct := c.Account(testAccountID, testTransferKey)
 	acct.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
 	tokens := acct.Tokens()
+	wallet := c.Wallet(testWalletID, testTransferKey)
+	wallet.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
 	secretURL := "https://shop.example/cb?secret=" + callbackSecret
 	callback := &Callback{Method: "GET", URL: secretURL, Data: map[string]string{"secret": callbackSecret}}
 	var settings callbackSettings
@@ -63,6 +65,8 @@ func TestNoValuePrintsASecret(t *testing.T) {
 		"AlphaPoClient":           ap,
 		"AlphaPoCallbackVerifier": verifier,
 		"Account":                 acct,
+		"Wallet":                  wallet,
+		"CreatedWallet":           &CreatedWallet{Wallet: testWalletID, TransferKey: testTransferKey},
 		"Signer":                  NewSigner(testAlphaSecret),
 		"CreatedAccount":          &CreatedAccount{Account: testAccountID, TransferKey: testTransferKey},
 		"Tokens":                  &tokens,
@@ -95,7 +99,7 @@ func TestNoValuePrintsASecret(t *testing.T) {
 	// fmt calls no method on a value it reaches through an unexported
 	// field; the types below keep every credential in a secret, which then
 	// prints as an address.
-	for name, p := range map[string]any{"Signer": pointers["Signer"], "AlphaPoCallbackVerifier": verifier, "callbackSettings": &settings, "Account": acct, "Client": c, "AlphaPoClient": ap} {
+	for name, p := range map[string]any{"Signer": pointers["Signer"], "AlphaPoCallbackVerifier": verifier, "callbackSettings": &settings, "Account": acct, "Wallet": wallet, "Client": c, "AlphaPoClient": ap} {
 		for _, verb := range verbs {
 			assertHidden(t, fmt.Sprintf(verb, struct{ v any }{valueOf(p)}), secrets, "%s in unexported field %s", name, verb)
 		}
@@ -103,6 +107,7 @@ func TestNoValuePrintsASecret(t *testing.T) {
 	assert.Equal(t, "cryptopay.Client{https://shop:REDACTED@proxy.example.com/apirone}", fmt.Sprint(c))
 	assert.Equal(t, "cryptopay.Client{https://shop:REDACTED@proxy.example.com/apirone}", fmt.Sprint(*c))
 	assert.Equal(t, "cryptopay.Account{"+testAccountID+"}", fmt.Sprint(*acct))
+	assert.Equal(t, "cryptopay.Wallet{"+testWalletID+"}", fmt.Sprint(wallet))
 }
 
 // TestBadBaseURLErrorHidesItsPassword: whatever a base URL's password

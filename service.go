@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -115,4 +116,96 @@ func decodeRates(raw map[string]json.RawMessage, currencies []string) (Rates, er
 		rates[currencies[0]] = flat
 	}
 	return rates, nil
+}
+
+// ToCryptoParams prices a fiat amount in crypto (see Account.ToCrypto).
+type ToCryptoParams struct {
+	Amount     Decimal  // required: the fiat amount, e.g. an order total
+	Fiat       string   // required: the fiat currency, e.g. "usd"
+	Currencies []string // required: the cryptocurrencies to price it in
+	// WithFee includes the fees in the quotes (sent as fee=1).
+	WithFee bool
+	// Factor multiplies the amount, e.g. 1.05 for a 5% markup; zero
+	// leaves it out (the server's default, 1).
+	Factor Decimal
+}
+
+// query checks p and returns it as the query of ToCrypto.
+func (p *ToCryptoParams) query() (url.Values, error) {
+	if p == nil {
+		return nil, invalid("amount", "is required")
+	}
+	if err := firstError(positive("amount", p.Amount), required("fiat", p.Fiat)); err != nil {
+		return nil, err
+	}
+	if len(p.Currencies) == 0 {
+		return nil, invalid("currencies", "is required")
+	}
+	for i, c := range p.Currencies {
+		if err := checkListItem(fmt.Sprintf("currencies[%d]", i), c); err != nil {
+			return nil, err
+		}
+	}
+	q := optionalQuery("amount", p.Amount.String(), "fiat", p.Fiat, "currencies", strings.Join(p.Currencies, ","))
+	if p.WithFee {
+		q.Set("fee", "1")
+	}
+	switch p.Factor.Sign() {
+	case -1:
+		return nil, invalid("factor", "must be positive, got %s", p.Factor)
+	case 1:
+		q.Set("factor", p.Factor.String())
+	}
+	return q, nil
+}
+
+// CryptoQuote is one currency's price for a fiat amount (see
+// Account.ToCrypto).
+type CryptoQuote struct {
+	Currency string // e.g. "btc"
+	// Min is the amount to ask for, in the currency's minor units: what
+	// Apirone's plugins put in the invoice.
+	Min Amount
+	// Fee is the fee in the fiat currency, with ToCryptoParams.WithFee.
+	Fee Decimal
+	// Err is the server's reason this currency has no quote; when it is
+	// set, Min and Fee mean nothing.
+	Err string
+}
+
+// UnmarshalJSON decodes a quote leniently: numbers or strings for min and
+// fee, and err as a string or, when it is anything else, its JSON text.
+func (q *CryptoQuote) UnmarshalJSON(data []byte) error {
+	var wire struct {
+		Currency string          `json:"currency"`
+		Min      Amount          `json:"min"`
+		Fee      Decimal         `json:"fee"`
+		Err      json.RawMessage `json:"err"`
+	}
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	*q = CryptoQuote{Currency: wire.Currency, Min: wire.Min, Fee: wire.Fee}
+	if len(wire.Err) > 0 && string(wire.Err) != "null" {
+		if json.Unmarshal(wire.Err, &q.Err) != nil {
+			q.Err = string(wire.Err)
+		}
+	}
+	return nil
+}
+
+// ToCrypto prices a fiat amount in each of p.Currencies, as Apirone's shop
+// plugins do at checkout. Apirone's docs do not describe this call; the
+// SDK follows Apirone's official PHP SDK (Utils::estimate in
+// github.com/Apirone/apirone-sdk-php) and its plugins, which read
+// currency, min, fee and err from each item, and decodes the answer
+// leniently. A currency that cannot be priced comes back with Err set.
+//
+// GET /v2/accounts/{account}/tocrypto
+//
+// API docs: https://github.com/Apirone/apirone-sdk-php/blob/main/src/Service/Utils.php
+func (a *Account) ToCrypto(ctx context.Context, p *ToCryptoParams) ([]CryptoQuote, error) {
+	ep := a.endpoint(http.MethodGet, "/tocrypto")
+	ep.withQuery(p.query())
+	return call[[]CryptoQuote](ctx, &a.client.backend, ep)
 }

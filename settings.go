@@ -16,10 +16,11 @@ const (
 	ProcessingFeePercentage ProcessingFeePolicy = "percentage"
 )
 
-// SettingsParams changes one currency's settings in the account. Fields left
-// at their zero value are not sent and stay as they are.
+// SettingsParams changes one currency's settings in the account, or the
+// wallet's settings. Fields left at their zero value are not sent and stay
+// as they are.
 type SettingsParams struct {
-	Currency string    // required
+	Currency string    // required on an account; see [Wallet]
 	Callback *Callback // where payments to the account's addresses are reported
 	// Destinations forwards incoming funds to these addresses. Amounts
 	// must be percentages; Percent(100) forwards everything.
@@ -28,14 +29,20 @@ type SettingsParams struct {
 	// forwarding. It cannot be combined with Destinations.
 	ResetDestinations   bool
 	ProcessingFeePolicy ProcessingFeePolicy
+	// DestinationRules are the rules that transfer funds on after a
+	// threshold or on a schedule, sent as they are given: Apirone
+	// documents the field but not its form ("contact support"). nil
+	// leaves the rules as they are.
+	DestinationRules json.RawMessage
 }
 
 // settingsBody is the JSON body of UpdateSettings, in the docs' order.
 type settingsBody struct {
-	Currency            string              `json:"currency"`
+	Currency            string              `json:"currency,omitempty"` // absent for a wallet
 	TransferKey         string              `json:"transfer-key,omitempty"`
 	Callback            *Callback           `json:"callback,omitempty"`
 	Destinations        *destinationsField  `json:"destinations,omitempty"`
+	DestinationRules    json.RawMessage     `json:"destination_rules,omitempty"`
 	ProcessingFeePolicy ProcessingFeePolicy `json:"processing-fee-policy,omitempty"`
 }
 
@@ -47,14 +54,22 @@ func (d *destinationsField) MarshalJSON() ([]byte, error) { return json.Marshal(
 
 func (b *settingsBody) setTransferKey(key string) { b.TransferKey = key }
 
-func (p *SettingsParams) body() (*settingsBody, error) {
-	if p == nil || p.Currency == "" {
-		return nil, invalid("currency", "is required")
+// body checks p and returns it as the body of o's UpdateSettings.
+func (p *SettingsParams) body(o *owner) (*settingsBody, error) {
+	if p == nil {
+		p = &SettingsParams{}
+	}
+	cur, err := o.currency(p.Currency, true)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.Callback.check(); err != nil {
 		return nil, err
 	}
-	b := &settingsBody{Currency: p.Currency, Callback: p.Callback, ProcessingFeePolicy: p.ProcessingFeePolicy}
+	if len(p.DestinationRules) > 0 && !json.Valid(p.DestinationRules) {
+		return nil, invalid("destination_rules", "is not valid JSON")
+	}
+	b := &settingsBody{Currency: cur, Callback: p.Callback, DestinationRules: p.DestinationRules, ProcessingFeePolicy: p.ProcessingFeePolicy}
 	switch {
 	case p.ResetDestinations && len(p.Destinations) > 0:
 		return nil, invalid("destinations", "ResetDestinations cannot be combined with Destinations")
@@ -83,21 +98,24 @@ func (p *SettingsParams) body() (*settingsBody, error) {
 // leaves out stay empty.
 type AccountSettings struct {
 	Account             string              `json:"account"`
+	Wallet              string              `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency            string              `json:"currency"`
 	Callback            *Callback           `json:"callback"`
 	Destinations        []Destination       `json:"destinations"`
 	ProcessingFeePolicy ProcessingFeePolicy `json:"processing-fee-policy"`
 }
 
-// UpdateSettings changes a currency's callback, forwarding destinations or
-// processing-fee policy. It needs the transfer key, which it sends in the
-// JSON body, or tokens from Login.
+// UpdateSettings changes an account currency's or a wallet's callback,
+// forwarding destinations, destination rules or processing-fee policy. It
+// needs the transfer key, which it sends in the JSON body, or tokens from
+// Login.
 //
 // PATCH /v2/accounts/{account}
+// PATCH /v2/wallets/{wallet}
 //
 // API docs: https://apirone.com/docs/settings/#settings
-func (a *Account) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
-	ep := a.protected(http.MethodPatch, "/v2/accounts/{account}")
-	ep.withBody(p.body())
-	return call[*AccountSettings](ctx, &a.client.backend, ep)
+func (o *owner) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
+	ep := o.protected(http.MethodPatch, "")
+	ep.withBody(p.body(o))
+	return call[*AccountSettings](ctx, &o.client.backend, ep)
 }

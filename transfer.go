@@ -113,13 +113,18 @@ type AddressAmount struct {
 	Amount  Amount `json:"amount"`
 }
 
-// TransferParams describes a transfer out of the account.
+// TransferParams describes a transfer out of the account or wallet.
 type TransferParams struct {
-	Currency     string        // required
+	Currency     string        // required on an account; see [Wallet]
 	Destinations []Destination // required: at least one
 	Fee          FeeStrategy   // "" = the server's default (normal)
-	// FeeRate is the network fee rate for FeeCustom (e.g. satoshi per byte).
+	// FeeRate is the network fee rate for FeeCustom (e.g. satoshi per
+	// byte, gwei per gas on Ethereum).
 	FeeRate int64
+	// PriorityFee is the tip paid to Ethereum-family validators, added
+	// to FeeRate; only with FeeCustom (see
+	// https://apirone.com/docs/fee/#priority-fee-for-ethereum-network).
+	PriorityFee int64
 	// SubtractFeeFromAmount takes the fee proportionally from the
 	// destinations' amounts instead of adding it on top.
 	SubtractFeeFromAmount bool
@@ -127,18 +132,42 @@ type TransferParams struct {
 	Addresses []string
 }
 
-// check validates p before anything is sent.
-func (p *TransferParams) check() error {
+// check validates p before anything is sent and returns the currency
+// sent for o (see owner.currency).
+func (p *TransferParams) check(o *owner) (string, error) {
 	if p == nil {
-		return invalid("destinations", "is required")
+		return "", invalid("destinations", "is required")
 	}
-	if err := required("currency", p.Currency); err != nil {
-		return err
+	cur, err := o.currency(p.Currency, true)
+	if err != nil {
+		return "", err
 	}
 	if len(p.Destinations) == 0 {
-		return invalid("destinations", "is required")
+		return "", invalid("destinations", "is required")
 	}
-	for i, d := range p.Destinations {
+	if err := checkDestinations(p.Destinations); err != nil {
+		return "", err
+	}
+	for i, a := range p.Addresses {
+		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), a); err != nil {
+			return "", err
+		}
+	}
+	if err := checkFee(p.Fee, p.FeeRate); err != nil {
+		return "", err
+	}
+	switch {
+	case p.PriorityFee < 0:
+		return "", invalid("priority-fee", "must be positive, got %d", p.PriorityFee)
+	case p.PriorityFee > 0 && p.FeeRate == 0:
+		return "", invalid("priority-fee", "is only used with a custom fee-rate")
+	}
+	return cur, nil
+}
+
+// checkDestinations checks each destination's address and amount.
+func checkDestinations(list []Destination) error {
+	for i, d := range list {
 		field := fmt.Sprintf("destinations[%d]", i)
 		if err := checkListItem(field+".address", d.Address); err != nil {
 			return err
@@ -147,17 +176,18 @@ func (p *TransferParams) check() error {
 			return err
 		}
 	}
-	for i, a := range p.Addresses {
-		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), a); err != nil {
-			return err
-		}
-	}
+	return nil
+}
+
+// checkFee checks a fee strategy and its rate: a rate goes with, and only
+// with, the custom strategy.
+func checkFee(fee FeeStrategy, rate int64) error {
 	switch {
-	case p.FeeRate < 0:
-		return invalid("fee-rate", "must be positive, got %d", p.FeeRate)
-	case p.FeeRate > 0 && p.Fee != FeeCustom:
+	case rate < 0:
+		return invalid("fee-rate", "must be positive, got %d", rate)
+	case rate > 0 && fee != FeeCustom:
 		return invalid("fee-rate", "is only used with the custom fee strategy")
-	case p.Fee == FeeCustom && p.FeeRate == 0:
+	case fee == FeeCustom && rate == 0:
 		return invalid("fee-rate", "is required with the custom fee strategy")
 	}
 	return nil
@@ -166,6 +196,7 @@ func (p *TransferParams) check() error {
 // Estimation is what a transfer would cost, without sending it.
 type Estimation struct {
 	Account      string          `json:"account"`
+	Wallet       string          `json:"wallet,omitempty"` // set instead of Account in a wallet's answers
 	Currency     string          `json:"currency"`
 	Destinations []AddressAmount `json:"destinations"` // after fees
 	Amount       Amount          `json:"amount"`       // the transfer amount
@@ -190,34 +221,38 @@ type NetworkFee struct {
 // It moves no money and needs no transfer key.
 //
 // GET /v2/accounts/{account}/transfer
+// GET /v2/wallets/{wallet}/transfer
 //
-// API docs: https://apirone.com/docs/account/#estimation
-func (a *Account) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
-	ep := a.endpoint(http.MethodGet, "/v2/accounts/{account}/transfer")
-	ep.withQuery(p.query())
-	return call[*Estimation](ctx, &a.client.backend, ep)
+// API docs: https://apirone.com/docs/account/#estimation,
+// https://apirone.com/docs/wallet/#estimation
+func (o *owner) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
+	ep := o.endpoint(http.MethodGet, "/transfer")
+	ep.withQuery(p.query(o))
+	return call[*Estimation](ctx, &o.client.backend, ep)
 }
 
-// estimateQuery renders p as the estimation's query:
-// destinations=addr:10000,addr2:50% and so on.
-// body checks p and returns it as the body of Transfer.
-func (p *TransferParams) body() (any, error) {
-	if err := p.check(); err != nil {
+// body checks p and returns it as the body of o's Transfer.
+func (p *TransferParams) body(o *owner) (any, error) {
+	cur, err := p.check(o)
+	if err != nil {
 		return nil, err
 	}
 	return &transferBody{
-		Currency:              p.Currency,
+		Currency:              cur,
 		Addresses:             p.Addresses,
 		Destinations:          p.Destinations,
 		Fee:                   p.Fee,
 		FeeRate:               p.FeeRate,
+		PriorityFee:           p.PriorityFee,
 		SubtractFeeFromAmount: p.SubtractFeeFromAmount,
 	}, nil
 }
 
-// query checks p and returns it as the query of EstimateTransfer.
-func (p *TransferParams) query() (url.Values, error) {
-	if err := p.check(); err != nil {
+// query checks p and returns it as the query of o's EstimateTransfer:
+// destinations=addr:10000,addr2:50% and so on.
+func (p *TransferParams) query(o *owner) (url.Values, error) {
+	cur, err := p.check(o)
+	if err != nil {
 		return nil, err
 	}
 	dests := make([]string, len(p.Destinations))
@@ -225,13 +260,16 @@ func (p *TransferParams) query() (url.Values, error) {
 		dests[i] = d.Address + ":" + d.Amount.String()
 	}
 	q := optionalQuery(
-		"currency", p.Currency,
+		"currency", cur,
 		"destinations", strings.Join(dests, ","),
 		"fee", string(p.Fee),
 		"addresses", strings.Join(p.Addresses, ","),
 	)
 	if p.FeeRate > 0 {
 		q.Set("fee-rate", strconv.FormatInt(p.FeeRate, 10))
+	}
+	if p.PriorityFee > 0 {
+		q.Set("priority-fee", strconv.FormatInt(p.PriorityFee, 10))
 	}
 	if p.SubtractFeeFromAmount {
 		q.Set("subtract-fee-from-amount", "true")
@@ -241,12 +279,13 @@ func (p *TransferParams) query() (url.Values, error) {
 
 // transferBody is the JSON body of a transfer, in the reference's order.
 type transferBody struct {
-	Currency              string        `json:"currency"`
+	Currency              string        `json:"currency,omitempty"`     // absent for a wallet
 	TransferKey           string        `json:"transfer-key,omitempty"` // absent with tokens
 	Addresses             []string      `json:"addresses,omitempty"`
 	Destinations          []Destination `json:"destinations"`
 	Fee                   FeeStrategy   `json:"fee,omitempty"`
 	FeeRate               int64         `json:"fee-rate,omitempty"`
+	PriorityFee           int64         `json:"priority-fee,omitempty"`
 	SubtractFeeFromAmount bool          `json:"subtract-fee-from-amount,omitempty"`
 }
 
@@ -260,18 +299,21 @@ type TransferResult struct {
 	ChangeAddress string `json:"change-address"` // where the change went, if any
 }
 
-// Transfer sends money out of the account. It needs the transfer key, which
-// travels in the JSON body (never in the URL), or tokens from [Account.Login].
+// Transfer sends money out of the account or wallet. It needs the transfer
+// key, which travels in the JSON body (never in the URL), or tokens from
+// [Account.Login].
 //
 // It moves money: on an error matching [ErrOutcomeUnknown], look the
 // transfer up in [Account.History] before trying again.
 //
 // POST /v2/accounts/{account}/transfer
+// POST /v2/wallets/{wallet}/transfer
 //
-// API docs: https://apirone.com/docs/account/#transfer
-func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
-	ep := a.protected(http.MethodPost, "/v2/accounts/{account}/transfer")
+// API docs: https://apirone.com/docs/account/#transfer,
+// https://apirone.com/docs/wallet/#transfer
+func (o *owner) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
+	ep := o.protected(http.MethodPost, "/transfer")
 	ep.moneyMoving = true
-	ep.withBody(p.body())
-	return call[*TransferResult](ctx, &a.client.backend, ep)
+	ep.withBody(p.body(o))
+	return call[*TransferResult](ctx, &o.client.backend, ep)
 }

@@ -53,26 +53,27 @@ import (
 // Any other error is the lookup's own. One that would match ErrNotFound
 // (an unknown account, say) is returned as text only, so that ErrNotFound
 // always means that no payment matches.
-func (a *Account) FindTransfer(ctx context.Context, p *TransferParams, since time.Time) (*HistoryItem, error) {
-	if err := p.check(); err != nil {
+func (o *owner) FindTransfer(ctx context.Context, p *TransferParams, since time.Time) (*HistoryItem, error) {
+	currency, err := p.check(o)
+	if err != nil {
 		return nil, err
 	}
 	if since.IsZero() {
 		return nil, invalid("since", "is required")
 	}
-	for entry, err := range a.AllHistory(ctx, &HistoryParams{Currency: p.Currency, ItemType: ItemPayment, DateFrom: since}) {
+	for entry, err := range o.AllHistory(ctx, &HistoryParams{Currency: p.Currency, ItemType: ItemPayment, DateFrom: since}) {
 		if err != nil {
 			return nil, lookupFailed(err)
 		}
-		item, err := a.HistoryItem(ctx, entry.ID)
+		item, err := o.HistoryItem(ctx, entry.ID)
 		if err != nil {
 			return nil, lookupFailed(err)
 		}
-		if p.madeItem(item, since) {
+		if p.madeItem(item, currency, since) {
 			return item, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: no %s payment since %s matches the transfer", ErrNotFound, p.Currency, since.Format(time.RFC3339))
+	return nil, fmt.Errorf("%w: no %s payment since %s matches the transfer", ErrNotFound, currency, since.Format(time.RFC3339))
 }
 
 // lookupFailed returns err, a failure of FindTransfer's lookup, so that
@@ -87,8 +88,8 @@ func lookupFailed(err error) error {
 
 // madeItem reports whether item is a payment that a transfer with p made
 // at or after since, by the rules of FindTransfer.
-func (p *TransferParams) madeItem(item *HistoryItem, since time.Time) bool {
-	if item.Type != ItemPayment || item.Currency != p.Currency || item.Created.Before(since) ||
+func (p *TransferParams) madeItem(item *HistoryItem, currency string, since time.Time) bool {
+	if item.Type != ItemPayment || item.Currency != currency || item.Created.Before(since) ||
 		item.Fee.SubtractFromAmount != p.SubtractFeeFromAmount || len(item.Destinations) != len(p.Destinations) {
 		return false
 	}

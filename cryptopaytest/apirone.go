@@ -27,24 +27,32 @@ type addressHandler func(r *http.Request, ad *address) reply
 
 func (s *Server) routeApirone(mux *http.ServeMux) {
 	const accounts = apironePrefix + "/v2/accounts"
+	const wallets = apironePrefix + "/v2/wallets"
 	const acct = accounts + "/{account}"
-	const addr = acct + "/addresses/{address}"
+	const wallet = wallets + "/{wallet}"
 	mux.HandleFunc("POST "+accounts, s.serve(s.createAccount))
 	mux.HandleFunc("GET "+acct, s.onAccount(s.accountInfo))
 	mux.HandleFunc("GET "+acct+"/balance", s.onAccount(s.accountBalance))
-	mux.HandleFunc("POST "+acct+"/addresses", s.onAccount(s.generateAddress))
-	mux.HandleFunc("GET "+acct+"/addresses", s.onAccount(s.listAddresses))
-	mux.HandleFunc("GET "+addr, s.onAccount(onAddress(s.addressInfo)))
-	mux.HandleFunc("GET "+addr+"/balance", s.onAccount(onAddress(s.addressBalance)))
-	mux.HandleFunc("GET "+addr+"/history", s.onAccount(onAddress(s.addressHistory)))
-	mux.HandleFunc("GET "+addr+"/callback", s.onAccount(s.protected(onAddress(s.addressCallback))))
-	mux.HandleFunc("GET "+addr+"/callback-log", s.onAccount(s.protected(onAddress(s.callbackLog))))
-	mux.HandleFunc("GET "+acct+"/callback", s.onAccount(s.protected(s.accountCallback)))
-	mux.HandleFunc("GET "+acct+"/transfer", s.onAccount(s.estimate))
-	mux.HandleFunc("POST "+acct+"/transfer", s.onAccount(s.transfer))
-	mux.HandleFunc("GET "+acct+"/history", s.onAccount(s.history))
-	mux.HandleFunc("GET "+acct+"/history/{id}", s.onAccount(s.historyItem))
-	mux.HandleFunc("PATCH "+acct, s.onAccount(s.updateSettings))
+	mux.HandleFunc("POST "+wallets, s.serve(s.createWallet))
+	mux.HandleFunc("GET "+wallet, s.onWallet(s.walletInfo))
+	mux.HandleFunc("GET "+wallet+"/balance", s.onWallet(s.walletBalance))
+	// The calls accounts and wallets share, on either owner's route.
+	for owner, on := range map[string]func(accountHandler) http.HandlerFunc{acct: s.onAccount, wallet: s.onWallet} {
+		addr := owner + "/addresses/{address}"
+		mux.HandleFunc("POST "+owner+"/addresses", on(s.generateAddress))
+		mux.HandleFunc("GET "+owner+"/addresses", on(s.listAddresses))
+		mux.HandleFunc("GET "+addr, on(onAddress(s.addressInfo)))
+		mux.HandleFunc("GET "+addr+"/balance", on(onAddress(s.addressBalance)))
+		mux.HandleFunc("GET "+addr+"/history", on(onAddress(s.addressHistory)))
+		mux.HandleFunc("GET "+addr+"/callback", on(s.protected(onAddress(s.addressCallback))))
+		mux.HandleFunc("GET "+addr+"/callback-log", on(s.protected(onAddress(s.callbackLog))))
+		mux.HandleFunc("GET "+owner+"/callback", on(s.protected(s.accountCallback)))
+		mux.HandleFunc("GET "+owner+"/transfer", on(s.estimate))
+		mux.HandleFunc("POST "+owner+"/transfer", on(s.transfer))
+		mux.HandleFunc("GET "+owner+"/history", on(s.history))
+		mux.HandleFunc("GET "+owner+"/history/{id}", on(s.historyItem))
+		mux.HandleFunc("PATCH "+owner, on(s.updateSettings))
+	}
 	mux.HandleFunc("POST "+acct+"/invoices", s.onAccount(s.createInvoice))
 	mux.HandleFunc("GET "+acct+"/invoices", s.onAccount(s.protected(s.listInvoices)))
 	mux.HandleFunc("GET "+acct+"/invoices/{invoice}", s.onAccount(s.protected(s.accountInvoice)))
@@ -53,6 +61,7 @@ func (s *Server) routeApirone(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+apironePrefix+"/v2/auth/refresh-token", s.serve(s.refreshToken))
 	mux.HandleFunc("POST "+apironePrefix+"/v2/auth/logout", s.serve(s.logout))
 	mux.HandleFunc("OPTIONS "+accounts, s.serve(s.serviceInfo))
+	mux.HandleFunc("OPTIONS "+wallets, s.serve(s.serviceInfo))
 	mux.HandleFunc("GET "+apironePrefix+"/v2/networks/{currency}/fee", s.serve(s.networkFees))
 	mux.HandleFunc("GET "+apironePrefix+"/v2/ticker", s.serve(s.ticker))
 }
@@ -62,7 +71,7 @@ func (s *Server) routeApirone(mux *http.ServeMux) {
 func (s *Server) onAccount(h accountHandler) http.HandlerFunc {
 	return s.serve(func(r *http.Request) reply {
 		a := s.accounts[r.PathValue("account")]
-		if a == nil {
+		if a == nil || a.wallet != nil {
 			return reply{http.StatusNotFound, message("Account not found.")}
 		}
 		return h(r, a)

@@ -209,8 +209,13 @@ func (s *Server) apironeDelivery(dep *deposit) delivery {
 	ad, item, cb := dep.addr, dep.item, *dep.addr.callback
 	payload := cryptopay.PaymentCallback{
 		Value: item.detail.Amount, InputAddress: ad.text, Confirmations: int64(item.tx.confirmations),
-		InputTransactionHash: item.tx.hash, Data: cb.Data, Account: ad.account.id, Currency: ad.currency.name,
+		InputTransactionHash: item.tx.hash, Data: cb.Data, Currency: ad.currency.name,
 		Payment: item.detail.ID,
+	}
+	if ad.account.wallet != nil {
+		payload.Wallet = ad.account.id
+	} else {
+		payload.Account = ad.account.id
 	}
 	if fwd := item.forward; fwd != nil {
 		payload.TransactionHash, payload.Destinations = fwd.tx.hash, fwd.detail.Destinations
@@ -255,7 +260,11 @@ func callbackQuery(p cryptopay.PaymentCallback) url.Values {
 	q.Set("input_address", p.InputAddress)
 	q.Set("confirmations", strconv.FormatInt(int64(p.Confirmations), 10))
 	q.Set("input_transaction_hash", p.InputTransactionHash)
-	q.Set("account", p.Account)
+	if p.Wallet != "" {
+		q.Set("wallet", p.Wallet)
+	} else {
+		q.Set("account", p.Account)
+	}
 	q.Set("currency", p.Currency)
 	q.Set("payment", p.Payment)
 	if p.TransactionHash != "" {

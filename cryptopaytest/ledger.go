@@ -6,9 +6,12 @@ import (
 	"github.com/cryptopay-go/cryptopay"
 )
 
-// account is one Apirone account.
+// account is one Apirone account, or a wallet: a wallet is served by the
+// same code as an account that holds only its one currency (see
+// onWallet).
 type account struct {
 	id          string
+	wallet      *currency // the wallet's currency; nil for an account
 	transferKey string
 	created     time.Time
 	addresses   []*address     // in creation order
@@ -73,9 +76,18 @@ type historyItemJSON struct {
 
 // newAccount creates an account with a fresh "apr-" id and transfer key.
 // The caller holds s.mu.
-func (s *Server) newAccount() *account {
+func (s *Server) newAccount() *account { return s.newOwner("apr-", nil) }
+
+// newWallet creates a wallet of cur with a fresh "<currency>-" id and
+// transfer key. The caller holds s.mu.
+func (s *Server) newWallet(cur *currency) *account { return s.newOwner(cur.name+"-", cur) }
+
+// newOwner creates an account, or a wallet of wallet when it is not nil,
+// whose id is prefix and 32 hex digits. The caller holds s.mu.
+func (s *Server) newOwner(prefix string, wallet *currency) *account {
 	a := &account{
-		id:          "apr-" + randomString(hexAlphabet, 32),
+		id:          prefix + randomString(hexAlphabet, 32),
+		wallet:      wallet,
 		transferKey: randomString(base58Alphabet, 32),
 		created:     s.Now(),
 		items:       map[string]*historyItem{},

@@ -1,8 +1,8 @@
 // Package cryptopaytest runs an in-memory Apirone and AlphaPo server for
 // tests, in the spirit of net/http/httptest.
 //
-// A Server listens on a loopback port and answers the Apirone account API
-// (v2) and the AlphaPo API v2 at the same paths and in the same JSON shapes
+// A Server listens on a loopback port and answers the Apirone account and
+// wallet APIs (v2) and the AlphaPo API v2 at the same paths and in the same JSON shapes
 // as the real services, so the real cryptopay clients talk to it
 // unchanged:
 //
@@ -16,7 +16,7 @@
 // credentials (AlphaPoCredentials); code that builds its own client from
 // configuration takes those instead.
 //
-// It keeps accounts (with their settings), addresses, balances, history,
+// It keeps accounts and wallets (with their settings), addresses, balances, history,
 // callback logs, invoices, tokens and AlphaPo balances and operations in
 // memory, with money as exact integers. Test controls stand in for the
 // blockchain: Deposit pays an address and delivers its callback, Mine adds
