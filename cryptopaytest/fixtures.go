@@ -59,6 +59,7 @@ var fixtures embed.FS
 //	alphapo/currencies_rates.json              POST /v2/currencies/rates
 //	alphapo/withdrawal_crypto.json             POST /v2/withdrawal/crypto (201)
 //	alphapo/withdrawal_crypto_exchange.json    the same, with convert_to and a tag (201)
+//	alphapo/withdrawal_crypto_amount_to.json   the same, EUR to BTC (201)
 //	alphapo/exchange_calculate.json            POST /v2/exchange/calculate
 //	alphapo/exchange_calculate_receiver.json   the same, by receiver amount
 //	alphapo/exchange_fixed.json                POST /v2/exchange/fixed (201)
