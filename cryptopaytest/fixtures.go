@@ -75,6 +75,7 @@ var fixtures embed.FS
 //	alphapo/callbacks/invoice.json             with NewAlphaPoCallbackRequest
 //	alphapo/callbacks/withdrawal.json
 //	alphapo/callbacks/withdrawal_exchange.json
+//	alphapo/callbacks/payment_request.json     a payment request's (rate fixed)
 //
 // The ids in them (account "apr-e729d9982f079fa86b10a0e3aa6ff37b" and so
 // on) are the documentation's examples.
