@@ -67,7 +67,8 @@ type AlphaPoTransaction struct {
 	// Payment requests (Type AlphaPoTxPaymentRequest) only. Their
 	// CurrencySent is what the customer pays: Amount is the
 	// expected_amount, with ReceivedAmount and RemainingAmount; Transactions
-	// and Fees are not decoded for them.
+	// and Fees are not decoded for them. PaymentRequestAddress and
+	// PaymentRequestAmount are left out when the transaction is encoded.
 	PaymentRequestID      string                        `json:"payment_request_id,omitempty"` // a UUID
 	EndUserEmail          string                        `json:"end_user_email,omitempty"`
 	PaymentRequestAddress *AlphaPoPaymentRequestAddress `json:"-"`
