@@ -83,10 +83,11 @@ type TakeAddressParams struct {
 	EndUserReference string `json:"end_user_reference"`
 	// Amount is the invoice amount, for Lightning (BTCLN) only.
 	Amount *Decimal `json:"amount,omitempty"`
-	// SenderType is "natural" or "legal", for regulated set-ups.
-	SenderType string `json:"sender_type,omitempty"`
-	// SenderData is the sender's details that go with SenderType.
-	SenderData map[string]string `json:"sender_data,omitempty"`
+	// SenderType (AlphaPoNaturalPerson or AlphaPoLegalEntity) and
+	// SenderData describe who pays to the address, for regulated (MiCA)
+	// set-ups; both or neither. See AlphaPoUserData.
+	SenderType string           `json:"sender_type,omitempty"`
+	SenderData *AlphaPoUserData `json:"sender_data,omitempty"`
 }
 
 // body checks p and returns it as the body of TakeAddress.
@@ -103,6 +104,7 @@ func (p *TakeAddressParams) check() error {
 		required("currency", p.Currency),
 		checkForeignID(p.ForeignID),
 		required("end_user_reference", p.EndUserReference),
+		checkUserData("sender", p.SenderType, p.SenderData, false),
 	)
 }
 

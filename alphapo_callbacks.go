@@ -50,7 +50,7 @@ const (
 //
 // The same callback may arrive more than once: see DedupeKey.
 type AlphaPoTransaction struct {
-	ID               int64                  `json:"id"`
+	ID               int64                  `json:"id"`                   // 0 for a payment request: see PaymentRequestID
 	ForeignID        string                 `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
 	EndUserReference string                 `json:"end_user_reference,omitempty"`
 	Type             AlphaPoTxType          `json:"type"`
@@ -63,6 +63,17 @@ type AlphaPoTransaction struct {
 	Status           AlphaPoStatus          `json:"status"`
 	FixedAt          int64                  `json:"fixed_at,omitempty"`   // invoices: when the rate was fixed, Unix seconds
 	ExpiresAt        int64                  `json:"expires_at,omitempty"` // invoices: when the invoice expires, Unix seconds
+
+	// Payment requests (Type AlphaPoTxPaymentRequest) only. Their
+	// CurrencySent is what the customer pays: Amount is the
+	// expected_amount, with ReceivedAmount and RemainingAmount; Transactions
+	// and Fees are not decoded for them. PaymentRequestAddress and
+	// PaymentRequestAmount are left out when the transaction is encoded.
+	PaymentRequestID      string                        `json:"payment_request_id,omitempty"` // a UUID
+	EndUserEmail          string                        `json:"end_user_email,omitempty"`
+	PaymentRequestAddress *AlphaPoPaymentRequestAddress `json:"-"`
+	PaymentRequestAmount  *AlphaPoCurrencyAmount        `json:"-"`                     // what the merchant asked for
+	ValidUntil            int64                         `json:"valid_until,omitempty"` // Unix seconds
 }
 
 // UnmarshalJSON decodes the transaction leniently, as described on
@@ -123,7 +134,10 @@ func (a AlphaPoCryptoAddress) MarshalJSON() ([]byte, error) {
 // was received.
 type AlphaPoCurrencyAmount struct {
 	Currency string  `json:"currency"`
+	Network  string  `json:"-"` // payment requests: the currency's network, e.g. "bitcoin"
 	Amount   Decimal `json:"amount"`
+	// ReceivedAmount is what has arrived so far (payment requests).
+	ReceivedAmount *Decimal `json:"received_amount,omitempty"`
 	// RemainingAmount is what is left to pay (invoices; sent side only).
 	RemainingAmount *Decimal `json:"remaining_amount,omitempty"`
 	// AmountMinusFee is the amount after AlphaPo's fees (received side).
@@ -172,20 +186,36 @@ type AlphaPoFee struct {
 
 // DedupeKey identifies the event this callback reports, for idempotent
 // handling: "<id>:<status>", as AlphaPo advises. A repeat delivery has the
-// same key; the same operation in a new status has a new one.
+// same key; the same operation in a new status has a new one. A payment
+// request's key is "<payment_request_id>:<status>:<received amount>", as it
+// reports each new payment in the status processing.
 func (c *AlphaPoTransaction) DedupeKey() string {
+	if c.PaymentRequestID != "" {
+		received := "0"
+		if c.CurrencySent != nil && c.CurrencySent.ReceivedAmount != nil {
+			received = c.CurrencySent.ReceivedAmount.Rat().RatString()
+		}
+		return c.PaymentRequestID + ":" + string(c.Status) + ":" + received
+	}
 	return strconv.FormatInt(c.ID, 10) + ":" + string(c.Status)
 }
 
 // decodeAlphaPoCallback decodes a callback body. Only call it on bytes that
-// passed verification. A callback without id or status, the fields that
-// identify it, is ErrCallbackMalformed.
+// passed verification. A callback without id (payment_request_id for a
+// payment request) or status, the fields that identify it, is
+// ErrCallbackMalformed.
 func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 	cb := new(AlphaPoTransaction)
-	if err := json.Unmarshal(body, cb); err != nil {
+	var err error
+	if isPaymentRequest(body) {
+		err = decodePaymentRequest(body, cb)
+	} else {
+		err = json.Unmarshal(body, cb)
+	}
+	if err != nil {
 		return nil, malformed("%v", err)
 	}
-	if cb.ID == 0 || cb.Status == "" {
+	if cb.ID == 0 && cb.PaymentRequestID == "" || cb.Status == "" {
 		return nil, malformed("id or status is missing")
 	}
 	return cb, nil

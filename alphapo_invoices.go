@@ -31,18 +31,23 @@ type AlphaPoInvoiceParams struct {
 	// no personal data). Required.
 	ForeignID string `json:"foreign_id"`
 	// EndUserReference is a permanent id of the customer, no personal data.
-	EndUserReference string `json:"end_user_reference,omitempty"`
+	// Required (docs.alphapo.net/api-reference/endpoints/invoices-create).
+	EndUserReference string `json:"end_user_reference"`
 	// URLSuccess and URLFailed are where the customer is sent after paying
-	// or failing to pay; https URLs with a domain name. Required.
+	// or failing to pay; https URLs with a domain name. Both still
+	// required (same page).
 	URLSuccess string `json:"url_success"`
 	URLFailed  string `json:"url_failed"`
 	// EmailUser is the customer's e-mail, for refund instructions when the
 	// amount paid is wrong; when empty the invoice page asks for it.
 	EmailUser string `json:"email_user,omitempty"`
-	// SenderType is "natural" or "legal", with SenderData (MiCA); both are
-	// required for an invoice with Timer and SenderCurrency.
-	SenderType string            `json:"sender_type,omitempty"`
-	SenderData map[string]string `json:"sender_data,omitempty"`
+	// SenderType (AlphaPoNaturalPerson or AlphaPoLegalEntity) and
+	// SenderData describe the customer, for regulated (MiCA) set-ups; both
+	// or neither. CryptoProcessing requires them for an invoice with Timer
+	// and SenderCurrency; without them its invoice page asks the customer.
+	// See AlphaPoUserData.
+	SenderType string           `json:"sender_type,omitempty"`
+	SenderData *AlphaPoUserData `json:"sender_data,omitempty"`
 }
 
 const (
@@ -64,8 +69,10 @@ func (p *AlphaPoInvoiceParams) check() error {
 		required("currency", p.Currency),
 		positive("amount", p.Amount),
 		checkForeignID(p.ForeignID),
+		required("end_user_reference", p.EndUserReference),
 		required("url_success", p.URLSuccess),
 		required("url_failed", p.URLFailed),
+		checkUserData("sender", p.SenderType, p.SenderData, false),
 	)
 }
 

@@ -13,7 +13,7 @@ import (
 func TestAlphaPoCreateInvoiceRejectsBadInput(t *testing.T) {
 	valid := func() *AlphaPoInvoiceParams {
 		return &AlphaPoInvoiceParams{Title: "Order 1", Currency: "EUR", Amount: dec("10"), ForeignID: "inv-1",
-			URLSuccess: "https://shop.example.com/ok", URLFailed: "https://shop.example.com/failed"}
+			EndUserReference: "user-17", URLSuccess: "https://shop.example.com/ok", URLFailed: "https://shop.example.com/failed"}
 	}
 	cases := map[string]struct {
 		edit  func(p *AlphaPoInvoiceParams)
@@ -27,8 +27,15 @@ func TestAlphaPoCreateInvoiceRejectsBadInput(t *testing.T) {
 		"negative amount":  {func(p *AlphaPoInvoiceParams) { p.Amount = dec("-10") }, "amount"},
 		"no foreign id":    {func(p *AlphaPoInvoiceParams) { p.ForeignID = "" }, "foreign_id"},
 		"long foreign id":  {func(p *AlphaPoInvoiceParams) { p.ForeignID = strings.Repeat("f", 256) }, "foreign_id"},
+		"no end user":      {func(p *AlphaPoInvoiceParams) { p.EndUserReference = "" }, "end_user_reference"},
 		"no success url":   {func(p *AlphaPoInvoiceParams) { p.URLSuccess = "" }, "url_success"},
 		"no failed url":    {func(p *AlphaPoInvoiceParams) { p.URLFailed = "" }, "url_failed"},
+		"sender data without type": {func(p *AlphaPoInvoiceParams) {
+			p.SenderData = &AlphaPoUserData{LegalName: "Example GmbH", CountryOfRegistration: "DEU"}
+		}, "sender_type"},
+		"natural sender without birth date": {func(p *AlphaPoInvoiceParams) {
+			p.SenderType, p.SenderData = AlphaPoNaturalPerson, &AlphaPoUserData{FirstName: "Friedrich", LastName: "Müller"}
+		}, "sender_data.date_of_birth"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -49,7 +56,7 @@ func TestAlphaPoCreateInvoiceForeignIDTaken(t *testing.T) {
 	w := newWire(t)
 	w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/invoices/create", 400, `{"errors":{"foreign_id":"The foreign id has already been taken."}}`)
 	_, err := w.alphapo().CreateInvoice(context.Background(), &AlphaPoInvoiceParams{Title: "Order 1", Currency: "EUR", Amount: dec("10"),
-		ForeignID: "inv-1", URLSuccess: "https://shop.example.com/ok", URLFailed: "https://shop.example.com/failed"})
+		ForeignID: "inv-1", EndUserReference: "user-17", URLSuccess: "https://shop.example.com/ok", URLFailed: "https://shop.example.com/failed"})
 	assert.ErrorIs(t, err, ErrBadRequest)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)

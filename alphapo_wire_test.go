@@ -282,14 +282,14 @@ func alphapoWire() []alphapoRow {
 					Title: "Invoice Title", Currency: "EUR", Amount: dec("100"), ForeignID: "test_foreign_id_0344",
 					EndUserReference: "12345", URLSuccess: "https://example.com/success", URLFailed: "https://example.com/failed",
 					EmailUser: "user@example.com", SenderType: "natural",
-					SenderData: map[string]string{"first_name": "Friedrich", "last_name": "Müller", "date_of_birth": "1995-08-17"},
+					SenderData: &AlphaPoUserData{FirstName: "Friedrich", LastName: "Müller", DateOfBirth: "1995-08-17"},
 				})
 			},
 			method: "POST", path: "/api/v2/invoices/create", signed: true,
 			body: `{"timer":false,"title":"Invoice Title","currency":"EUR","amount":"100",` +
 				`"foreign_id":"test_foreign_id_0344","end_user_reference":"12345","url_success":"https://example.com/success",` +
 				`"url_failed":"https://example.com/failed","email_user":"user@example.com","sender_type":"natural",` +
-				`"sender_data":{"date_of_birth":"1995-08-17","first_name":"Friedrich","last_name":"Müller"}}`,
+				`"sender_data":{"first_name":"Friedrich","last_name":"Müller","date_of_birth":"1995-08-17"}}`,
 			want: &AlphaPoInvoice{
 				ID: 826900, URL: "https://invoices.sandbox.cryptoprocessing.com/invoice/Jyf1cQ",
 				ForeignID: "test_foreign_id_0344", EndUserReference: "12345", Title: "Invoice Title",
@@ -298,18 +298,19 @@ func alphapoWire() []alphapoRow {
 		},
 		{
 			// Request and response: coinspaid/docs, /v2/invoices/create
-			// (numeric foreign_id, "name", fixed rate times).
+			// (numeric foreign_id, "name", fixed rate times); the request
+			// adds end_user_reference, which the current docs require.
 			name: "AlphaPoClient.CreateInvoice with timer", fixture: "alphapo/invoices_create_timer.json",
 			call: func(ctx context.Context, c *AlphaPoClient) (any, error) {
 				return c.CreateInvoice(ctx, &AlphaPoInvoiceParams{
 					Timer: true, Title: "TEST NAME", Description: "Order 164", Type: "fill_or_kill", Currency: "EUR", SenderCurrency: "BTC",
-					Amount: dec("106.75"), ForeignID: "164", URLSuccess: "https://merchant.name.com/url_success",
+					Amount: dec("106.75"), ForeignID: "164", EndUserReference: "12345", URLSuccess: "https://merchant.name.com/url_success",
 					URLFailed: "https://merchant.name.com/url_failed",
 				})
 			},
 			method: "POST", path: "/api/v2/invoices/create", signed: true,
 			body: `{"timer":true,"title":"TEST NAME","description":"Order 164","type":"fill_or_kill",` +
-				`"currency":"EUR","sender_currency":"BTC","amount":"106.75","foreign_id":"164",` +
+				`"currency":"EUR","sender_currency":"BTC","amount":"106.75","foreign_id":"164","end_user_reference":"12345",` +
 				`"url_success":"https://merchant.name.com/url_success","url_failed":"https://merchant.name.com/url_failed"}`,
 			want: &AlphaPoInvoice{
 				ID: 79, URL: "https://app.coinspaid.com/invoice/RB9NZv", ForeignID: "164", Name: "TEST NAME", Status: "created",
@@ -397,16 +398,17 @@ func alphapoWire() []alphapoRow {
 					Amount:           dec("0.00020000"),
 					Address:          "tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",
 					SenderType:       "legal",
-					SenderData:       map[string]string{"legal_name": "Example GmbH", "country_of_registration": "DEU"},
+					SenderData:       &AlphaPoUserData{LegalName: "Example GmbH", CountryOfRegistration: "DEU"},
 					ReceiverType:     "natural",
-					ReceiverData:     map[string]string{"first_name": "Friedrich", "last_name": "Müller", "date_of_birth": "1995-08-17"},
+					ReceiverData:     &AlphaPoUserData{FirstName: "Friedrich", LastName: "Müller", DateOfBirth: "1995-08-17"},
 				})
 			},
 			method: "POST", path: "/api/v2/withdrawal/crypto", signed: true,
 			body: `{"foreign_id":"test_foreign_id_0148","end_user_reference":"test_end_user_reference",` +
-				`"currency":"BTC","amount":"0.00020000","address":"tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",` +
-				`"sender_type":"legal","sender_data":{"country_of_registration":"DEU","legal_name":"Example GmbH"},` +
-				`"receiver_type":"natural","receiver_data":{"date_of_birth":"1995-08-17","first_name":"Friedrich","last_name":"Müller"}}`,
+				`"currency":"BTC","address":"tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",` +
+				`"sender_type":"legal","sender_data":{"legal_name":"Example GmbH","country_of_registration":"DEU"},` +
+				`"receiver_type":"natural","receiver_data":{"first_name":"Friedrich","last_name":"Müller","date_of_birth":"1995-08-17"},` +
+				`"amount":"0.00020000"}`,
 			want: &AlphaPoWithdrawal{
 				ID: 134702815, ForeignID: "test_foreign_id_0148", EndUserReference: "test_end_user_reference",
 				Type: "withdrawal", Status: "processing", Amount: dec("0.00020000"),
@@ -426,11 +428,33 @@ func alphapoWire() []alphapoRow {
 			},
 			method: "POST", path: "/api/v2/withdrawal/crypto", signed: true,
 			body: `{"foreign_id":"122929","end_user_reference":"user_12345",` +
-				`"currency":"EUR","convert_to":"XRP","amount":"100","address":"rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh","tag":"3456789012"}`,
+				`"currency":"EUR","convert_to":"XRP","address":"rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh","tag":"3456789012","amount":"100"}`,
 			want: &AlphaPoWithdrawal{
 				ID: 1, ForeignID: "122929", Type: "withdrawal_exchange", Status: "processing", Amount: dec("100"),
 				SenderAmount: dec("100.00000000"), SenderCurrency: "EUR",
 				ReceiverAmount: dec("123"), ReceiverCurrency: "XRP",
+			},
+		},
+		{
+			// Request: the EUR to BTC example of
+			// docs.cryptoprocessing.com/withdrawals/integration-guide with
+			// amount_to (api-reference/endpoints/withdrawal-crypto: "You can
+			// only specify either amount_to or amount") for amount.
+			// Response: docs.alphapo.net/api-reference/withdrawal/withdraw-crypto.
+			name: "AlphaPoClient.WithdrawCrypto by amount to send", fixture: "alphapo/withdrawal_crypto_amount_to.json", status: 201,
+			call: func(ctx context.Context, c *AlphaPoClient) (any, error) {
+				return c.WithdrawCrypto(ctx, &AlphaPoWithdrawParams{
+					ForeignID: "user_2317", EndUserReference: "guest_user17", Currency: "EUR", ConvertTo: "BTC",
+					AmountTo: decp("0.000015"), Address: "tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc",
+				})
+			},
+			method: "POST", path: "/api/v2/withdrawal/crypto", signed: true,
+			body: `{"foreign_id":"user_2317","end_user_reference":"guest_user17","currency":"EUR","convert_to":"BTC",` +
+				`"amount_to":"0.000015","address":"tb1qfdxh6gkfr0qgyatnlkd8khcnxph9tw06n6qwjc"}`,
+			want: &AlphaPoWithdrawal{
+				ID: 678388, ForeignID: "user_2317", EndUserReference: "guest_user17", Type: "withdrawal_exchange",
+				Status: "processing", Amount: dec("25.00000000"), SenderAmount: dec("25.00000000"), SenderCurrency: "EUR",
+				ReceiverAmount: dec("0.000015"), ReceiverCurrency: "BTC",
 			},
 		},
 	}

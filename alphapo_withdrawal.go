@@ -21,24 +21,47 @@ type AlphaPoWithdrawParams struct {
 	// ConvertTo, when set, converts Amount of Currency into this
 	// cryptocurrency and sends that, e.g. Currency "EUR", ConvertTo "BTC".
 	ConvertTo string `json:"convert_to,omitempty"`
-	// Amount is in whole units of Currency, e.g. "0.0002"; sent as a
-	// decimal string. Required, positive.
+	// Amount is what to withdraw, in whole units of Currency, e.g.
+	// "0.0002"; sent as a decimal string. Give Amount or AmountTo, not
+	// both; the zero Amount is not given and not sent.
 	Amount Decimal `json:"amount"`
+	// AmountTo is the exact amount to send in the ConvertTo currency,
+	// e.g. "0.001" BTC from a EUR balance: AlphaPo works out what to
+	// debit. Positive, instead of Amount.
+	AmountTo *Decimal `json:"amount_to,omitempty"`
 	// Address receives the funds. Required.
 	Address string `json:"address"`
 	// Tag is the destination tag or memo (XRP, XLM, EOS, ...). Without it
 	// such a withdrawal may be lost.
 	Tag string `json:"tag,omitempty"`
-	// SenderType is "natural" or "legal", with SenderData, for regulated
-	// (MiCA) set-ups; likewise ReceiverType and ReceiverData.
-	SenderType   string            `json:"sender_type,omitempty"`
-	SenderData   map[string]string `json:"sender_data,omitempty"`
-	ReceiverType string            `json:"receiver_type,omitempty"`
-	ReceiverData map[string]string `json:"receiver_data,omitempty"`
+	// SenderType (AlphaPoNaturalPerson or AlphaPoLegalEntity) and
+	// SenderData describe who sends the funds, for regulated (MiCA)
+	// set-ups; both or neither. See AlphaPoUserData.
+	SenderType string           `json:"sender_type,omitempty"`
+	SenderData *AlphaPoUserData `json:"sender_data,omitempty"`
+	// ReceiverType and ReceiverData likewise describe who receives them;
+	// ReceiverType may also be AlphaPoSelf, with no ReceiverData, for a
+	// transfer to the merchant's own address.
+	ReceiverType string           `json:"receiver_type,omitempty"`
+	ReceiverData *AlphaPoUserData `json:"receiver_data,omitempty"`
 }
 
-// body checks p and returns it as the body of WithdrawCrypto.
-func (p *AlphaPoWithdrawParams) body() (any, error) { return p, p.check() }
+// body checks p and returns it as the body of WithdrawCrypto: amount, when
+// given, goes last, and is left out when AmountTo is given instead.
+func (p *AlphaPoWithdrawParams) body() (any, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	type plain AlphaPoWithdrawParams
+	wire := struct {
+		*plain
+		Amount *Decimal `json:"amount,omitempty"`
+	}{plain: (*plain)(p)}
+	if p.AmountTo == nil {
+		wire.Amount = &p.Amount
+	}
+	return wire, nil
+}
 
 func (p *AlphaPoWithdrawParams) check() error {
 	if p == nil {
@@ -48,9 +71,26 @@ func (p *AlphaPoWithdrawParams) check() error {
 		checkForeignID(p.ForeignID),
 		required("end_user_reference", p.EndUserReference),
 		required("currency", p.Currency),
-		positive("amount", p.Amount),
+		p.checkAmount(),
 		required("address", p.Address),
+		checkUserData("sender", p.SenderType, p.SenderData, false),
+		checkUserData("receiver", p.ReceiverType, p.ReceiverData, true),
 	)
+}
+
+// checkAmount checks that exactly one of Amount and AmountTo is given, and
+// that it is positive.
+func (p *AlphaPoWithdrawParams) checkAmount() error {
+	switch {
+	case p.AmountTo == nil:
+		if p.Amount.IsZero() {
+			return invalid("amount", "give amount or amount_to")
+		}
+		return positive("amount", p.Amount)
+	case !p.Amount.IsZero():
+		return invalid("amount_to", "give amount or amount_to, not both")
+	}
+	return positive("amount_to", *p.AmountTo)
 }
 
 // AlphaPoWithdrawal is a withdrawal the provider accepted. Its final state
@@ -81,7 +121,7 @@ func (w *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
 }
 
 // WithdrawCrypto sends Amount of Currency (converted to ConvertTo, if set)
-// to Address.
+// to Address, or, with AmountTo, exactly AmountTo of ConvertTo.
 //
 // It moves money: on an error matching [ErrOutcomeUnknown], look it up
 // with [AlphaPoClient.TransactionInfo] by its ForeignID before trying again.

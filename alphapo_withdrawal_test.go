@@ -18,14 +18,24 @@ func TestWithdrawCryptoRejectsBadInput(t *testing.T) {
 		edit  func(p *AlphaPoWithdrawParams)
 		field string
 	}{
-		"no foreign id":   {func(p *AlphaPoWithdrawParams) { p.ForeignID = "" }, "foreign_id"},
-		"long foreign id": {func(p *AlphaPoWithdrawParams) { p.ForeignID = strings.Repeat("w", 256) }, "foreign_id"},
-		"no end user":     {func(p *AlphaPoWithdrawParams) { p.EndUserReference = "" }, "end_user_reference"},
-		"no currency":     {func(p *AlphaPoWithdrawParams) { p.Currency = "" }, "currency"},
-		"no amount":       {func(p *AlphaPoWithdrawParams) { p.Amount = Decimal{} }, "amount"},
-		"zero amount":     {func(p *AlphaPoWithdrawParams) { p.Amount = dec("0.000") }, "amount"},
-		"negative amount": {func(p *AlphaPoWithdrawParams) { p.Amount = dec("-1") }, "amount"},
-		"no address":      {func(p *AlphaPoWithdrawParams) { p.Address = "" }, "address"},
+		"no foreign id":        {func(p *AlphaPoWithdrawParams) { p.ForeignID = "" }, "foreign_id"},
+		"long foreign id":      {func(p *AlphaPoWithdrawParams) { p.ForeignID = strings.Repeat("w", 256) }, "foreign_id"},
+		"no end user":          {func(p *AlphaPoWithdrawParams) { p.EndUserReference = "" }, "end_user_reference"},
+		"no currency":          {func(p *AlphaPoWithdrawParams) { p.Currency = "" }, "currency"},
+		"no amount":            {func(p *AlphaPoWithdrawParams) { p.Amount = Decimal{} }, "amount"},
+		"zero amount":          {func(p *AlphaPoWithdrawParams) { p.Amount = dec("0.000") }, "amount"},
+		"negative amount":      {func(p *AlphaPoWithdrawParams) { p.Amount = dec("-1") }, "amount"},
+		"no address":           {func(p *AlphaPoWithdrawParams) { p.Address = "" }, "address"},
+		"amount and amount_to": {func(p *AlphaPoWithdrawParams) { p.AmountTo = decp("0.001") }, "amount_to"},
+		"zero amount_to": {func(p *AlphaPoWithdrawParams) {
+			p.Amount, p.AmountTo = Decimal{}, decp("0")
+		}, "amount_to"},
+		"negative amount_to": {func(p *AlphaPoWithdrawParams) {
+			p.Amount, p.AmountTo = Decimal{}, decp("-0.001")
+		}, "amount_to"},
+		"negative amount and amount_to": {func(p *AlphaPoWithdrawParams) {
+			p.Amount, p.AmountTo = dec("-1"), decp("0.001")
+		}, "amount_to"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

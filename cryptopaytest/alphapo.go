@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"regexp"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -149,6 +150,41 @@ func (p problems) foreignID(id string, taken map[string]bool) {
 	}
 }
 
+// userData checks a sender or receiver (role "sender" or "receiver") as
+// the user data collection page describes it
+// (https://docs.cryptoprocessing.com/api-reference/user-data-collection):
+// the type and the data come together; a natural person has a first and
+// last name and a YYYY-MM-DD date of birth, a legal entity a name and an
+// ISO 3166-1 alpha-3 country (the fake checks only its form); a receiver
+// may be "self", without data.
+func (p problems) userData(role, kind string, d *cryptopay.AlphaPoUserData, self bool) {
+	typeField, dataField := role+"_type", role+"_data"
+	switch {
+	case kind == "" && d == nil:
+	case kind == cryptopay.AlphaPoSelf && self:
+		if d != nil {
+			p.add(dataField, "Must be empty for this type.")
+		}
+	case kind != cryptopay.AlphaPoNaturalPerson && kind != cryptopay.AlphaPoLegalEntity:
+		p.add(typeField, "The selected type is invalid.")
+	case d == nil:
+		p.add(dataField, "This field is required.")
+	case kind == cryptopay.AlphaPoNaturalPerson:
+		p.require(dataField+".first_name", d.FirstName)
+		p.require(dataField+".last_name", d.LastName)
+		if _, err := time.Parse(time.DateOnly, d.DateOfBirth); err != nil {
+			p.add(dataField+".date_of_birth", "Must be a date written YYYY-MM-DD.")
+		}
+	default:
+		p.require(dataField+".legal_name", d.LegalName)
+		if !alpha3.MatchString(d.CountryOfRegistration) {
+			p.add(dataField+".country_of_registration", "Must be an ISO 3166-1 alpha-3 code.")
+		}
+	}
+}
+
+var alpha3 = regexp.MustCompile(`^[A-Z]{3}$`)
+
 // noPair is AlphaPo's message for currencies that do not form an exchange
 // pair (https://docs.cryptoprocessing.com/api-documentation/exchange).
 const noPair = "Exchange is unavailable for given currencies"
@@ -245,6 +281,7 @@ func (s *Server) takeAddress(p *cryptopay.TakeAddressParams) reply {
 	if to := alphaPoCurrency(p.ConvertTo); p.ConvertTo != "" && (to == nil || !to.fiat) {
 		errs.add("convert_to", "Unsupported currency.")
 	}
+	errs.userData("sender", p.SenderType, p.SenderData, false)
 	if len(errs) > 0 {
 		return errs.reply()
 	}

@@ -30,8 +30,10 @@ func (s *Server) createAlphaPoInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 	cur := errs.currency("currency", p.Currency)
 	amount := errs.amount("amount", p.Amount)
 	errs.foreignID(p.ForeignID, s.alphaPoAccount.foreignIDs)
+	errs.require("end_user_reference", p.EndUserReference)
 	errs.require("url_success", p.URLSuccess)
 	errs.require("url_failed", p.URLFailed)
+	errs.userData("sender", p.SenderType, p.SenderData, false)
 	pay := payCurrency(errs, p.SenderCurrency, cur)
 	if len(errs) > 0 {
 		return errs.reply()

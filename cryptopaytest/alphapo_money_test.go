@@ -293,3 +293,57 @@ func TestAlphaPoWithdrawalAnswerLost(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, tx.Status)
 }
+
+func TestAlphaPoWithdrawalByAmountTo(t *testing.T) {
+	e := newAlphaEnv(t)
+	e.deposit(e.take("BTC", "EUR").Address, "0.01", 1) // 500 EUR
+	e.fund("BTC", "0.01")
+
+	// From the EUR balance, exactly amount_to BTC is sent and what it
+	// costs at 50000 EUR/BTC is debited, with the 1 % fee.
+	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
+		ForeignID: "payout-to", EndUserReference: "user-17", Currency: "EUR", ConvertTo: "BTC",
+		AmountTo: dec("0.002"), Address: external,
+		SenderType: cryptopay.AlphaPoLegalEntity, SenderData: &cryptopay.AlphaPoUserData{LegalName: "Example GmbH", CountryOfRegistration: "DEU"},
+		ReceiverType: cryptopay.AlphaPoSelf,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, cryptopay.MustDecimal("100.00000000"), w.SenderAmount)
+	assert.Equal(t, cryptopay.MustDecimal("0.00200000"), w.ReceiverAmount)
+	assert.Equal(t, "399.00000000", e.balance("EUR"))
+
+	// Without conversion amount_to is the amount.
+	_, err = e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
+		ForeignID: "payout-btc", EndUserReference: "user-17", Currency: "BTC", AmountTo: dec("0.001"), Address: external,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "0.00899000", e.balance("BTC"))
+}
+
+// TestAlphaPoRefusesBadUserData: the fake checks what another language's
+// client may send, as the SDK checks it before sending.
+func TestAlphaPoRefusesBadUserData(t *testing.T) {
+	e := newAlphaEnv(t)
+	e.fund("BTC", "1")
+	key, secret := e.srv.AlphaPoCredentials()
+	post := func(path, body string) string {
+		status, got := send(t, http.MethodPost, e.srv.AlphaPoURL()+path, body, signed(key, secret, body))
+		assert.Equal(t, http.StatusBadRequest, status, body)
+		return got
+	}
+	withdrawal := `{"foreign_id":"w-1","end_user_reference":"u-1","currency":"BTC","address":"` + external + `",`
+	assert.JSONEq(t, `{"errors":{"amount_to":"Give amount or amount_to, not both."}}`,
+		post("/v2/withdrawal/crypto", withdrawal+`"amount":"0.01","amount_to":"0.01"}`))
+	assert.JSONEq(t, `{"errors":{"sender_data.date_of_birth":"Must be a date written YYYY-MM-DD.",
+		"receiver_data":"Must be empty for this type."}}`,
+		post("/v2/withdrawal/crypto", withdrawal+`"amount":"0.01","sender_type":"natural",`+
+			`"sender_data":{"first_name":"Friedrich","last_name":"Müller","date_of_birth":"17.08.1995"},`+
+			`"receiver_type":"self","receiver_data":{"legal_name":"Example GmbH"}}`))
+	assert.JSONEq(t, `{"errors":{"sender_data.country_of_registration":"Must be an ISO 3166-1 alpha-3 code."}}`,
+		post("/v2/addresses/take", `{"currency":"BTC","foreign_id":"u-1","end_user_reference":"u-1",`+
+			`"sender_type":"legal","sender_data":{"legal_name":"Example GmbH","country_of_registration":"DE"}}`))
+	assert.JSONEq(t, `{"errors":{"sender_type":"The selected type is invalid.","end_user_reference":"This field is required."}}`,
+		post("/v2/invoices/create", `{"timer":false,"title":"Order 1","currency":"EUR","amount":"10","foreign_id":"i-1",`+
+			`"url_success":"https://shop.example/ok","url_failed":"https://shop.example/failed",`+
+			`"sender_data":{"legal_name":"Example GmbH","country_of_registration":"DEU"}}`))
+}

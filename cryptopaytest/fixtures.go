@@ -59,6 +59,7 @@ var fixtures embed.FS
 //	alphapo/currencies_rates.json              POST /v2/currencies/rates
 //	alphapo/withdrawal_crypto.json             POST /v2/withdrawal/crypto (201)
 //	alphapo/withdrawal_crypto_exchange.json    the same, with convert_to and a tag (201)
+//	alphapo/withdrawal_crypto_amount_to.json   the same, EUR to BTC (201)
 //	alphapo/exchange_calculate.json            POST /v2/exchange/calculate
 //	alphapo/exchange_calculate_receiver.json   the same, by receiver amount
 //	alphapo/exchange_fixed.json                POST /v2/exchange/fixed (201)
@@ -74,6 +75,7 @@ var fixtures embed.FS
 //	alphapo/callbacks/invoice.json             with NewAlphaPoCallbackRequest
 //	alphapo/callbacks/withdrawal.json
 //	alphapo/callbacks/withdrawal_exchange.json
+//	alphapo/callbacks/payment_request.json     a payment request's (rate fixed)
 //
 // The ids in them (account "apr-e729d9982f079fa86b10a0e3aa6ff37b" and so
 // on) are the documentation's examples.
