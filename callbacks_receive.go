@@ -348,11 +348,17 @@ func malformed(format string, args ...any) error {
 type CallbackOption func(*callbackSettings)
 
 type callbackSettings struct {
-	secretKey   string
-	secretValue secret
-	hasSecret   bool
-	onError     func(*http.Request, error)
-	logger      *slog.Logger
+	secrets   []acceptedSecret // every WithCallbackSecret given
+	hasSecret bool             // WithCallbackSecret was given, even with no value
+	onError   func(*http.Request, error)
+	logger    *slog.Logger
+	confirm   *Account // WithCallbackConfirm's; nil: callbacks are taken at their word
+}
+
+// acceptedSecret is one secret WithCallbackSecret accepts, under its key.
+type acceptedSecret struct {
+	key   string
+	value secret
 }
 
 func newCallbackSettings(opts []CallbackOption) *callbackSettings {
@@ -364,21 +370,31 @@ func newCallbackSettings(opts []CallbackOption) *callbackSettings {
 }
 
 // WithCallbackSecret makes an Apirone handler accept only callbacks that
-// carry value under key: in the callback's data (set it in Callback.Data
-// when you create the address) or as a query parameter of the callback URL
-// (the only place an invoice callback can carry it), checked as
-// VerifyCallbackSecret checks it. Any other callback gets 403 and never
-// reaches your function. An empty value rejects every callback, so a
-// missing secret in your configuration fails closed. The handler removes
+// carry one of values under key: in the callback's data (set it in
+// Callback.Data when you create the address) or as a query parameter of
+// the callback URL (the only place an invoice callback can carry it),
+// checked as VerifyCallbackSecret checks it. Any other callback gets 403
+// and never reaches your function. An empty value matches nothing, and
+// the option with no value, or only empty ones, rejects every callback, so
+// a missing secret in your configuration fails closed. The handler removes
 // key from the data it passes on, so logging the callback does not log
 // the secret.
+//
+// To rotate a secret, accept the old and the new one together: give both
+// values (WithCallbackSecret("secret", newSecret, oldSecret)), or, when
+// the key changes too, the option once per key; a callback passes when it
+// matches any of them, each compared in constant time. See "Rotating
+// secrets" in the package documentation for when to drop the old one.
 //
 // AlphaPo callbacks are signed: AlphaPoCallbackVerifier.Handler panics
 // when given this option rather than let it suggest a check it does not
 // make.
-func WithCallbackSecret(key, value string) CallbackOption {
+func WithCallbackSecret(key string, values ...string) CallbackOption {
 	return func(s *callbackSettings) {
-		s.secretKey, s.secretValue, s.hasSecret = key, newSecret(value), true
+		s.hasSecret = true
+		for _, v := range values {
+			s.secrets = append(s.secrets, acceptedSecret{key, newSecret(v)})
+		}
 	}
 }
 
@@ -413,21 +429,22 @@ func WithCallbackLogger(logger *slog.Logger) CallbackOption {
 }
 
 // VerifyCallbackSecret checks that an Apirone callback request carries
-// value under key, by the rules the handlers apply with
+// one of values under key, by the rules the handlers apply with
 // WithCallbackSecret: in the data of a POST's JSON body, or as a query
 // parameter of the URL (a GET's data are its query), compared in constant
-// time; an empty value matches nothing. It is for a handler of your own:
+// time with each value; an empty value matches nothing. Give the old and
+// the new secret while you rotate it. It is for a handler of your own:
 // call it first, and stop at any error. A wrong or missing secret matches
 // ErrCallbackUnverified; a request that is no callback (wrong method,
 // body over MaxCallbackBody) matches ErrCallbackMethod or
-// ErrCallbackTooLarge. The error never holds value.
+// ErrCallbackTooLarge. The error never holds a value.
 //
 // It reads a POST's body and puts back the bytes it read, so that
 // ParsePaymentCallback or ParseInvoiceCallback reads the same callback
 // afterwards. Called after them, it finds the body consumed and fails
 // unless the secret is in the URL: call it first. It does not remove key
 // from the callback's data.
-func VerifyCallbackSecret(r *http.Request, key, value string) error {
+func VerifyCallbackSecret(r *http.Request, key string, values ...string) error {
 	body, err := readApironeBody(r)
 	if err != nil {
 		return err
@@ -435,16 +452,28 @@ func VerifyCallbackSecret(r *http.Request, key, value string) error {
 	if r.Method == http.MethodPost && r.Body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return verifySecret(r, body, key, value)
+	secrets := make([]acceptedSecret, len(values))
+	for i, v := range values {
+		secrets[i] = acceptedSecret{key, newSecret(v)}
+	}
+	return verifySecret(r, body, secrets)
 }
 
 // verifySecret is VerifyCallbackSecret on a request whose body
-// readApironeBody has read.
-func verifySecret(r *http.Request, body []byte, key, want string) error {
-	if secretMatches(bodyData(body)[key], want) || secretMatches(r.URL.Query().Get(key), want) {
+// readApironeBody has read, for every secret accepted. Each is compared,
+// whether or not an earlier one matched.
+func verifySecret(r *http.Request, body []byte, secrets []acceptedSecret) error {
+	data, query := bodyData(body), r.URL.Query()
+	matched := false
+	for _, s := range secrets {
+		want := s.value.reveal()
+		inData, inURL := secretMatches(data[s.key], want), secretMatches(query.Get(s.key), want)
+		matched = matched || inData || inURL
+	}
+	if matched {
 		return nil
 	}
-	return fmt.Errorf("%w: no matching %.40q in the callback's data or URL", ErrCallbackUnverified, key)
+	return fmt.Errorf("%w: no matching secret in the callback's data or URL", ErrCallbackUnverified)
 }
 
 // secretMatches compares got with want in constant time: the SHA-256 sums
@@ -504,15 +533,15 @@ func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]str
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := readApironeBody(r)
 		if err == nil && s.hasSecret {
-			err = verifySecret(r, body, s.secretKey, s.secretValue.reveal())
+			err = verifySecret(r, body, s.secrets)
 		}
 		var cb *T
 		var data map[string]string
 		if err == nil {
 			cb, data, err = parse(r, body)
 		}
-		if err == nil && s.hasSecret {
-			delete(data, s.secretKey)
+		for _, sec := range s.secrets {
+			delete(data, sec.key)
 		}
 		s.serve(w, r, err, "GET, POST", func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/plain")
