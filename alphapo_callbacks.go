@@ -361,12 +361,15 @@ func (v *AlphaPoCallbackVerifier) parseRequest(r *http.Request) (string, *AlphaP
 //
 // WithCallbackErrorHandler and WithCallbackLogger report why a callback
 // was refused or failed. AlphaPo signs its callbacks, so there is no
-// shared secret to check: Handler panics when given WithCallbackSecret, a
-// mistake in the program's setup.
+// shared secret to check: Handler panics when given WithCallbackSecret or
+// WithCallbackConfirm, a mistake in the program's setup.
 func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...CallbackOption) http.Handler {
 	s := newCallbackSettings(opts)
 	if s.hasSecret {
 		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackSecret applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
+	}
+	if s.confirm != nil {
+		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackConfirm applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key, cb, err := v.parseRequest(r)

@@ -407,7 +407,8 @@ func WithCallbackSecret(key string, values ...string) CallbackOption {
 //     ErrCallbackMethod: not a callback the handler can read (400, 413,
 //     405);
 //   - otherwise the error your function returned (500), wrapped:
-//     errors.Is and errors.As reach it.
+//     errors.Is and errors.As reach it; or, with WithCallbackConfirm, the
+//     failure of the read that confirms the callback (500).
 //
 // err never holds a callback secret, the AlphaPo key or an expected
 // signature. r is the request as received, and its query, headers and
@@ -497,6 +498,9 @@ func secretMatches(got, want string) bool {
 //     wrong; fn is not called. The secret is checked before anything else
 //     in the callback is parsed, so a forged callback costs little CPU
 //     however large its numbers, and gets 403 even when malformed.
+//   - with WithCallbackConfirm, 403 when the API does not show the
+//     payment, and fn gets the amount and confirmation state the API
+//     shows.
 //
 // The answers other than 200 say nothing of why: WithCallbackErrorHandler
 // and WithCallbackLogger report the reason to you.
@@ -510,25 +514,29 @@ func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, op
 			return nil, nil, err
 		}
 		return cb, cb.Data, nil
-	}, fn, opts)
+	}, (*Account).confirmPayment, fn, opts)
 }
 
 // InvoiceCallbackHandler returns an http.Handler for Apirone invoice
 // callbacks (see ParseInvoiceCallback), answering and reporting as
 // PaymentCallbackHandler does. Invoice callbacks carry no data: put the
 // secret of WithCallbackSecret in the callback URL's query. Re-fetch the
-// invoice in fn before acting on its status.
+// invoice in fn before acting on its status, or let WithCallbackConfirm
+// put the API's status in the callback.
 func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, opts ...CallbackOption) http.Handler {
 	return apironeHandler(func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
 		cb, err := parseInvoiceCallback(r, body)
 		return cb, nil, err
-	}, fn, opts)
+	}, (*Account).confirmInvoice, fn, opts)
 }
 
 // apironeHandler reads a callback, checks its secret (see verifySecret)
-// before it parses anything else, then parses it, calls fn and answers
-// Apirone.
-func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
+// before it parses anything else, then parses it, confirms it through the
+// API with confirm if WithCallbackConfirm asks, calls fn and answers
+// Apirone. A confirmation that refuses the callback answers as a failed
+// check; one that fails otherwise answers as fn failing.
+func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]string, error), confirm func(*Account, context.Context, *T) error,
+	fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
 	s := newCallbackSettings(opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := readApironeBody(r)
@@ -543,7 +551,15 @@ func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]str
 		for _, sec := range s.secrets {
 			delete(data, sec.key)
 		}
-		s.serve(w, r, err, "GET, POST", func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
+		handle := func() error { return fn(r.Context(), cb) }
+		if err == nil && s.confirm != nil {
+			if cerr := confirm(s.confirm, r.Context(), cb); errors.Is(cerr, ErrCallbackUnverified) {
+				err = cerr
+			} else if cerr != nil {
+				handle = func() error { return cerr }
+			}
+		}
+		s.serve(w, r, err, "GET, POST", handle, func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusOK)
 			io.WriteString(w, "*ok*")
