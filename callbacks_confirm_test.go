@@ -58,7 +58,7 @@ func TestPaymentCallbackConfirm(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	// A sent payment passes, with the API's values, unconfirmed then
+	// A real payment passes, with the API's values, unconfirmed then
 	// confirmed.
 	dep, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(25000)})
 	require.NoError(t, err)
