@@ -126,11 +126,7 @@ func (p PaymentCallback) Format(f fmt.State, verb rune) {
 // "*ok*", so a repeat after a lost "*ok*" has the same key; a payment has
 // one key before and one after its first confirmation.
 func (p *PaymentCallback) DedupeKey() string {
-	stage := "unconfirmed"
-	if p.Confirmations > 0 {
-		stage = "confirmed"
-	}
-	return p.Currency + ":" + p.InputAddress + ":" + p.InputTransactionHash + ":" + stage
+	return p.Currency + ":" + p.InputAddress + ":" + p.InputTransactionHash + ":" + p.stage()
 }
 
 // UnmarshalJSON decodes a callback, accepting data in every form described
