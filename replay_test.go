@@ -265,3 +265,54 @@ func TestReplayCursorText(t *testing.T) {
 	assert.JSONEq(t, `"2024-05-01T12:00:00.123456Z abc:confirmed inv1:paid"`, string(js))
 	assert.Error(t, back.UnmarshalText([]byte("yesterday abc:confirmed")))
 }
+
+// The invoice replay delivers the current status of each invoice with a
+// callback URL, with the real callback's key, and again when the status
+// changes, until it is final.
+func TestReplayInvoices(t *testing.T) {
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer()
+	defer srv.Close()
+	acct := newShopAccount(t, srv)
+	gone := httptest.NewServer(nil)
+	gone.Close()
+	create := func(callbackURL string) *cryptopay.Invoice {
+		inv, err := acct.CreateInvoice(ctx, &cryptopay.InvoiceParams{Currency: "btc", Amount: cryptopay.NewAmount(5000), Lifetime: time.Hour, CallbackURL: callbackURL})
+		require.NoError(t, err)
+		return inv
+	}
+	unpaid, paid := create(gone.URL), create(gone.URL)
+	create("") // no callback URL: no callbacks to replay
+	dep, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: paid.Address, Amount: cryptopay.NewAmount(5000), Confirmations: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, dep.Deliveries)
+	var sent cryptopay.InvoiceCallback
+	require.NoError(t, json.Unmarshal([]byte(dep.Deliveries[len(dep.Deliveries)-1].Body), &sent))
+	require.False(t, dep.Deliveries[len(dep.Deliveries)-1].Acknowledged)
+
+	var got []string
+	record := func(_ context.Context, cb *cryptopay.InvoiceCallback) error {
+		got = append(got, cb.DedupeKey())
+		return nil
+	}
+	cur, err := acct.ReplayInvoices(ctx, cryptopay.ReplayCursor{}, record)
+	require.NoError(t, err)
+	assert.Equal(t, []string{unpaid.ID + ":created", sent.DedupeKey()}, got)
+	assert.Equal(t, paid.ID+":completed", sent.DedupeKey())
+
+	got = nil
+	cur, err = acct.ReplayInvoices(ctx, cur, record)
+	require.NoError(t, err)
+	assert.Empty(t, got, "nothing changed")
+
+	_, err = srv.Advance(ctx, 2*time.Hour)
+	require.NoError(t, err)
+	cur, err = acct.ReplayInvoices(ctx, cur, record)
+	require.NoError(t, err)
+	assert.Equal(t, []string{unpaid.ID + ":expired"}, got)
+
+	got = nil
+	_, err = acct.ReplayInvoices(ctx, cur, record)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
