@@ -248,3 +248,46 @@ func (p *PaymentCallback) stage() string {
 	}
 	return "unconfirmed"
 }
+
+// Replay hands fn, the function your AlphaPoCallbackVerifier.Handler
+// calls, the current record of each transaction lookups names
+// (AlphaPoClient.TransactionInfo), in order. The record is what a
+// callback carries, so its DedupeKey is the key of the callback for the
+// same status, and one idempotent fn serves both paths. A lookup that
+// finds nothing (ErrNotFound: a withdrawal that was never made, an
+// invoice nobody paid yet) is skipped. fn's errors do not stop it: they
+// are returned joined, and errors.Is reaches them. An error of the API
+// stops it.
+//
+// What can be replayed: the AlphaPo API v2 lists no transactions; it
+// looks one up by id, foreign_id or blockchain txid. So a replay can only
+// recheck operations you know of:
+//
+//   - withdrawals, exchanges and invoices, by the ForeignID you gave them
+//     (or the ID their call returned): keep the ones not yet final and
+//     recheck them, as a cron job would;
+//   - deposits by ID, from a callback you did receive (its later status
+//     is what you may have missed), or by the TxID the payer gives you.
+//
+// A deposit whose every callback was missed cannot be found through the
+// API: its id is in the callbacks only, and deposits have no foreign_id
+// of their own. Compare AlphaPoClient.Balances with your books to notice
+// one. transactions/info reports the status "processing" as
+// "not_confirmed", so such a record's DedupeKey differs from a
+// "processing" callback's.
+func (c *AlphaPoClient) Replay(ctx context.Context, fn func(context.Context, *AlphaPoTransaction) error, lookups ...AlphaPoTransactionInfoParams) error {
+	var failed []error
+	for _, p := range lookups {
+		tx, err := c.TransactionInfo(ctx, &p)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			continue
+		case err != nil:
+			return errors.Join(append(failed, err)...)
+		}
+		if err := fn(ctx, tx); err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return errors.Join(failed...)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -315,4 +316,58 @@ func TestReplayInvoices(t *testing.T) {
 	_, err = acct.ReplayInvoices(ctx, cur, record)
 	require.NoError(t, err)
 	assert.Empty(t, got)
+}
+
+// The AlphaPo replay rechecks a withdrawal by its foreign_id: the shop
+// missed the callback that confirmed it, and gets the same event, with the
+// same key.
+func TestAlphaPoReplay(t *testing.T) {
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer()
+	defer srv.Close()
+	ap := srv.AlphaPoClient(cryptopay.WithRetry(cryptopay.RetryPolicy{MaxAttempts: 1}))
+	gone := httptest.NewServer(nil)
+	gone.Close()
+	srv.SetAlphaPoCallbackURL(gone.URL)
+
+	addr, err := ap.TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "LTC", ForeignID: "customer-17", EndUserReference: "user-17"})
+	require.NoError(t, err)
+	_, err = srv.AlphaPoDeposit(ctx, cryptopaytest.AlphaPoDepositParams{Address: addr.Address, Amount: cryptopay.MustDecimal("2.5")})
+	require.NoError(t, err)
+	_, err = srv.Mine(ctx, 1)
+	require.NoError(t, err)
+	w, err := ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
+		ForeignID: "payout-1", EndUserReference: "user-17", Currency: "LTC",
+		Amount: cryptopay.MustDecimal("1"), Address: "ltc1qg82tmtdnq8gyfh4ghf3gkqgsf4swgsmgvyhqe5",
+	})
+	require.NoError(t, err)
+	mined, err := srv.Mine(ctx, 1)
+	require.NoError(t, err)
+	var missed cryptopay.AlphaPoTransaction
+	for _, d := range mined {
+		var tx cryptopay.AlphaPoTransaction
+		require.NoError(t, json.Unmarshal([]byte(d.Body), &tx))
+		if tx.ID == w.ID {
+			missed = tx
+		}
+		require.False(t, d.Acknowledged)
+	}
+	require.Equal(t, cryptopay.AlphaPoStatusConfirmed, missed.Status)
+
+	var keys []string
+	err = ap.Replay(ctx, func(_ context.Context, tx *cryptopay.AlphaPoTransaction) error {
+		keys = append(keys, tx.DedupeKey())
+		return nil
+	}, cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"}, cryptopay.AlphaPoTransactionInfoParams{ForeignID: "never-made"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{missed.DedupeKey()}, keys, "the unknown foreign_id is skipped")
+
+	failing := errors.New("books locked")
+	err = ap.Replay(ctx, func(context.Context, *cryptopay.AlphaPoTransaction) error { return failing },
+		cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"}, cryptopay.AlphaPoTransactionInfoParams{ID: w.ID})
+	assert.ErrorIs(t, err, failing)
+	srv.FailNext("/v2/transactions/info", 1, cryptopaytest.Failure{Status: http.StatusBadGateway})
+	err = ap.Replay(ctx, func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil },
+		cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"})
+	assert.ErrorIs(t, err, cryptopay.ErrServer)
 }
