@@ -379,8 +379,8 @@ func newCallbackSettings(opts []CallbackOption) *callbackSettings {
 // To rotate a secret, accept the old and the new one together: give both
 // values (WithCallbackSecret("secret", newSecret, oldSecret)), or, when
 // the key changes too, the option once per key; a callback passes when it
-// matches any of them, each compared in constant time. See "Rotating
-// secrets" in the package documentation for when to drop the old one.
+// matches any of them, each compared in constant time. "Receiving
+// callbacks" in the package documentation says when to drop the old one.
 //
 // AlphaPo callbacks are signed: AlphaPoCallbackVerifier.Handler panics
 // when given this option rather than let it suggest a check it does not
