@@ -85,8 +85,8 @@ func (c *ReplayCursor) UnmarshalText(text []byte) error {
 //     exact.
 //   - Confirmations is 0 or 1: the history says whether a receipt is
 //     confirmed, not how many times. A function that waits for more
-//     confirmations must accept a replayed 1 or the replay stays held
-//     at that payment (see WithCallbackConfirm for the same limit).
+//     confirmations must accept a replayed 1, or the replay stays held
+//     at that payment.
 //   - Data is the data of the address's callback
 //     (Account.AddressCallbackInfo; an address made without a callback has
 //     the account's for the currency, if one was set): what Apirone sends
