@@ -2,11 +2,14 @@ package cryptopay
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 )
 
 // AlphaPoTxType is the kind of operation an AlphaPo callback reports.
@@ -223,23 +226,63 @@ func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 
 // AlphaPoCallbackVerifier checks and decodes the callbacks AlphaPo sends:
 // the one way to receive them, whether or not the service also calls the
-// API. Build it from the same key and secret as the AlphaPoClient. It is
-// safe for concurrent use and never prints its key or secret.
+// API. Build it from the same key and secret as the AlphaPoClient; Add more
+// key/secret pairs to accept callbacks of several merchants at one
+// endpoint, or the old and the new pair while you rotate them. It is safe
+// for concurrent use, Add included, and never prints a key or secret.
 type AlphaPoCallbackVerifier struct {
+	keys *alphaPoKeys // behind a pointer, so that Format's copy copies no lock
+}
+
+// alphaPoKeys are the pairs a verifier accepts.
+type alphaPoKeys struct {
+	mu    sync.RWMutex
+	pairs []alphaPoPair
+}
+
+// alphaPoPair is one key/secret pair; sum is the SHA-256 of the key, which
+// Verify compares with the header's in constant time.
+type alphaPoPair struct {
 	key    secret
+	sum    [sha256.Size]byte
 	signer *Signer
 }
+
+// alphaPoKeyContext is the context key under which Handler passes the
+// key that verified the callback.
+type alphaPoKeyContext struct{}
 
 // NewAlphaPoCallbackVerifier returns a verifier for callbacks signed for
 // the merchant's API key and secret. Both are required.
 func NewAlphaPoCallbackVerifier(key, secret string) (*AlphaPoCallbackVerifier, error) {
+	v := &AlphaPoCallbackVerifier{keys: new(alphaPoKeys)}
+	if err := v.Add(key, secret); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Add makes v accept callbacks signed for key and secret too, besides
+// those it accepted already: another merchant served by the same endpoint,
+// or a new pair during a rotation. Both are required. The callback's
+// X-Processing-Key header says which pair applies, and only that pair's
+// secret is tried; [AlphaPoCallbackKey] tells Handler's function which
+// key it was.
+//
+// To rotate: create the new pair in AlphaPo's dashboard, Add it, then move
+// your AlphaPoClient to it; build the verifier without the old pair once
+// AlphaPo has stopped retrying callbacks signed with it (about 24 hours).
+func (v *AlphaPoCallbackVerifier) Add(key, secret string) error {
 	if key == "" {
-		return nil, invalid("key", "is required")
+		return invalid("key", "is required")
 	}
 	if secret == "" {
-		return nil, invalid("secret", "is required")
+		return invalid("secret", "is required")
 	}
-	return &AlphaPoCallbackVerifier{key: newSecret(key), signer: NewSigner(secret)}, nil
+	v.keys.mu.Lock()
+	defer v.keys.mu.Unlock()
+	v.keys.pairs = append(v.keys.pairs, alphaPoPair{key: newSecret(key), sum: sha256.Sum256([]byte(key)), signer: NewSigner(secret)})
+	return nil
 }
 
 // Format prints "cryptopay.AlphaPoCallbackVerifier{REDACTED}" for every
@@ -249,47 +292,92 @@ func (v AlphaPoCallbackVerifier) Format(f fmt.State, verb rune) {
 }
 
 // Verify checks that body, the raw bytes exactly as received, came from
-// AlphaPo: header must hold exactly one X-Processing-Key equal to the
-// merchant's key and exactly one X-Processing-Signature equal to the
-// HMAC-SHA512 of body (see Signer). Both comparisons are constant-time.
-// A failure matches ErrCallbackUnverified; its text never holds the
-// expected key or signature.
+// AlphaPo: header must hold exactly one X-Processing-Key equal to the key
+// of one of v's pairs and exactly one X-Processing-Signature equal to the
+// HMAC-SHA512 of body under that pair's secret (see Signer). The key is
+// compared with every pair's in constant time. A failure matches
+// ErrCallbackUnverified; its text never holds a key or signature. On
+// success the pair that matched is the one whose key is the header's
+// X-Processing-Key.
 func (v *AlphaPoCallbackVerifier) Verify(body []byte, header http.Header) error {
+	_, err := v.verify(body, header)
+	return err
+}
+
+// verify is Verify, returning the key that matched.
+func (v *AlphaPoCallbackVerifier) verify(body []byte, header http.Header) (string, error) {
 	keys := header.Values("X-Processing-Key")
 	sigs := header.Values("X-Processing-Signature")
-	switch {
-	case len(keys) != 1:
-		return fmt.Errorf("%w: want one X-Processing-Key header, got %d", ErrCallbackUnverified, len(keys))
-	case !secretMatches(keys[0], v.key.reveal()):
-		return fmt.Errorf("%w: X-Processing-Key is not the merchant's key", ErrCallbackUnverified)
-	case len(sigs) != 1:
-		return fmt.Errorf("%w: want one X-Processing-Signature header, got %d", ErrCallbackUnverified, len(sigs))
-	case !v.signer.Verify(body, sigs[0]):
-		return fmt.Errorf("%w: X-Processing-Signature does not match the body", ErrCallbackUnverified)
+	if len(keys) != 1 {
+		return "", fmt.Errorf("%w: want one X-Processing-Key header, got %d", ErrCallbackUnverified, len(keys))
 	}
-	return nil
+	got := sha256.Sum256([]byte(keys[0]))
+	var matches []alphaPoPair
+	v.keys.mu.RLock()
+	for _, p := range v.keys.pairs {
+		if subtle.ConstantTimeCompare(got[:], p.sum[:]) == 1 {
+			matches = append(matches, p)
+		}
+	}
+	v.keys.mu.RUnlock()
+	switch {
+	case len(matches) == 0:
+		return "", fmt.Errorf("%w: X-Processing-Key is not a merchant's key", ErrCallbackUnverified)
+	case len(sigs) != 1:
+		return "", fmt.Errorf("%w: want one X-Processing-Signature header, got %d", ErrCallbackUnverified, len(sigs))
+	}
+	for _, p := range matches {
+		if p.signer.Verify(body, sigs[0]) {
+			return p.key.reveal(), nil
+		}
+	}
+	return "", fmt.Errorf("%w: X-Processing-Signature does not match the body", ErrCallbackUnverified)
+}
+
+// AlphaPoCallbackKey returns the API key whose pair verified the callback
+// that AlphaPoCallbackVerifier.Handler passes to your function with ctx,
+// or "" for any other context: with several merchants' pairs (see
+// AlphaPoCallbackVerifier.Add) it says whose callback it is. It is a
+// credential: do not log it.
+func AlphaPoCallbackKey(ctx context.Context) string {
+	key, _ := ctx.Value(alphaPoKeyContext{}).(string)
+	return key
 }
 
 // Parse verifies body (see Verify) and only then decodes it.
 func (v *AlphaPoCallbackVerifier) Parse(body []byte, header http.Header) (*AlphaPoTransaction, error) {
-	if err := v.Verify(body, header); err != nil {
-		return nil, err
+	_, cb, err := v.parse(body, header)
+	return cb, err
+}
+
+// parse is Parse, returning the key that matched.
+func (v *AlphaPoCallbackVerifier) parse(body []byte, header http.Header) (string, *AlphaPoTransaction, error) {
+	key, err := v.verify(body, header)
+	if err != nil {
+		return "", nil, err
 	}
-	return decodeAlphaPoCallback(body)
+	cb, err := decodeAlphaPoCallback(body)
+	return key, cb, err
 }
 
 // ParseRequest reads a callback from r and parses it (see Parse). It
 // accepts only POST (else ErrCallbackMethod) and reads at most
 // MaxCallbackBody bytes (else ErrCallbackTooLarge).
 func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoTransaction, error) {
+	_, cb, err := v.parseRequest(r)
+	return cb, err
+}
+
+// parseRequest is ParseRequest, returning the key that matched.
+func (v *AlphaPoCallbackVerifier) parseRequest(r *http.Request) (string, *AlphaPoTransaction, error) {
 	if r.Method != http.MethodPost {
-		return nil, fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
+		return "", nil, fmt.Errorf("%w: %.20q", ErrCallbackMethod, r.Method)
 	}
 	body, err := readCallbackBody(r)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return v.Parse(body, r.Header)
+	return v.parse(body, r.Header)
 }
 
 // Handler returns an http.Handler for AlphaPo callbacks. It parses each
@@ -303,16 +391,20 @@ func (v *AlphaPoCallbackVerifier) ParseRequest(r *http.Request) (*AlphaPoTransac
 //
 // WithCallbackErrorHandler and WithCallbackLogger report why a callback
 // was refused or failed. AlphaPo signs its callbacks, so there is no
-// shared secret to check: Handler panics when given WithCallbackSecret, a
-// mistake in the program's setup.
+// shared secret to check: Handler panics when given WithCallbackSecret or
+// WithCallbackConfirm, a mistake in the program's setup.
 func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...CallbackOption) http.Handler {
 	s := newCallbackSettings(opts)
 	if s.hasSecret {
 		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackSecret applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
 	}
+	if s.confirm != nil {
+		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackConfirm applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cb, err := v.ParseRequest(r)
-		s.serve(w, r, err, http.MethodPost, func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
+		key, cb, err := v.parseRequest(r)
+		ctx := context.WithValue(r.Context(), alphaPoKeyContext{}, key)
+		s.serve(w, r, err, http.MethodPost, func() error { return fn(ctx, cb) }, func(w http.ResponseWriter) {
 			w.WriteHeader(http.StatusOK)
 		})
 	})

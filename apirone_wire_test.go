@@ -494,6 +494,16 @@ func apironeWire(t *testing.T) []wireRow {
 			want:  "not found",
 		},
 		{
+			name: "Account.Replay nothing since", fixture: "apirone/account_history_empty.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return a.Replay(ctx, ReplayCursor{Time: time.Date(2022, 10, 13, 0, 0, 1, 0, time.UTC)},
+					func(context.Context, *PaymentCallback) error { return errors.New("nothing to deliver") })
+			},
+			method: "GET", path: acctPath + "/history",
+			query: "limit=100&q=item_type%3Areceipt%2Cdate_from%3A2022-10-13T00%3A00%3A01%2B00%3A00",
+			want:  ReplayCursor{Time: time.Date(2022, 10, 13, 0, 0, 1, 0, time.UTC)},
+		},
+		{
 			name: "Account.HistoryItem", fixture: "apirone/history_item.json",
 			call:   func(ctx context.Context, c *Client, a *Account) (any, error) { return a.HistoryItem(ctx, itemID) },
 			method: "GET", path: acctPath + "/history/" + itemID,
@@ -652,6 +662,14 @@ func apironeWire(t *testing.T) []wireRow {
 			},
 			method: "GET", path: acctPath + "/invoices", query: "limit=2&offset=4&transfer-key=" + key,
 			want: &InvoicePage{Account: testAccountID, Invoices: []Invoice{*invoice}, Pagination: Pagination{Total: 5, Offset: 4, Limit: 2}},
+		},
+		{
+			name: "Account.ReplayInvoices no invoices", fixture: "apirone/account_invoices_empty.json",
+			call: func(ctx context.Context, c *Client, a *Account) (any, error) {
+				return a.ReplayInvoices(ctx, ReplayCursor{}, func(context.Context, *InvoiceCallback) error { return errors.New("nothing to deliver") })
+			},
+			method: "GET", path: acctPath + "/invoices", query: "limit=100&transfer-key=" + key,
+			want: ReplayCursor{},
 		},
 		{
 			name: "Account.AllInvoices", fixture: "apirone/account_invoices.json",

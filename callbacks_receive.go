@@ -127,11 +127,7 @@ func (p PaymentCallback) Format(f fmt.State, verb rune) {
 // "*ok*", so a repeat after a lost "*ok*" has the same key; a payment has
 // one key before and one after its first confirmation.
 func (p *PaymentCallback) DedupeKey() string {
-	stage := "unconfirmed"
-	if p.Confirmations > 0 {
-		stage = "confirmed"
-	}
-	return p.Currency + ":" + p.InputAddress + ":" + p.InputTransactionHash + ":" + stage
+	return p.Currency + ":" + p.InputAddress + ":" + p.InputTransactionHash + ":" + p.stage()
 }
 
 // UnmarshalJSON decodes a callback, accepting data in every form described
@@ -351,11 +347,17 @@ func malformed(format string, args ...any) error {
 type CallbackOption func(*callbackSettings)
 
 type callbackSettings struct {
-	secretKey   string
-	secretValue secret
-	hasSecret   bool
-	onError     func(*http.Request, error)
-	logger      *slog.Logger
+	secrets   []acceptedSecret // every WithCallbackSecret given
+	hasSecret bool             // WithCallbackSecret was given, even with no value
+	onError   func(*http.Request, error)
+	logger    *slog.Logger
+	confirm   *Account // WithCallbackConfirm's; nil: callbacks are taken at their word
+}
+
+// acceptedSecret is one secret WithCallbackSecret accepts, under its key.
+type acceptedSecret struct {
+	key   string
+	value secret
 }
 
 func newCallbackSettings(opts []CallbackOption) *callbackSettings {
@@ -367,21 +369,31 @@ func newCallbackSettings(opts []CallbackOption) *callbackSettings {
 }
 
 // WithCallbackSecret makes an Apirone handler accept only callbacks that
-// carry value under key: in the callback's data (set it in Callback.Data
-// when you create the address) or as a query parameter of the callback URL
-// (the only place an invoice callback can carry it), checked as
-// VerifyCallbackSecret checks it. Any other callback gets 403 and never
-// reaches your function. An empty value rejects every callback, so a
-// missing secret in your configuration fails closed. The handler removes
+// carry one of values under key: in the callback's data (set it in
+// Callback.Data when you create the address) or as a query parameter of
+// the callback URL (the only place an invoice callback can carry it),
+// checked as VerifyCallbackSecret checks it. Any other callback gets 403
+// and never reaches your function. An empty value matches nothing, and
+// the option with no value, or only empty ones, rejects every callback, so
+// a missing secret in your configuration fails closed. The handler removes
 // key from the data it passes on, so logging the callback does not log
 // the secret.
+//
+// To rotate a secret, accept the old and the new one together: give both
+// values (WithCallbackSecret("secret", newSecret, oldSecret)), or, when
+// the key changes too, the option once per key; a callback passes when it
+// matches any of them, each compared in constant time. "Receiving
+// callbacks" in the package documentation says when to drop the old one.
 //
 // AlphaPo callbacks are signed: AlphaPoCallbackVerifier.Handler panics
 // when given this option rather than let it suggest a check it does not
 // make.
-func WithCallbackSecret(key, value string) CallbackOption {
+func WithCallbackSecret(key string, values ...string) CallbackOption {
 	return func(s *callbackSettings) {
-		s.secretKey, s.secretValue, s.hasSecret = key, newSecret(value), true
+		s.hasSecret = true
+		for _, v := range values {
+			s.secrets = append(s.secrets, acceptedSecret{key, newSecret(v)})
+		}
 	}
 }
 
@@ -394,7 +406,8 @@ func WithCallbackSecret(key, value string) CallbackOption {
 //     ErrCallbackMethod: not a callback the handler can read (400, 413,
 //     405);
 //   - otherwise the error your function returned (500), wrapped:
-//     errors.Is and errors.As reach it.
+//     errors.Is and errors.As reach it; or, with WithCallbackConfirm, the
+//     failure of the read that confirms the callback (500).
 //
 // err never holds a callback secret, the AlphaPo key or an expected
 // signature. r is the request as received, and its query, headers and
@@ -416,21 +429,22 @@ func WithCallbackLogger(logger *slog.Logger) CallbackOption {
 }
 
 // VerifyCallbackSecret checks that an Apirone callback request carries
-// value under key, by the rules the handlers apply with
+// one of values under key, by the rules the handlers apply with
 // WithCallbackSecret: in the data of a POST's JSON body, or as a query
 // parameter of the URL (a GET's data are its query), compared in constant
-// time; an empty value matches nothing. It is for a handler of your own:
+// time with each value; an empty value matches nothing. Give the old and
+// the new secret while you rotate it. It is for a handler of your own:
 // call it first, and stop at any error. A wrong or missing secret matches
 // ErrCallbackUnverified; a request that is no callback (wrong method,
 // body over MaxCallbackBody) matches ErrCallbackMethod or
-// ErrCallbackTooLarge. The error never holds value.
+// ErrCallbackTooLarge. The error never holds a value.
 //
 // It reads a POST's body and puts back the bytes it read, so that
 // ParsePaymentCallback or ParseInvoiceCallback reads the same callback
 // afterwards. Called after them, it finds the body consumed and fails
 // unless the secret is in the URL: call it first. It does not remove key
 // from the callback's data.
-func VerifyCallbackSecret(r *http.Request, key, value string) error {
+func VerifyCallbackSecret(r *http.Request, key string, values ...string) error {
 	body, err := readApironeBody(r)
 	if err != nil {
 		return err
@@ -438,16 +452,28 @@ func VerifyCallbackSecret(r *http.Request, key, value string) error {
 	if r.Method == http.MethodPost && r.Body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return verifySecret(r, body, key, value)
+	secrets := make([]acceptedSecret, len(values))
+	for i, v := range values {
+		secrets[i] = acceptedSecret{key, newSecret(v)}
+	}
+	return verifySecret(r, body, secrets)
 }
 
 // verifySecret is VerifyCallbackSecret on a request whose body
-// readApironeBody has read.
-func verifySecret(r *http.Request, body []byte, key, want string) error {
-	if secretMatches(bodyData(body)[key], want) || secretMatches(r.URL.Query().Get(key), want) {
+// readApironeBody has read, for every secret accepted. Each is compared,
+// whether or not an earlier one matched.
+func verifySecret(r *http.Request, body []byte, secrets []acceptedSecret) error {
+	data, query := bodyData(body), r.URL.Query()
+	matched := false
+	for _, s := range secrets {
+		want := s.value.reveal()
+		inData, inURL := secretMatches(data[s.key], want), secretMatches(query.Get(s.key), want)
+		matched = matched || inData || inURL
+	}
+	if matched {
 		return nil
 	}
-	return fmt.Errorf("%w: no matching %.40q in the callback's data or URL", ErrCallbackUnverified, key)
+	return fmt.Errorf("%w: no matching secret in the callback's data or URL", ErrCallbackUnverified)
 }
 
 // secretMatches compares got with want in constant time: the SHA-256 sums
@@ -471,6 +497,9 @@ func secretMatches(got, want string) bool {
 //     wrong; fn is not called. The secret is checked before anything else
 //     in the callback is parsed, so a forged callback costs little CPU
 //     however large its numbers, and gets 403 even when malformed.
+//   - with WithCallbackConfirm, 403 when the API does not show the
+//     payment, and fn gets the amount and confirmation state the API
+//     shows.
 //
 // The answers other than 200 say nothing of why: WithCallbackErrorHandler
 // and WithCallbackLogger report the reason to you.
@@ -484,40 +513,52 @@ func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, op
 			return nil, nil, err
 		}
 		return cb, cb.Data, nil
-	}, fn, opts)
+	}, (*Account).confirmPayment, fn, opts)
 }
 
 // InvoiceCallbackHandler returns an http.Handler for Apirone invoice
 // callbacks (see ParseInvoiceCallback), answering and reporting as
 // PaymentCallbackHandler does. Invoice callbacks carry no data: put the
 // secret of WithCallbackSecret in the callback URL's query. Re-fetch the
-// invoice in fn before acting on its status.
+// invoice in fn before acting on its status, or let WithCallbackConfirm
+// put the API's status in the callback.
 func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, opts ...CallbackOption) http.Handler {
 	return apironeHandler(func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
 		cb, err := parseInvoiceCallback(r, body)
 		return cb, nil, err
-	}, fn, opts)
+	}, (*Account).confirmInvoice, fn, opts)
 }
 
 // apironeHandler reads a callback, checks its secret (see verifySecret)
-// before it parses anything else, then parses it, calls fn and answers
-// Apirone.
-func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]string, error), fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
+// before it parses anything else, then parses it, confirms it through the
+// API with confirm if WithCallbackConfirm asks, calls fn and answers
+// Apirone. A confirmation that refuses the callback answers as a failed
+// check; one that fails otherwise answers as fn failing.
+func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]string, error), confirm func(*Account, context.Context, *T) error,
+	fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
 	s := newCallbackSettings(opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := readApironeBody(r)
 		if err == nil && s.hasSecret {
-			err = verifySecret(r, body, s.secretKey, s.secretValue.reveal())
+			err = verifySecret(r, body, s.secrets)
 		}
 		var cb *T
 		var data map[string]string
 		if err == nil {
 			cb, data, err = parse(r, body)
 		}
-		if err == nil && s.hasSecret {
-			delete(data, s.secretKey)
+		for _, sec := range s.secrets {
+			delete(data, sec.key)
 		}
-		s.serve(w, r, err, "GET, POST", func() error { return fn(r.Context(), cb) }, func(w http.ResponseWriter) {
+		handle := func() error { return fn(r.Context(), cb) }
+		if err == nil && s.confirm != nil {
+			if cerr := confirm(s.confirm, r.Context(), cb); errors.Is(cerr, ErrCallbackUnverified) {
+				err = cerr
+			} else if cerr != nil {
+				handle = func() error { return cerr }
+			}
+		}
+		s.serve(w, r, err, "GET, POST", handle, func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(http.StatusOK)
 			io.WriteString(w, "*ok*")

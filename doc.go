@@ -208,6 +208,29 @@ Every callback has a DedupeKey ([PaymentCallback.DedupeKey],
 the same database transaction as the credit, under a unique index, and
 treat "already recorded" as success.
 
+Callbacks stop: Apirone after 255 confirmations, AlphaPo after about a
+day of retries. To catch up after downtime, run [Account.Replay] and
+[Account.ReplayInvoices] from a cron job: they walk the account's history
+and invoices from a [ReplayCursor] you keep between runs, and hand each
+event to the function your handler calls, with the same DedupeKey, so
+one idempotent function serves both paths. AlphaPo lists no transactions:
+[AlphaPoClient.Replay] rechecks those you know by id or foreign_id. Each
+method's documentation says what the provider's records can and cannot
+rebuild of a callback. [WithCallbackConfirm] makes an Apirone handler
+re-read each callback through the API (one read per callback), refuse
+what the API does not show and pass on the API's amounts and status.
+
+Rotating secrets: Apirone echoes the data an address was made with, so
+old addresses keep sending the old secret. Accept both with
+WithCallbackSecret("secret", newSecret, oldSecret) (the same list for
+[VerifyCallbackSecret]), make new addresses and the account's callback
+settings with the new one, and drop the old once no address or invoice
+that carries it can still be paid. For AlphaPo, create the new key pair,
+[AlphaPoCallbackVerifier.Add] it, move the [AlphaPoClient] to it, and drop
+the old pair a day later, when AlphaPo has stopped retrying callbacks
+signed with it. One verifier can also hold the pairs of many merchants:
+[AlphaPoCallbackKey] tells the handler's function whose callback it is.
+
 # Money
 
 Apirone amounts are [Amount]: an exact integer in the currency's minor
