@@ -41,17 +41,21 @@ func AmountFromBig(n *big.Int) Amount {
 // ParseAmount parses a base-10 integer such as "-10000" or
 // "123456789012345678901234". Signs, fractions and exponents other than a
 // leading minus are rejected, and so are more than maxDigits (78) digits.
-func ParseAmount(s string) (Amount, error) {
+func ParseAmount(s string) (Amount, error) { return parseAmount(s) }
+
+// parseAmount is ParseAmount, also on bytes, which it copies only for an
+// amount beyond int64.
+func parseAmount[T string | []byte](s T) (Amount, error) {
 	if !isInteger(s) {
 		return Amount{}, fmt.Errorf("cryptopay: amount %.40q is not an integer", s)
 	}
 	if err := checkDigits(s, maxDigits); err != nil {
 		return Amount{}, err
 	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
 		return Amount{small: n}, nil
 	}
-	n, _ := new(big.Int).SetString(s, 10)
+	n, _ := new(big.Int).SetString(string(s), 10)
 	return Amount{big: n}, nil
 }
 
@@ -132,11 +136,11 @@ func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
 // UnmarshalJSON accepts a JSON integer or a string holding one; null leaves
 // the amount unchanged.
 func (a *Amount) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
+	s, isNull, err := scalar(data)
 	if err != nil || isNull {
 		return err
 	}
-	v, err := ParseAmount(s)
+	v, err := parseAmount(s)
 	if err != nil {
 		return err
 	}
@@ -323,8 +327,8 @@ type lenientInt struct{ p *int64 }
 // maxDigits (78) digits, leading zeros included; null and "" leave the
 // value unchanged.
 func (n *lenientInt) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
-	if err != nil || isNull || s == "" {
+	s, isNull, err := scalar(data)
+	if err != nil || isNull || len(s) == 0 {
 		return err
 	}
 	v, err := parseInt64(s, "an integer")
@@ -384,8 +388,8 @@ func (t UnixTime) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON accepts an integer number of seconds, as a number or a
 // string; null and "" leave t unchanged.
 func (t *UnixTime) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
-	if err != nil || isNull || s == "" {
+	s, isNull, err := scalar(data)
+	if err != nil || isNull || len(s) == 0 {
 		return err
 	}
 	n, err := parseInt64(s, "a Unix time")
@@ -399,19 +403,48 @@ func (t *UnixTime) UnmarshalJSON(data []byte) error {
 // unquoteScalar returns the text of a JSON string or number. Objects, arrays
 // and booleans are errors.
 func unquoteScalar(data []byte) (s string, isNull bool, err error) {
+	text, isNull, err := scalar(data)
+	return string(text), isNull, err
+}
+
+// scalar is unquoteScalar without a copy where it can: a number's bytes,
+// or the bytes between the quotes of a string with no escape and only
+// printable ASCII (what providers send), are returned as they are. Other
+// strings are unquoted by encoding/json.
+func scalar(data []byte) (text []byte, isNull bool, err error) {
 	data = bytes.TrimSpace(data)
 	switch {
 	case len(data) == 0:
-		return "", false, errors.New("cryptopay: empty JSON value")
+		return nil, false, errors.New("cryptopay: empty JSON value")
 	case string(data) == "null":
-		return "", true, nil
+		return nil, true, nil
 	case data[0] == '"':
+		if inner, ok := plainString(data); ok {
+			return inner, false, nil
+		}
+		var s string
 		err = json.Unmarshal(data, &s)
-		return s, false, err
+		return []byte(s), false, err
 	case data[0] == '-' || (data[0] >= '0' && data[0] <= '9'):
-		return string(data), false, nil
+		return data, false, nil
 	}
-	return "", false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
+	return nil, false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
+}
+
+// plainString returns what is between the quotes of a JSON string that
+// holds only printable ASCII and no escape or quote, which is its text as
+// it is.
+func plainString(data []byte) ([]byte, bool) {
+	if len(data) < 2 || data[len(data)-1] != '"' {
+		return nil, false
+	}
+	inner := data[1 : len(data)-1]
+	for _, c := range inner {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	return inner, true
 }
 
 // maxDigits is the most digits an integer may have where the SDK parses
@@ -424,8 +457,12 @@ const maxDigits = 78
 
 // checkDigits refuses s, digits with an optional leading minus, when it
 // has more than limit digits.
-func checkDigits(s string, limit int) error {
-	if len(strings.TrimPrefix(s, "-")) > limit {
+func checkDigits[T string | []byte](s T, limit int) error {
+	digits := len(s)
+	if digits > 0 && s[0] == '-' {
+		digits--
+	}
+	if digits > limit {
 		return fmt.Errorf("cryptopay: %.20q... is too long for a number (at most %d digits)", s, limit)
 	}
 	return nil
@@ -433,11 +470,11 @@ func checkDigits(s string, limit int) error {
 
 // parseInt64 parses a base-10 int64, refusing more than maxDigits digits;
 // its error says s is not what (e.g. "an integer").
-func parseInt64(s, what string) (int64, error) {
+func parseInt64[T string | []byte](s T, what string) (int64, error) {
 	if err := checkDigits(s, maxDigits); err != nil {
 		return 0, err
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(string(s), 10, 64) // no copy: ParseInt keeps no reference
 	if err != nil {
 		return 0, fmt.Errorf("cryptopay: %q is not %s", s, what)
 	}
@@ -445,12 +482,15 @@ func parseInt64(s, what string) (int64, error) {
 }
 
 // isInteger reports whether s is an optional '-' followed by one or more digits.
-func isInteger(s string) bool {
-	return isDigits(strings.TrimPrefix(s, "-"))
+func isInteger[T string | []byte](s T) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	return isDigits(s)
 }
 
-func isDigits(s string) bool {
-	if s == "" {
+func isDigits[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
