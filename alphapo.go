@@ -121,13 +121,23 @@ type TakenAddress struct {
 
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string and the tag as a string, a number or null.
-func (t *TakenAddress) UnmarshalJSON(b []byte) error {
-	type plain TakenAddress
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID  lenientInt    `json:"id"`
-		Tag lenientString `json:"tag"`
-	}{(*plain)(t), lenientInt{&t.ID}, lenientString{&t.Tag}})
+func (t *TakenAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, t) }
+
+func (*TakenAddress) newMirror() mirrorOf[*TakenAddress] { return new(takenAddressWire) }
+
+type takenAddressFields TakenAddress
+
+// takenAddressWire is the mirror a TakenAddress decodes through (see mirrorOf).
+type takenAddressWire struct {
+	takenAddressFields
+	ID  lenientInt    `json:"id"`
+	Tag lenientString `json:"tag"`
+}
+
+func (w *takenAddressWire) value() *TakenAddress {
+	t := (*TakenAddress)(&w.takenAddressFields)
+	t.ID, t.Tag = int64(w.ID), string(w.Tag)
+	return t
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null
@@ -137,7 +147,7 @@ func (t TakenAddress) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		Tag lenientString `json:"tag"`
-	}{plain(t), lenientString{&t.Tag}})
+	}{plain(t), lenientString(t.Tag)})
 }
 
 // TakeAddress assigns a deposit address to a customer. It is not

@@ -90,6 +90,14 @@ func (ep *endpoint) check(err error) {
 // value.
 func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	var out T
+	if m, ok := any(out).(mirrored[T]); ok {
+		// Into the mirror itself, not through T's UnmarshalJSON (see mirrorOf).
+		w := m.newMirror()
+		if err := b.do(ctx, &ep, w); err != nil {
+			return out, err
+		}
+		return w.value(), nil
+	}
 	if err := b.do(ctx, &ep, &out); err != nil {
 		var zero T
 		return zero, err

@@ -319,9 +319,9 @@ func parseTime(s string) (time.Time, error) {
 
 // lenientInt decodes an integer that providers send sometimes as a JSON
 // number and sometimes as a string ("1"): confirmations and numeric ids.
-// It writes to the int64 p points at; a struct's UnmarshalJSON points it
-// at a public field (see TakenAddress.UnmarshalJSON).
-type lenientInt struct{ p *int64 }
+// A result's int64 field decodes through it in the result's mirror (see
+// mirrorOf).
+type lenientInt int64
 
 // UnmarshalJSON accepts a JSON integer or a string holding one, of at most
 // maxDigits (78) digits, leading zeros included; null and "" leave the
@@ -335,7 +335,7 @@ func (n *lenientInt) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	*n.p = v
+	*n = lenientInt(v)
 	return nil
 }
 
@@ -343,30 +343,59 @@ func (n *lenientInt) UnmarshalJSON(data []byte) error {
 // string and sometimes as a number or null: tags (XRP, XLM, EOS, ...) come
 // as all three; AlphaPo sends foreign_id and end_user_reference as numbers
 // in some answers, and txid as a number in one documented example. A
-// number keeps its JSON text ("164"); null is "". It writes to the string
-// p points at.
-type lenientString struct{ p *string }
+// number keeps its JSON text ("164"); null is "".
+type lenientString string
 
 // UnmarshalJSON accepts a string, a number or null.
 func (s *lenientString) UnmarshalJSON(data []byte) error {
-	text, isNull, err := unquoteScalar(data)
+	text, _, err := unquoteScalar(data)
 	if err != nil {
 		return err
 	}
-	if isNull {
-		text = ""
-	}
-	*s.p = text
+	*s = lenientString(text)
 	return nil
 }
 
 // MarshalJSON encodes "" as null and any other text as a string, as AlphaPo
 // writes a tag.
 func (s lenientString) MarshalJSON() ([]byte, error) {
-	if *s.p == "" {
+	if s == "" {
 		return []byte("null"), nil
 	}
-	return json.Marshal(*s.p)
+	return json.Marshal(string(s))
+}
+
+// A result type with fields of plain types (int64, string) that providers
+// send in more than one JSON form decodes through a mirror: an unexported
+// struct that embeds the result's fields by value and overrides the
+// lenient ones with lenientInt or lenientString fields (and nested results
+// with their mirrors). The mirror's value method stores those in the
+// embedded fields and returns the result, which lives in the mirror. The
+// type's UnmarshalJSON decodes into a new mirror (see decodeMirrored), and
+// the SDK decodes into one directly: encoding/json reads a value that has
+// its own UnmarshalJSON twice, once to find where it ends.
+type mirrorOf[T any] interface {
+	value() T
+}
+
+// mirrored is a result type (*TakenAddress, ...) that decodes through a
+// mirror; newMirror works on a nil receiver.
+type mirrored[T any] interface {
+	newMirror() mirrorOf[T]
+}
+
+// decodeMirrored decodes b into a new mirror of v's type and sets *v to the
+// result: an UnmarshalJSON for a mirrored type.
+func decodeMirrored[T any, PT interface {
+	*T
+	mirrored[*T]
+}](b []byte, v PT) error {
+	w := v.newMirror()
+	if err := json.Unmarshal(b, w); err != nil {
+		return err
+	}
+	*v = *w.value()
+	return nil
 }
 
 // UnixTime is a time sent as whole seconds since 1970-01-01 UTC, e.g.
