@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -360,15 +361,18 @@ func decode(ep *endpoint, status int, data []byte, out any) error {
 	if ep.envelope == bare || !isObject(data) {
 		err = json.Unmarshal(data, out)
 	} else {
-		member := dataMember{out: out}
-		err = json.Unmarshal(data, &struct {
-			Data *dataMember `json:"data"`
-		}{&member})
-		// encoding/json matches member names regardless of case; the
-		// provider's member is "data", exactly.
-		member.seen = member.seen && bytes.Contains(data, []byte(`"data"`))
+		// One pass, the "data" member decoded straight into out.
+		env := struct {
+			// encoding/json matches names regardless of case, giving a
+			// key to the first field whose name so matches: Other takes
+			// "Data", "DATA" and every other casing of the provider's
+			// "data".
+			Other any `json:"DATA"`
+			Data  any `json:"data"`
+		}{Data: out}
+		err = json.Unmarshal(data, &env)
 		switch {
-		case err != nil || member.seen:
+		case err != nil || hasData(data):
 		case ep.envelope == inData:
 			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
 		default:
@@ -381,19 +385,80 @@ func decode(ep *endpoint, status int, data []byte, out any) error {
 	return nil
 }
 
-// dataMember decodes the "data" member of an answer into out, and notes
-// that it came (null does not count).
-type dataMember struct {
-	out  any
-	seen bool
+// hasData reports whether obj, a valid JSON object, has a member named
+// "data" (exactly) that is not null; of several, the last counts, as for
+// encoding/json. It walks the object's bytes without decoding them.
+func hasData(obj []byte) bool {
+	found := false
+	i := bytes.IndexByte(obj, '{') + 1
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return found // the closing brace
+		}
+		keyEnd := valueEnd(obj, i)
+		value := skipSpace(obj, skipSpace(obj, keyEnd)+1) // past the colon
+		if value >= len(obj) {
+			return found
+		}
+		if isDataKey(obj[i:keyEnd]) {
+			found = obj[value] != 'n'
+		}
+		i = skipSpace(obj, valueEnd(obj, value))
+		if i < len(obj) && obj[i] == ',' {
+			i++
+		}
+	}
 }
 
-func (d *dataMember) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
+// isDataKey reports whether key, a JSON string, is "data".
+func isDataKey(key []byte) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key) == `"data"`
 	}
-	d.seen = true
-	return json.Unmarshal(b, d.out)
+	var name string
+	return json.Unmarshal(key, &name) == nil && name == "data"
+}
+
+// valueEnd returns the index just past the valid JSON value starting at
+// data[i].
+func valueEnd(data []byte, i int) int {
+	if i < len(data) && data[i] != '"' && data[i] != '{' && data[i] != '[' {
+		for i < len(data) && strings.IndexByte(",}] \t\r\n", data[i]) < 0 {
+			i++ // a number, true, false or null
+		}
+		return i
+	}
+	depth := 0
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		default:
+			continue
+		}
+		if depth == 0 {
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipSpace returns the index of the first byte from data[i] on that is not
+// JSON white space.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && strings.IndexByte(jsonSpace, data[i]) >= 0 {
+		i++
+	}
+	return i
 }
 
 // jsonSpace is the white space JSON allows between tokens.
