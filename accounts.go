@@ -63,7 +63,7 @@ func (a *Account) endpoint(method, route string, args ...string) endpoint {
 	if err := checkAccountID(a.id); err != nil {
 		ep.err = err
 	}
-	ep.secrets = []string{a.transferKey.reveal()}
+	ep.secrets = [2]string{a.transferKey.reveal()}
 	return ep
 }
 

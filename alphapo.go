@@ -67,8 +67,8 @@ func (c *AlphaPoClient) endpoint(method, route string) endpoint {
 }
 
 // credentials returns the API key and secret, which no error shows.
-func (c *AlphaPoClient) credentials() []string {
-	return []string{c.key.reveal(), c.signer.secret.reveal()}
+func (c *AlphaPoClient) credentials() [2]string {
+	return [2]string{c.key.reveal(), c.signer.secret.reveal()}
 }
 
 // TakeAddressParams describes the deposit address to take.

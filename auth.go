@@ -148,7 +148,7 @@ func (a *Account) Login(ctx context.Context) error {
 // login runs with the session lock held.
 func (a *Account) login(ctx context.Context) error {
 	ep := newEndpoint(http.MethodPost, "/v2/auth/login")
-	ep.secrets = []string{a.transferKey.reveal()}
+	ep.secrets = [2]string{a.transferKey.reveal()}
 	ep.withBody(a.loginBody())
 	t, err := call[*Tokens](ctx, &a.client.backend, ep)
 	if err != nil {

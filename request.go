@@ -36,7 +36,8 @@ type endpoint struct {
 	envelope envelope
 	// secrets are credentials besides bearer that the call carries or its
 	// client holds: an *APIError shows none of them (see credentials).
-	secrets []string
+	// (An array: declaring a call allocates nothing for them.)
+	secrets [2]string
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.
