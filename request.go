@@ -150,13 +150,21 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 	if err != nil {
 		return err
 	}
-	req, err := b.newRequest(ctx, ep, payload)
-	if err != nil {
-		return err
-	}
+	var req *http.Request
 	for n := 1; ; n++ {
+		tryCtx, gotConn := ep.watchConn(ctx)
+		if req == nil {
+			if req, err = b.newRequest(tryCtx, ep, payload); err != nil {
+				return err
+			}
+		} else {
+			req = req.WithContext(tryCtx) // a retry sends its own copy, with its own body
+			if payload != nil {
+				req.Body = io.NopCloser(bytes.NewReader(payload))
+			}
+		}
 		start := time.Now()
-		t := b.try(req, ep, payload, out)
+		t := b.try(req, ep, gotConn, out)
 		b.logTry(ctx, ep, n, t, time.Since(start))
 		if t.err == nil {
 			return nil
@@ -237,20 +245,28 @@ type tried struct {
 	hasRetryAfter bool
 }
 
-// try sends req once, with a fresh copy of payload, and decodes the answer
-// into out. It goes through a shallow copy of the *http.Client that follows
-// no redirect. When req's context ends before the answer is decoded, the
-// try fails with the context's error even if the decoding worked.
-func (b *backend) try(req *http.Request, ep *endpoint, payload []byte, out any) tried {
-	ctx, watch := req.Context(), ep.mustKnowIfSent()
-	var gotConn atomic.Bool
-	if watch {
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }})
+// watchConn returns ctx with a trace that sets gotConn once a connection
+// is handed to the request, when ep must know whether it was sent (see
+// mustKnowIfSent); otherwise ctx and nil.
+func (ep *endpoint) watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
+	if !ep.mustKnowIfSent() {
+		return ctx, nil
 	}
-	req = req.WithContext(ctx) // each try sends its own copy
-	if payload != nil {
-		req.Body = io.NopCloser(bytes.NewReader(payload))
-	}
+	w := new(struct {
+		got   atomic.Bool
+		trace httptrace.ClientTrace
+	})
+	w.trace.GotConn = func(httptrace.GotConnInfo) { w.got.Store(true) }
+	return httptrace.WithClientTrace(ctx, &w.trace), &w.got
+}
+
+// try sends req once and decodes the answer into out; gotConn is
+// watchConn's flag, or nil. It goes through a shallow copy of the
+// *http.Client that follows no redirect. When req's context ends before
+// the answer is decoded, the try fails with the context's error even if
+// the decoding worked.
+func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out any) tried {
+	ctx := req.Context()
 	hc := *b.httpClient // read at each try: the caller may change its client later (httpmock)
 	hc.CheckRedirect = noRedirects
 	resp, err := hc.Do(req)
@@ -258,7 +274,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, payload []byte, out any) 
 		return tried{
 			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
 			broken:    true,
-			neverSent: watch && isDialError(err) && !gotConn.Load(),
+			neverSent: gotConn != nil && isDialError(err) && !gotConn.Load(),
 		}
 	}
 	defer resp.Body.Close()
