@@ -45,10 +45,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 		return nil, err
 	}
 	c := &AlphaPoClient{backend: b, key: newSecret(key), signer: NewSigner(secret)}
-	c.sign = func(h http.Header, body []byte) {
-		h.Set("X-Processing-Key", key)
-		h.Set("X-Processing-Signature", c.signer.Sign(body))
-	}
+	c.sign = func(body []byte) (string, string) { return key, c.signer.Sign(body) }
 	return c, nil
 }
 

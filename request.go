@@ -208,16 +208,25 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 	if err != nil {
 		return nil, fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err))
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", b.userAgent)
+	// The header values share one backing array, each slice capped at its
+	// own value (an append elsewhere copies), instead of a slice per Set.
+	values := make([]string, 0, 5)
+	set := func(key, value string) {
+		values = append(values, value)
+		req.Header[key] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set("Accept", "application/json")
+	set("User-Agent", b.userAgent)
 	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+		set("Content-Type", "application/json")
 	}
 	if ep.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+ep.bearer)
+		set("Authorization", "Bearer "+ep.bearer)
 	}
 	if ep.auth == signedAuth {
-		b.sign(req.Header, payload)
+		key, signature := b.sign(payload)
+		set("X-Processing-Key", key)
+		set("X-Processing-Signature", signature)
 	}
 	if !ep.idempotent() {
 		// Without GetBody net/http cannot rewind the body, so it never
