@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -91,20 +92,29 @@ func (ep *endpoint) check(err error) {
 // object, call[[]AlphaPoPair] for a list. On failure it returns T's zero
 // value.
 func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
-	var out T
-	if m, ok := any(out).(mirrored[T]); ok {
+	var zero T
+	if m, ok := any(zero).(mirrored[T]); ok {
 		// Into the mirror itself, not through T's UnmarshalJSON (see mirrorOf).
 		w := m.newMirror()
 		if err := b.do(ctx, &ep, w); err != nil {
-			return out, err
+			return zero, err
 		}
 		return w.value(), nil
 	}
-	if err := b.do(ctx, &ep, &out); err != nil {
-		var zero T
+	if t := reflect.TypeFor[T](); t.Kind() == reflect.Pointer {
+		// Into a new value, not through a pointer to a nil pointer: one
+		// allocation instead of two.
+		out := reflect.New(t.Elem()).Interface()
+		if err := b.do(ctx, &ep, out); err != nil {
+			return zero, err
+		}
+		return out.(T), nil
+	}
+	out := new(T)
+	if err := b.do(ctx, &ep, out); err != nil {
 		return zero, err
 	}
-	return out, nil
+	return *out, nil
 }
 
 // do performs ep: it authorizes the call as ep.auth says, sends it (see
