@@ -170,7 +170,7 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 		} else {
 			req = req.WithContext(tryCtx) // a retry sends its own copy, with its own body
 			if payload != nil {
-				req.Body = io.NopCloser(bytes.NewReader(payload))
+				req.Body = newPayloadBody(payload)
 			}
 		}
 		start := time.Now()
@@ -212,7 +212,7 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 	}
 	var body io.Reader
 	if payload != nil {
-		body = bytes.NewReader(payload)
+		body = newPayloadBody(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, ep.method, target, body)
 	if err != nil {
@@ -238,16 +238,34 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 		set("X-Processing-Key", key)
 		set("X-Processing-Signature", signature)
 	}
-	if !ep.idempotent() {
-		// Without GetBody net/http cannot rewind the body, so it never
-		// resends the request: its HTTP/2 transport would after RST_STREAM
-		// PROTOCOL_ERROR or REFUSED_STREAM and after GOAWAY, though the
-		// server may have read the request. (Its HTTP/1 transport then no
-		// longer resends a request of which no byte was written to a dead
-		// kept-alive connection either.) ContentLength stays set.
-		req.GetBody = nil
+	if payload != nil {
+		req.ContentLength = int64(len(payload))
+		// Only an idempotent call gets a GetBody. Without one net/http
+		// cannot rewind the body, so it never resends the request: its
+		// HTTP/2 transport would after RST_STREAM PROTOCOL_ERROR or
+		// REFUSED_STREAM and after GOAWAY, though the server may have read
+		// the request. (Its HTTP/1 transport then no longer resends a
+		// request of which no byte was written to a dead kept-alive
+		// connection either.)
+		if ep.idempotent() {
+			req.GetBody = func() (io.ReadCloser, error) { return newPayloadBody(payload), nil }
+		}
 	}
 	return req, nil
+}
+
+// payloadBody is a request body reading a payload: a bytes.Reader that is
+// its own io.ReadCloser, one allocation. (Given a bytes.Reader,
+// NewRequest adds a NopCloser and a GetBody closure; given this, it sets
+// neither, nor ContentLength: newRequest does.)
+type payloadBody struct{ bytes.Reader }
+
+func (*payloadBody) Close() error { return nil }
+
+func newPayloadBody(payload []byte) io.ReadCloser {
+	body := new(payloadBody)
+	body.Reset(payload)
+	return body
 }
 
 // tried is what one try of a call came to.
