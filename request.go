@@ -254,18 +254,13 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 	return req, nil
 }
 
-// payloadBody is a request body reading a payload: a bytes.Reader that is
-// its own io.ReadCloser, one allocation. (Given a bytes.Reader,
-// NewRequest adds a NopCloser and a GetBody closure; given this, it sets
-// neither, nor ContentLength: newRequest does.)
-type payloadBody struct{ bytes.Reader }
-
-func (*payloadBody) Close() error { return nil }
-
+// newPayloadBody returns a request body reading payload. Given a
+// bytes.Reader, NewRequest would add a NopCloser and a GetBody closure;
+// given a ReadCloser, it adds neither, nor ContentLength: newRequest sets
+// that. A NopCloser over a bytes.Reader is a body net/http knows to be in
+// memory, so it sends it with the headers, in one write.
 func newPayloadBody(payload []byte) io.ReadCloser {
-	body := new(payloadBody)
-	body.Reset(payload)
-	return body
+	return io.NopCloser(bytes.NewReader(payload))
 }
 
 // tried is what one try of a call came to.
