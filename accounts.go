@@ -89,7 +89,7 @@ func (o *owner) isWallet() bool { return o.base == walletBase }
 func (o *owner) endpoint(method, route string, args ...string) endpoint {
 	ep := newEndpoint(method, o.base+route, append([]string{o.id}, args...)...)
 	ep.check(o.checkID())
-	ep.secrets = []string{o.transferKey.reveal()}
+	ep.secrets = [2]string{o.transferKey.reveal()}
 	return ep
 }
 

@@ -43,10 +43,7 @@ func NewAlphaPoClient(key, secret string, opts ...Option) (*AlphaPoClient, error
 		return nil, err
 	}
 	c := &AlphaPoClient{backend: b, key: newSecret(key), signer: NewSigner(secret)}
-	c.sign = func(h http.Header, body []byte) {
-		h.Set("X-Processing-Key", key)
-		h.Set("X-Processing-Signature", c.signer.Sign(body))
-	}
+	c.sign = func(body []byte) (string, string) { return key, c.signer.Sign(body) }
 	return c, nil
 }
 
@@ -65,8 +62,8 @@ func (c *AlphaPoClient) endpoint(method, route string) endpoint {
 }
 
 // credentials returns the API key and secret, which no error shows.
-func (c *AlphaPoClient) credentials() []string {
-	return []string{c.key.reveal(), c.signer.secret.reveal()}
+func (c *AlphaPoClient) credentials() [2]string {
+	return [2]string{c.key.reveal(), c.signer.secret.reveal()}
 }
 
 // TakeAddressParams describes the deposit address to take.
@@ -121,13 +118,23 @@ type TakenAddress struct {
 
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string and the tag as a string, a number or null.
-func (t *TakenAddress) UnmarshalJSON(b []byte) error {
-	type plain TakenAddress
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID  lenientInt    `json:"id"`
-		Tag lenientString `json:"tag"`
-	}{(*plain)(t), lenientInt{&t.ID}, lenientString{&t.Tag}})
+func (t *TakenAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, t) }
+
+func (*TakenAddress) newMirror() mirrorOf[*TakenAddress] { return new(takenAddressWire) }
+
+type takenAddressFields TakenAddress
+
+// takenAddressWire is the mirror a TakenAddress decodes through (see mirrorOf).
+type takenAddressWire struct {
+	takenAddressFields
+	ID  lenientInt    `json:"id"`
+	Tag lenientString `json:"tag"`
+}
+
+func (w *takenAddressWire) value() *TakenAddress {
+	t := (*TakenAddress)(&w.takenAddressFields)
+	t.ID, t.Tag = int64(w.ID), string(w.Tag)
+	return t
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null
@@ -137,7 +144,7 @@ func (t TakenAddress) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		Tag lenientString `json:"tag"`
-	}{plain(t), lenientString{&t.Tag}})
+	}{plain(t), lenientString(t.Tag)})
 }
 
 // TakeAddress assigns a deposit address to a customer. It is not

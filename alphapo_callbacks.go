@@ -81,17 +81,41 @@ type AlphaPoTransaction struct {
 
 // UnmarshalJSON decodes the transaction leniently, as described on
 // AlphaPoTransaction.
-func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoTransaction
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID               lenientInt    `json:"id"`
-		ForeignID        lenientString `json:"foreign_id"`
-		EndUserReference lenientString `json:"end_user_reference"`
-		FixedAt          lenientInt    `json:"fixed_at"`
-		ExpiresAt        lenientInt    `json:"expires_at"`
-	}{(*plain)(c), lenientInt{&c.ID}, lenientString{&c.ForeignID}, lenientString{&c.EndUserReference},
-		lenientInt{&c.FixedAt}, lenientInt{&c.ExpiresAt}})
+func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error { return decodeMirrored(b, c) }
+
+func (*AlphaPoTransaction) newMirror() mirrorOf[*AlphaPoTransaction] {
+	return new(alphaPoTransactionWire)
+}
+
+type alphaPoTransactionFields AlphaPoTransaction
+
+// alphaPoTransactionWire is the mirror an AlphaPoTransaction decodes
+// through (see mirrorOf).
+type alphaPoTransactionWire struct {
+	alphaPoTransactionFields
+	ID               lenientInt                `json:"id"`
+	ForeignID        lenientString             `json:"foreign_id"`
+	EndUserReference lenientString             `json:"end_user_reference"`
+	FixedAt          lenientInt                `json:"fixed_at"`
+	ExpiresAt        lenientInt                `json:"expires_at"`
+	CryptoAddress    *alphaPoCryptoAddressWire `json:"crypto_address"`
+	Transactions     []alphaPoTxEntryWire      `json:"transactions"`
+}
+
+func (w *alphaPoTransactionWire) value() *AlphaPoTransaction {
+	c := (*AlphaPoTransaction)(&w.alphaPoTransactionFields)
+	c.ID, c.ForeignID, c.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
+	c.FixedAt, c.ExpiresAt = int64(w.FixedAt), int64(w.ExpiresAt)
+	if w.CryptoAddress != nil {
+		c.CryptoAddress = w.CryptoAddress.value()
+	}
+	if w.Transactions != nil {
+		c.Transactions = make([]AlphaPoTxEntry, len(w.Transactions))
+		for i := range w.Transactions {
+			c.Transactions[i] = *w.Transactions[i].value()
+		}
+	}
+	return c
 }
 
 // AlphaPoCryptoAddress is the address an operation concerns: the
@@ -112,15 +136,28 @@ type AlphaPoCryptoAddress struct {
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string, the tag and foreign id as a string, a number or null, and
 // cross_currency as a boolean or its text.
-func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoCryptoAddress
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID            lenientInt    `json:"id"`
-		Tag           lenientString `json:"tag"`
-		ForeignID     lenientString `json:"foreign_id"`
-		CrossCurrency lenientBool   `json:"cross_currency"`
-	}{(*plain)(a), lenientInt{&a.ID}, lenientString{&a.Tag}, lenientString{&a.ForeignID}, lenientBool{&a.CrossCurrency}})
+func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, a) }
+
+func (*AlphaPoCryptoAddress) newMirror() mirrorOf[*AlphaPoCryptoAddress] {
+	return new(alphaPoCryptoAddressWire)
+}
+
+type alphaPoCryptoAddressFields AlphaPoCryptoAddress
+
+// alphaPoCryptoAddressWire is the mirror an AlphaPoCryptoAddress decodes
+// through (see mirrorOf).
+type alphaPoCryptoAddressWire struct {
+	alphaPoCryptoAddressFields
+	ID        lenientInt    `json:"id"`
+	Tag       lenientString `json:"tag"`
+	ForeignID     lenientString `json:"foreign_id"`
+	CrossCurrency lenientBool   `json:"cross_currency"`
+}
+
+func (w *alphaPoCryptoAddressWire) value() *AlphaPoCryptoAddress {
+	a := (*AlphaPoCryptoAddress)(&w.alphaPoCryptoAddressFields)
+	a.ID, a.Tag, a.ForeignID, a.CrossCurrency = int64(w.ID), string(w.Tag), string(w.ForeignID), bool(w.CrossCurrency)
+	return a
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null
@@ -130,7 +167,7 @@ func (a AlphaPoCryptoAddress) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		Tag lenientString `json:"tag"`
-	}{plain(a), lenientString{&a.Tag}})
+	}{plain(a), lenientString(a.Tag)})
 }
 
 // AlphaPoCurrencyAmount is an amount in a currency: what was sent or what
@@ -167,17 +204,28 @@ type AlphaPoTxEntry struct {
 // UnmarshalJSON decodes the entry, taking the id and confirmations as
 // numbers or strings and the tag, txid and risk score as strings, numbers
 // or null.
-func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoTxEntry
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID            lenientInt    `json:"id"`
-		Tag           lenientString `json:"tag"`
-		TxID          lenientString `json:"txid"`
-		RiskScore     lenientString `json:"riskscore"`
-		Confirmations lenientInt    `json:"confirmations"`
-	}{(*plain)(e), lenientInt{&e.ID}, lenientString{&e.Tag}, lenientString{&e.TxID},
-		lenientString{&e.RiskScore}, lenientInt{&e.Confirmations}})
+func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error { return decodeMirrored(b, e) }
+
+func (*AlphaPoTxEntry) newMirror() mirrorOf[*AlphaPoTxEntry] { return new(alphaPoTxEntryWire) }
+
+type alphaPoTxEntryFields AlphaPoTxEntry
+
+// alphaPoTxEntryWire is the mirror an AlphaPoTxEntry decodes through (see
+// mirrorOf).
+type alphaPoTxEntryWire struct {
+	alphaPoTxEntryFields
+	ID            lenientInt    `json:"id"`
+	Tag           lenientString `json:"tag"`
+	TxID          lenientString `json:"txid"`
+	RiskScore     lenientString `json:"riskscore"`
+	Confirmations lenientInt    `json:"confirmations"`
+}
+
+func (w *alphaPoTxEntryWire) value() *AlphaPoTxEntry {
+	e := (*AlphaPoTxEntry)(&w.alphaPoTxEntryFields)
+	e.ID, e.Tag, e.TxID, e.RiskScore = int64(w.ID), string(w.Tag), string(w.TxID), string(w.RiskScore)
+	e.Confirmations = int64(w.Confirmations)
+	return e
 }
 
 // AlphaPoFee is a fee AlphaPo charged for an operation.
@@ -208,15 +256,18 @@ func (c *AlphaPoTransaction) DedupeKey() string {
 // payment request) or status, the fields that identify it, is
 // ErrCallbackMalformed.
 func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
-	cb := new(AlphaPoTransaction)
-	var err error
+	var cb *AlphaPoTransaction
 	if isPaymentRequest(body) {
-		err = decodePaymentRequest(body, cb)
+		cb = new(AlphaPoTransaction)
+		if err := decodePaymentRequest(body, cb); err != nil {
+			return nil, malformed("%v", err)
+		}
 	} else {
-		err = json.Unmarshal(body, cb)
-	}
-	if err != nil {
-		return nil, malformed("%v", err)
+		w := new(alphaPoTransactionWire)
+		if err := json.Unmarshal(body, w); err != nil {
+			return nil, malformed("%v", err)
+		}
+		cb = w.value()
 	}
 	if cb.ID == 0 && cb.PaymentRequestID == "" || cb.Status == "" {
 		return nil, malformed("id or status is missing")

@@ -2,7 +2,6 @@ package cryptopay
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -32,13 +31,24 @@ type AlphaPoCurrency struct {
 
 // UnmarshalJSON decodes the currency, taking the id and precision as
 // numbers or strings.
-func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoCurrency
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID        lenientInt `json:"id"`
-		Precision lenientInt `json:"precision"`
-	}{(*plain)(c), lenientInt{&c.ID}, lenientInt{&c.Precision}})
+func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error { return decodeMirrored(b, c) }
+
+func (*AlphaPoCurrency) newMirror() mirrorOf[*AlphaPoCurrency] { return new(alphaPoCurrencyWire) }
+
+type alphaPoCurrencyFields AlphaPoCurrency
+
+// alphaPoCurrencyWire is the mirror an AlphaPoCurrency decodes through (see
+// mirrorOf).
+type alphaPoCurrencyWire struct {
+	alphaPoCurrencyFields
+	ID        lenientInt `json:"id"`
+	Precision lenientInt `json:"precision"`
+}
+
+func (w *alphaPoCurrencyWire) value() *AlphaPoCurrency {
+	c := (*AlphaPoCurrency)(&w.alphaPoCurrencyFields)
+	c.ID, c.Precision = int64(w.ID), int64(w.Precision)
+	return c
 }
 
 // Currencies returns the supported currencies. A nil p sends {}.

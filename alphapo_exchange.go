@@ -2,7 +2,6 @@ package cryptopay
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -55,12 +54,22 @@ type AlphaPoQuote struct {
 
 // UnmarshalJSON decodes the quote, taking fix_period as a number or a
 // string.
-func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoQuote
-	return json.Unmarshal(b, &struct {
-		*plain
-		FixPeriod lenientInt `json:"fix_period"`
-	}{(*plain)(q), lenientInt{&q.FixPeriod}})
+func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error { return decodeMirrored(b, q) }
+
+func (*AlphaPoQuote) newMirror() mirrorOf[*AlphaPoQuote] { return new(alphaPoQuoteWire) }
+
+type alphaPoQuoteFields AlphaPoQuote
+
+// alphaPoQuoteWire is the mirror a AlphaPoQuote decodes through (see mirrorOf).
+type alphaPoQuoteWire struct {
+	alphaPoQuoteFields
+	FixPeriod lenientInt `json:"fix_period"`
+}
+
+func (w *alphaPoQuoteWire) value() *AlphaPoQuote {
+	q := (*AlphaPoQuote)(&w.alphaPoQuoteFields)
+	q.FixPeriod = int64(w.FixPeriod)
+	return q
 }
 
 // FixedParams returns the parameters that carry out this quote with
@@ -152,13 +161,23 @@ type AlphaPoExchange struct {
 
 // UnmarshalJSON decodes the exchange, taking the id as a number or a
 // string and your id as a string, a number or null.
-func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoExchange
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID        lenientInt    `json:"id"`
-		ForeignID lenientString `json:"foreign_id"`
-	}{(*plain)(e), lenientInt{&e.ID}, lenientString{&e.ForeignID}})
+func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error { return decodeMirrored(b, e) }
+
+func (*AlphaPoExchange) newMirror() mirrorOf[*AlphaPoExchange] { return new(alphaPoExchangeWire) }
+
+type alphaPoExchangeFields AlphaPoExchange
+
+// alphaPoExchangeWire is the mirror a AlphaPoExchange decodes through (see mirrorOf).
+type alphaPoExchangeWire struct {
+	alphaPoExchangeFields
+	ID        lenientInt    `json:"id"`
+	ForeignID lenientString `json:"foreign_id"`
+}
+
+func (w *alphaPoExchangeWire) value() *AlphaPoExchange {
+	e := (*AlphaPoExchange)(&w.alphaPoExchangeFields)
+	e.ID, e.ForeignID = int64(w.ID), string(w.ForeignID)
+	return e
 }
 
 // ExchangeFixed exchanges at the price of a quote from CalculateExchange,

@@ -2,7 +2,6 @@ package cryptopay
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -100,16 +99,25 @@ type AlphaPoInvoice struct {
 
 // UnmarshalJSON decodes the invoice, taking the id and seconds_left as
 // numbers or strings and your ids as strings, numbers or null.
-func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoInvoice
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID               lenientInt    `json:"id"`
-		ForeignID        lenientString `json:"foreign_id"`
-		EndUserReference lenientString `json:"end_user_reference"`
-		SecondsLeft      lenientInt    `json:"seconds_left"`
-	}{(*plain)(inv), lenientInt{&inv.ID}, lenientString{&inv.ForeignID}, lenientString{&inv.EndUserReference},
-		lenientInt{&inv.SecondsLeft}})
+func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error { return decodeMirrored(b, inv) }
+
+func (*AlphaPoInvoice) newMirror() mirrorOf[*AlphaPoInvoice] { return new(alphaPoInvoiceWire) }
+
+type alphaPoInvoiceFields AlphaPoInvoice
+
+// alphaPoInvoiceWire is the mirror a AlphaPoInvoice decodes through (see mirrorOf).
+type alphaPoInvoiceWire struct {
+	alphaPoInvoiceFields
+	ID               lenientInt    `json:"id"`
+	ForeignID        lenientString `json:"foreign_id"`
+	EndUserReference lenientString `json:"end_user_reference"`
+	SecondsLeft      lenientInt    `json:"seconds_left"`
+}
+
+func (w *alphaPoInvoiceWire) value() *AlphaPoInvoice {
+	inv := (*AlphaPoInvoice)(&w.alphaPoInvoiceFields)
+	inv.ID, inv.ForeignID, inv.EndUserReference, inv.SecondsLeft = int64(w.ID), string(w.ForeignID), string(w.EndUserReference), int64(w.SecondsLeft)
+	return inv
 }
 
 // CreateInvoice creates an invoice page where a customer pays Amount of

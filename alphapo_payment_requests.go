@@ -60,11 +60,11 @@ func decodePaymentRequest(body []byte, tx *AlphaPoTransaction) error {
 		ExpiresAt             lenientInt      `json:"expires_at"`
 		ValidUntil            lenientInt      `json:"valid_until"`
 	}
-	in.ForeignID, in.EndUserReference = lenientString{&tx.ForeignID}, lenientString{&tx.EndUserReference}
-	in.FixedAt, in.ExpiresAt, in.ValidUntil = lenientInt{&tx.FixedAt}, lenientInt{&tx.ExpiresAt}, lenientInt{&tx.ValidUntil}
 	if err := json.Unmarshal(body, &in); err != nil {
 		return err
 	}
+	tx.ForeignID, tx.EndUserReference = string(in.ForeignID), string(in.EndUserReference)
+	tx.FixedAt, tx.ExpiresAt, tx.ValidUntil = int64(in.FixedAt), int64(in.ExpiresAt), int64(in.ValidUntil)
 	tx.PaymentRequestID, tx.Type, tx.Status, tx.Error, tx.EndUserEmail = in.PaymentRequestID, in.Type, in.Status, in.Error, in.EndUserEmail
 	if a := in.PaymentRequestAddress; a != nil {
 		tx.PaymentRequestAddress = &AlphaPoPaymentRequestAddress{
@@ -129,5 +129,8 @@ func (c *networkCurrency) UnmarshalJSON(b []byte) error {
 		type plain networkCurrency
 		return json.Unmarshal(b, (*plain)(c))
 	}
-	return (&lenientString{&c.ISO}).UnmarshalJSON(b)
+	var iso lenientString
+	err := iso.UnmarshalJSON(b)
+	c.ISO = string(iso)
+	return err
 }

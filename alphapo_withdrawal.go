@@ -2,7 +2,6 @@ package cryptopay
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -110,14 +109,24 @@ type AlphaPoWithdrawal struct {
 
 // UnmarshalJSON decodes the withdrawal, taking the id as a number or a
 // string and your ids as strings, numbers or null.
-func (w *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
-	type plain AlphaPoWithdrawal
-	return json.Unmarshal(b, &struct {
-		*plain
-		ID               lenientInt    `json:"id"`
-		ForeignID        lenientString `json:"foreign_id"`
-		EndUserReference lenientString `json:"end_user_reference"`
-	}{(*plain)(w), lenientInt{&w.ID}, lenientString{&w.ForeignID}, lenientString{&w.EndUserReference}})
+func (w *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error { return decodeMirrored(b, w) }
+
+func (*AlphaPoWithdrawal) newMirror() mirrorOf[*AlphaPoWithdrawal] { return new(alphaPoWithdrawalWire) }
+
+type alphaPoWithdrawalFields AlphaPoWithdrawal
+
+// alphaPoWithdrawalWire is the mirror a AlphaPoWithdrawal decodes through (see mirrorOf).
+type alphaPoWithdrawalWire struct {
+	alphaPoWithdrawalFields
+	ID               lenientInt    `json:"id"`
+	ForeignID        lenientString `json:"foreign_id"`
+	EndUserReference lenientString `json:"end_user_reference"`
+}
+
+func (w *alphaPoWithdrawalWire) value() *AlphaPoWithdrawal {
+	wd := (*AlphaPoWithdrawal)(&w.alphaPoWithdrawalFields)
+	wd.ID, wd.ForeignID, wd.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
+	return wd
 }
 
 // WithdrawCrypto sends Amount of Currency (converted to ConvertTo, if set)

@@ -150,7 +150,7 @@ func (o *owner) Login(ctx context.Context) error {
 // login runs with the session lock held.
 func (o *owner) login(ctx context.Context) error {
 	ep := newEndpoint(http.MethodPost, "/v2/auth/login")
-	ep.secrets = []string{o.transferKey.reveal()}
+	ep.secrets = [2]string{o.transferKey.reveal()}
 	ep.withBody(o.loginBody())
 	t, err := call[*Tokens](ctx, &o.client.backend, ep)
 	if err != nil {

@@ -136,9 +136,9 @@ func (p *PaymentCallback) UnmarshalJSON(b []byte) error {
 	type plain PaymentCallback
 	wire := struct {
 		*plain
-		Confirmations lenientInt      `json:"confirmations"` // a number or a string
+		Confirmations *lenientInt     `json:"confirmations"` // a number or a string
 		Data          json.RawMessage `json:"data"`          // shadows plain.Data
-	}{plain: (*plain)(p), Confirmations: lenientInt{&p.Confirmations}}
+	}{plain: (*plain)(p), Confirmations: (*lenientInt)(&p.Confirmations)}
 	if err := json.Unmarshal(b, &wire); err != nil {
 		return err
 	}

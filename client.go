@@ -136,8 +136,9 @@ func (c Client) Format(f fmt.State, verb rune) {
 // retries and decodes every call.
 type backend struct {
 	clientOptions
-	// sign, when set, adds authentication headers for the exact body bytes.
-	sign func(h http.Header, body []byte)
+	// sign, when set, returns the X-Processing-Key and
+	// X-Processing-Signature headers for the exact body bytes.
+	sign func(body []byte) (key, signature string)
 	// sleep waits d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }

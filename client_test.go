@@ -96,11 +96,18 @@ func TestErrorIn2xxBody(t *testing.T) {
 	}
 	for body, want := range map[string]string{
 		`{"message":"note","data":{"address":"2NFZ"}}`: "",
-		`{"data":null}`:               `response has no "data"`,
-		`{"address":"2NFZ"}`:          `response has no "data"`,
-		`{"dAtA":{"address":"2NFZ"}}`: `response has no "data"`,
-		`{"data":{"address":"2N"`:     "decoding response",
-		`[{"address":"2NFZ"}]`:        "decoding response",
+		`{"data":null}`:                                              `response has no "data"`,
+		`{"address":"2NFZ"}`:                                         `response has no "data"`,
+		`{"dAtA":{"address":"2NFZ"}}`:                                `response has no "data"`,
+		`{"dAtA":{"address":"2NFZ"},"note":"data"}`:                  `response has no "data"`,
+		`{"info":{"data":{"address":"2NFZ"}}}`:                       `response has no "data"`,
+		`{"data":{"address":"2NFZ"},"data":null}`:                    `response has no "data"`,
+		`{"data":{"address":"2NFZ"},"Data":{"address":"elsewhere"}}`: "",
+		`{"DATA":{"address":"elsewhere"},"data":{"address":"2NFZ"}}`: "",
+		`{"d\u0061ta":{"address":"2NFZ"}}`:                           "",
+		`{"data":{"address":"2NFZ"},"more":[1,{"x":"}"},"\""]}`:      "",
+		`{"data":{"address":"2N"`:                                    "decoding response",
+		`[{"address":"2NFZ"}]`:                                       "decoding response",
 	} {
 		w := newWire(t)
 		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, body)

@@ -81,12 +81,12 @@ func FuzzLenientInt(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v int64
-		if json.Unmarshal(data, &lenientInt{&v}) != nil {
+		if json.Unmarshal(data, (*lenientInt)(&v)) != nil {
 			return
 		}
 		out, _ := json.Marshal(v)
 		var back int64
-		if err := json.Unmarshal(out, &lenientInt{&back}); err != nil || back != v {
+		if err := json.Unmarshal(out, (*lenientInt)(&back)); err != nil || back != v {
 			t.Fatalf("%s -> %s -> %d (%v)", data, out, back, err)
 		}
 	})
@@ -101,12 +101,12 @@ func FuzzLenientString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s string
-		if json.Unmarshal(data, &lenientString{&s}) != nil {
+		if json.Unmarshal(data, (*lenientString)(&s)) != nil {
 			return
 		}
-		out, _ := json.Marshal(lenientString{&s})
+		out, _ := json.Marshal(lenientString(s))
 		var back string
-		if err := json.Unmarshal(out, &lenientString{&back}); err != nil || back != s {
+		if err := json.Unmarshal(out, (*lenientString)(&back)); err != nil || back != s {
 			t.Fatalf("%s -> %s -> %q (%v)", data, out, back, err)
 		}
 	})
@@ -159,6 +159,26 @@ func FuzzAPIErrorBody(f *testing.F) {
 		}
 		if e.Is(ErrServer) != (status >= 500) || e.Is(ErrNotFound) != (status == 404) {
 			t.Fatalf("status %d matches the wrong sentinel", status)
+		}
+	})
+}
+
+// FuzzHasData checks hasData against encoding/json: a valid object has a
+// non-null "data" member exactly when decoding it into a map (exact keys,
+// the last of repeated ones) gives one.
+func FuzzHasData(f *testing.F) {
+	for _, s := range []string{`{"data":{"id":1}}`, `{"data":null}`, `{"Data":1}`, `{"x":"data","y":{"data":2}}`,
+		`{"d\u0061ta":[]}`, `{"data":1,"data":null}`, ` { "a" : "\"}" , "data" : true } `, `{"a":-1.5e3,"data":"x"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var members map[string]json.RawMessage
+		if !isObject(data) || json.Unmarshal(data, &members) != nil {
+			return
+		}
+		v, ok := members["data"]
+		if want := ok && string(v) != "null"; hasData(data) != want {
+			t.Fatalf("hasData(%s) = %v, want %v", data, !want, want)
 		}
 	})
 }

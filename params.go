@@ -45,17 +45,23 @@ func required(field, value string) error {
 // and escaped. A bad argument is recorded in the endpoint, so nothing is
 // sent.
 func newEndpoint(method, route string, args ...string) endpoint {
-	ep := endpoint{method: method, route: route, auth: noAuth}
-	path := make([]byte, 0, len(route)+48)
+	ep := endpoint{method: method, route: route, path: route, auth: noAuth}
+	if len(args) == 0 {
+		return ep
+	}
+	var path strings.Builder // one allocation
+	path.Grow(len(route) + 48)
 	rest := route
 	for _, arg := range args {
 		open, end := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
 		seg, err := pathSegment(rest[open+1:end], arg)
 		ep.check(err)
-		path = append(append(path, rest[:open]...), seg...)
+		path.WriteString(rest[:open])
+		path.WriteString(seg)
 		rest = rest[end+1:]
 	}
-	ep.path = string(append(path, rest...))
+	path.WriteString(rest)
+	ep.path = path.String()
 	return ep
 }
 

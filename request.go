@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -36,7 +38,8 @@ type endpoint struct {
 	envelope envelope
 	// secrets are credentials besides bearer that the call carries or its
 	// client holds: an *APIError shows none of them (see credentials).
-	secrets []string
+	// (An array: declaring a call allocates nothing for them.)
+	secrets [2]string
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.
@@ -91,12 +94,29 @@ func (ep *endpoint) check(err error) {
 // object, call[[]AlphaPoPair] for a list. On failure it returns T's zero
 // value.
 func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
-	var out T
-	if err := b.do(ctx, &ep, &out); err != nil {
-		var zero T
+	var zero T
+	if m, ok := any(zero).(mirrored[T]); ok {
+		// Into the mirror itself, not through T's UnmarshalJSON (see mirrorOf).
+		w := m.newMirror()
+		if err := b.do(ctx, &ep, w); err != nil {
+			return zero, err
+		}
+		return w.value(), nil
+	}
+	if t := reflect.TypeFor[T](); t.Kind() == reflect.Pointer {
+		// Into a new value, not through a pointer to a nil pointer: one
+		// allocation instead of two.
+		out := reflect.New(t.Elem()).Interface()
+		if err := b.do(ctx, &ep, out); err != nil {
+			return zero, err
+		}
+		return out.(T), nil
+	}
+	out := new(T)
+	if err := b.do(ctx, &ep, out); err != nil {
 		return zero, err
 	}
-	return out, nil
+	return *out, nil
 }
 
 // do performs ep: it authorizes the call as ep.auth says, sends it (see
@@ -142,13 +162,21 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 	if err != nil {
 		return err
 	}
-	req, err := b.newRequest(ctx, ep, payload)
-	if err != nil {
-		return err
-	}
+	var req *http.Request
 	for n := 1; ; n++ {
+		tryCtx, gotConn := ep.watchConn(ctx)
+		if req == nil {
+			if req, err = b.newRequest(tryCtx, ep, payload); err != nil {
+				return err
+			}
+		} else {
+			req = req.WithContext(tryCtx) // a retry sends its own copy, with its own body
+			if payload != nil {
+				req.Body = newPayloadBody(payload)
+			}
+		}
 		start := time.Now()
-		t := b.try(req, ep, payload, out)
+		t := b.try(req, ep, gotConn, out)
 		b.logTry(ctx, ep, n, t, time.Since(start))
 		if t.err == nil {
 			return nil
@@ -186,33 +214,55 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 	}
 	var body io.Reader
 	if payload != nil {
-		body = bytes.NewReader(payload)
+		body = newPayloadBody(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, ep.method, target, body)
 	if err != nil {
 		return nil, fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err))
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", b.userAgent)
+	// The header values share one backing array, each slice capped at its
+	// own value (an append elsewhere copies), instead of a slice per Set.
+	values := make([]string, 0, 5)
+	set := func(key, value string) {
+		values = append(values, value)
+		req.Header[key] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set("Accept", "application/json")
+	set("User-Agent", b.userAgent)
 	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+		set("Content-Type", "application/json")
 	}
 	if ep.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+ep.bearer)
+		set("Authorization", "Bearer "+ep.bearer)
 	}
 	if ep.auth == signedAuth {
-		b.sign(req.Header, payload)
+		key, signature := b.sign(payload)
+		set("X-Processing-Key", key)
+		set("X-Processing-Signature", signature)
 	}
-	if !ep.idempotent() {
-		// Without GetBody net/http cannot rewind the body, so it never
-		// resends the request: its HTTP/2 transport would after RST_STREAM
-		// PROTOCOL_ERROR or REFUSED_STREAM and after GOAWAY, though the
-		// server may have read the request. (Its HTTP/1 transport then no
-		// longer resends a request of which no byte was written to a dead
-		// kept-alive connection either.) ContentLength stays set.
-		req.GetBody = nil
+	if payload != nil {
+		req.ContentLength = int64(len(payload))
+		// Only an idempotent call gets a GetBody. Without one net/http
+		// cannot rewind the body, so it never resends the request: its
+		// HTTP/2 transport would after RST_STREAM PROTOCOL_ERROR or
+		// REFUSED_STREAM and after GOAWAY, though the server may have read
+		// the request. (Its HTTP/1 transport then no longer resends a
+		// request of which no byte was written to a dead kept-alive
+		// connection either.)
+		if ep.idempotent() {
+			req.GetBody = func() (io.ReadCloser, error) { return newPayloadBody(payload), nil }
+		}
 	}
 	return req, nil
+}
+
+// newPayloadBody returns a request body reading payload. Given a
+// bytes.Reader, NewRequest would add a NopCloser and a GetBody closure;
+// given a ReadCloser, it adds neither, nor ContentLength: newRequest sets
+// that. A NopCloser over a bytes.Reader is a body net/http knows to be in
+// memory, so it sends it with the headers, in one write.
+func newPayloadBody(payload []byte) io.ReadCloser {
+	return io.NopCloser(bytes.NewReader(payload))
 }
 
 // tried is what one try of a call came to.
@@ -229,20 +279,28 @@ type tried struct {
 	hasRetryAfter bool
 }
 
-// try sends req once, with a fresh copy of payload, and decodes the answer
-// into out. It goes through a shallow copy of the *http.Client that follows
-// no redirect. When req's context ends before the answer is decoded, the
-// try fails with the context's error even if the decoding worked.
-func (b *backend) try(req *http.Request, ep *endpoint, payload []byte, out any) tried {
-	ctx, watch := req.Context(), ep.mustKnowIfSent()
-	var gotConn atomic.Bool
-	if watch {
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }})
+// watchConn returns ctx with a trace that sets gotConn once a connection
+// is handed to the request, when ep must know whether it was sent (see
+// mustKnowIfSent); otherwise ctx and nil.
+func (ep *endpoint) watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
+	if !ep.mustKnowIfSent() {
+		return ctx, nil
 	}
-	req = req.WithContext(ctx) // each try sends its own copy
-	if payload != nil {
-		req.Body = io.NopCloser(bytes.NewReader(payload))
-	}
+	w := new(struct {
+		got   atomic.Bool
+		trace httptrace.ClientTrace
+	})
+	w.trace.GotConn = func(httptrace.GotConnInfo) { w.got.Store(true) }
+	return httptrace.WithClientTrace(ctx, &w.trace), &w.got
+}
+
+// try sends req once and decodes the answer into out; gotConn is
+// watchConn's flag, or nil. It goes through a shallow copy of the
+// *http.Client that follows no redirect. When req's context ends before
+// the answer is decoded, the try fails with the context's error even if
+// the decoding worked.
+func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out any) tried {
+	ctx := req.Context()
 	hc := *b.httpClient // read at each try: the caller may change its client later (httpmock)
 	hc.CheckRedirect = noRedirects
 	resp, err := hc.Do(req)
@@ -250,7 +308,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, payload []byte, out any) 
 		return tried{
 			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
 			broken:    true,
-			neverSent: watch && isDialError(err) && !gotConn.Load(),
+			neverSent: gotConn != nil && isDialError(err) && !gotConn.Load(),
 		}
 	}
 	defer resp.Body.Close()
@@ -354,15 +412,18 @@ func decode(ep *endpoint, status int, data []byte, out any) error {
 	if ep.envelope == bare || !isObject(data) {
 		err = json.Unmarshal(data, out)
 	} else {
-		member := dataMember{out: out}
-		err = json.Unmarshal(data, &struct {
-			Data *dataMember `json:"data"`
-		}{&member})
-		// encoding/json matches member names regardless of case; the
-		// provider's member is "data", exactly.
-		member.seen = member.seen && bytes.Contains(data, []byte(`"data"`))
+		// One pass, the "data" member decoded straight into out.
+		env := struct {
+			// encoding/json matches names regardless of case, giving a
+			// key to the first field whose name so matches: Other takes
+			// "Data", "DATA" and every other casing of the provider's
+			// "data".
+			Other any `json:"DATA"`
+			Data  any `json:"data"`
+		}{Data: out}
+		err = json.Unmarshal(data, &env)
 		switch {
-		case err != nil || member.seen:
+		case err != nil || hasData(data):
 		case ep.envelope == inData:
 			return fmt.Errorf("cryptopay: %s %s: response has no \"data\"", ep.method, ep.path)
 		default:
@@ -375,19 +436,80 @@ func decode(ep *endpoint, status int, data []byte, out any) error {
 	return nil
 }
 
-// dataMember decodes the "data" member of an answer into out, and notes
-// that it came (null does not count).
-type dataMember struct {
-	out  any
-	seen bool
+// hasData reports whether obj, a valid JSON object, has a member named
+// "data" (exactly) that is not null; of several, the last counts, as for
+// encoding/json. It walks the object's bytes without decoding them.
+func hasData(obj []byte) bool {
+	found := false
+	i := bytes.IndexByte(obj, '{') + 1
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return found // the closing brace
+		}
+		keyEnd := valueEnd(obj, i)
+		value := skipSpace(obj, skipSpace(obj, keyEnd)+1) // past the colon
+		if value >= len(obj) {
+			return found
+		}
+		if isDataKey(obj[i:keyEnd]) {
+			found = obj[value] != 'n'
+		}
+		i = skipSpace(obj, valueEnd(obj, value))
+		if i < len(obj) && obj[i] == ',' {
+			i++
+		}
+	}
 }
 
-func (d *dataMember) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
+// isDataKey reports whether key, a JSON string, is "data".
+func isDataKey(key []byte) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key) == `"data"`
 	}
-	d.seen = true
-	return json.Unmarshal(b, d.out)
+	var name string
+	return json.Unmarshal(key, &name) == nil && name == "data"
+}
+
+// valueEnd returns the index just past the valid JSON value starting at
+// data[i].
+func valueEnd(data []byte, i int) int {
+	if i < len(data) && data[i] != '"' && data[i] != '{' && data[i] != '[' {
+		for i < len(data) && strings.IndexByte(",}] \t\r\n", data[i]) < 0 {
+			i++ // a number, true, false or null
+		}
+		return i
+	}
+	depth := 0
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		default:
+			continue
+		}
+		if depth == 0 {
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipSpace returns the index of the first byte from data[i] on that is not
+// JSON white space.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && strings.IndexByte(jsonSpace, data[i]) >= 0 {
+		i++
+	}
+	return i
 }
 
 // jsonSpace is the white space JSON allows between tokens.

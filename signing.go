@@ -18,7 +18,7 @@ import (
 // It is safe for concurrent use.
 type Signer struct {
 	secret secret
-	// macs holds HMAC states keyed with secret, reset after each use, so
+	// macs holds *macState keyed with secret, reset after each use, so
 	// that signing does not key a new HMAC every time.
 	macs sync.Pool
 }
@@ -30,8 +30,10 @@ func NewSigner(secret string) *Signer {
 
 // Sign returns the signature of body: 128 lowercase hex digits.
 func (s *Signer) Sign(body []byte) string {
+	m := s.mac(body)
 	var text [2 * sha512.Size]byte
-	hex.Encode(text[:], s.mac(body))
+	hex.Encode(text[:], m.sum[:])
+	s.macs.Put(m)
 	return string(text[:])
 }
 
@@ -44,20 +46,29 @@ func (s *Signer) Verify(body []byte, signature string) bool {
 	if err != nil || len(got) != sha512.Size {
 		return false
 	}
-	return hmac.Equal(got, s.mac(body))
+	m := s.mac(body)
+	ok := hmac.Equal(got, m.sum[:])
+	s.macs.Put(m)
+	return ok
 }
 
-// mac returns the HMAC-SHA512 of body.
-func (s *Signer) mac(body []byte) []byte {
-	m, _ := s.macs.Get().(hash.Hash)
+// macState is a keyed HMAC and room for its sum.
+type macState struct {
+	hash.Hash
+	sum [sha512.Size]byte
+}
+
+// mac returns a state from s.macs holding the HMAC-SHA512 of body in sum;
+// the caller puts it back once done with sum.
+func (s *Signer) mac(body []byte) *macState {
+	m, _ := s.macs.Get().(*macState)
 	if m == nil {
-		m = hmac.New(sha512.New, []byte(s.secret.reveal()))
+		m = &macState{Hash: hmac.New(sha512.New, []byte(s.secret.reveal()))}
 	}
 	m.Write(body)
-	sum := m.Sum(make([]byte, 0, sha512.Size))
+	m.Sum(m.sum[:0])
 	m.Reset()
-	s.macs.Put(m)
-	return sum
+	return m
 }
 
 // Format prints "cryptopay.Signer{REDACTED}" for every verb, so no format

@@ -41,17 +41,21 @@ func AmountFromBig(n *big.Int) Amount {
 // ParseAmount parses a base-10 integer such as "-10000" or
 // "123456789012345678901234". Signs, fractions and exponents other than a
 // leading minus are rejected, and so are more than maxDigits (78) digits.
-func ParseAmount(s string) (Amount, error) {
+func ParseAmount(s string) (Amount, error) { return parseAmount(s) }
+
+// parseAmount is ParseAmount, also on bytes, which it copies only for an
+// amount beyond int64.
+func parseAmount[T string | []byte](s T) (Amount, error) {
 	if !isInteger(s) {
 		return Amount{}, fmt.Errorf("cryptopay: amount %.40q is not an integer", s)
 	}
 	if err := checkDigits(s, maxDigits); err != nil {
 		return Amount{}, err
 	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+	if n, err := strconv.ParseInt(string(s), 10, 64); err == nil {
 		return Amount{small: n}, nil
 	}
-	n, _ := new(big.Int).SetString(s, 10)
+	n, _ := new(big.Int).SetString(string(s), 10)
 	return Amount{big: n}, nil
 }
 
@@ -132,11 +136,11 @@ func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
 // UnmarshalJSON accepts a JSON integer or a string holding one; null leaves
 // the amount unchanged.
 func (a *Amount) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
+	s, isNull, err := scalar(data)
 	if err != nil || isNull {
 		return err
 	}
-	v, err := ParseAmount(s)
+	v, err := parseAmount(s)
 	if err != nil {
 		return err
 	}
@@ -315,23 +319,23 @@ func parseTime(s string) (time.Time, error) {
 
 // lenientInt decodes an integer that providers send sometimes as a JSON
 // number and sometimes as a string ("1"): confirmations and numeric ids.
-// It writes to the int64 p points at; a struct's UnmarshalJSON points it
-// at a public field (see TakenAddress.UnmarshalJSON).
-type lenientInt struct{ p *int64 }
+// A result's int64 field decodes through it in the result's mirror (see
+// mirrorOf).
+type lenientInt int64
 
 // UnmarshalJSON accepts a JSON integer or a string holding one, of at most
 // maxDigits (78) digits, leading zeros included; null and "" leave the
 // value unchanged.
 func (n *lenientInt) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
-	if err != nil || isNull || s == "" {
+	s, isNull, err := scalar(data)
+	if err != nil || isNull || len(s) == 0 {
 		return err
 	}
 	v, err := parseInt64(s, "an integer")
 	if err != nil {
 		return err
 	}
-	*n.p = v
+	*n = lenientInt(v)
 	return nil
 }
 
@@ -339,36 +343,65 @@ func (n *lenientInt) UnmarshalJSON(data []byte) error {
 // string and sometimes as a number or null: tags (XRP, XLM, EOS, ...) come
 // as all three; AlphaPo sends foreign_id and end_user_reference as numbers
 // in some answers, and txid as a number in one documented example. A
-// number keeps its JSON text ("164"); null is "". It writes to the string
-// p points at.
-type lenientString struct{ p *string }
+// number keeps its JSON text ("164"); null is "".
+type lenientString string
 
 // UnmarshalJSON accepts a string, a number or null.
 func (s *lenientString) UnmarshalJSON(data []byte) error {
-	text, isNull, err := unquoteScalar(data)
+	text, _, err := unquoteScalar(data)
 	if err != nil {
 		return err
 	}
-	if isNull {
-		text = ""
-	}
-	*s.p = text
+	*s = lenientString(text)
 	return nil
 }
 
 // MarshalJSON encodes "" as null and any other text as a string, as AlphaPo
 // writes a tag.
 func (s lenientString) MarshalJSON() ([]byte, error) {
-	if *s.p == "" {
+	if s == "" {
 		return []byte("null"), nil
 	}
-	return json.Marshal(*s.p)
+	return json.Marshal(string(s))
+}
+
+// A result type with fields of plain types (int64, string) that providers
+// send in more than one JSON form decodes through a mirror: an unexported
+// struct that embeds the result's fields by value and overrides the
+// lenient ones with lenientInt or lenientString fields (and nested results
+// with their mirrors). The mirror's value method stores those in the
+// embedded fields and returns the result, which lives in the mirror. The
+// type's UnmarshalJSON decodes into a new mirror (see decodeMirrored), and
+// the SDK decodes into one directly: encoding/json reads a value that has
+// its own UnmarshalJSON twice, once to find where it ends.
+type mirrorOf[T any] interface {
+	value() T
+}
+
+// mirrored is a result type (*TakenAddress, ...) that decodes through a
+// mirror; newMirror works on a nil receiver.
+type mirrored[T any] interface {
+	newMirror() mirrorOf[T]
+}
+
+// decodeMirrored decodes b into a new mirror of v's type and sets *v to the
+// result: an UnmarshalJSON for a mirrored type.
+func decodeMirrored[T any, PT interface {
+	*T
+	mirrored[*T]
+}](b []byte, v PT) error {
+	w := v.newMirror()
+	if err := json.Unmarshal(b, w); err != nil {
+		return err
+	}
+	*v = *w.value()
+	return nil
 }
 
 // lenientBool decodes a flag that may come as a JSON boolean or as its
 // text ("true", "false", "1", "0"), so an unexpected form never makes a
-// whole callback undecodable. It writes to the bool p points at.
-type lenientBool struct{ p *bool }
+// whole callback undecodable.
+type lenientBool bool
 
 // UnmarshalJSON accepts true, false, null, or a string or number holding
 // one of true, false, 1 and 0; null and "" leave the value unchanged.
@@ -382,9 +415,9 @@ func (b *lenientBool) UnmarshalJSON(data []byte) error {
 	}
 	switch text {
 	case "true", "1":
-		*b.p = true
+		*b = true
 	case "false", "0":
-		*b.p = false
+		*b = false
 	case "":
 	default:
 		return fmt.Errorf("cryptopay: want a boolean, got %.20s", data)
@@ -411,8 +444,8 @@ func (t UnixTime) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON accepts an integer number of seconds, as a number or a
 // string; null and "" leave t unchanged.
 func (t *UnixTime) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
-	if err != nil || isNull || s == "" {
+	s, isNull, err := scalar(data)
+	if err != nil || isNull || len(s) == 0 {
 		return err
 	}
 	n, err := parseInt64(s, "a Unix time")
@@ -426,19 +459,48 @@ func (t *UnixTime) UnmarshalJSON(data []byte) error {
 // unquoteScalar returns the text of a JSON string or number. Objects, arrays
 // and booleans are errors.
 func unquoteScalar(data []byte) (s string, isNull bool, err error) {
+	text, isNull, err := scalar(data)
+	return string(text), isNull, err
+}
+
+// scalar is unquoteScalar without a copy where it can: a number's bytes,
+// or the bytes between the quotes of a string with no escape and only
+// printable ASCII (what providers send), are returned as they are. Other
+// strings are unquoted by encoding/json.
+func scalar(data []byte) (text []byte, isNull bool, err error) {
 	data = bytes.TrimSpace(data)
 	switch {
 	case len(data) == 0:
-		return "", false, errors.New("cryptopay: empty JSON value")
+		return nil, false, errors.New("cryptopay: empty JSON value")
 	case string(data) == "null":
-		return "", true, nil
+		return nil, true, nil
 	case data[0] == '"':
+		if inner, ok := plainString(data); ok {
+			return inner, false, nil
+		}
+		var s string
 		err = json.Unmarshal(data, &s)
-		return s, false, err
+		return []byte(s), false, err
 	case data[0] == '-' || (data[0] >= '0' && data[0] <= '9'):
-		return string(data), false, nil
+		return data, false, nil
 	}
-	return "", false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
+	return nil, false, fmt.Errorf("cryptopay: want a number or a string, got %.20s", data)
+}
+
+// plainString returns what is between the quotes of a JSON string that
+// holds only printable ASCII and no escape or quote, which is its text as
+// it is.
+func plainString(data []byte) ([]byte, bool) {
+	if len(data) < 2 || data[len(data)-1] != '"' {
+		return nil, false
+	}
+	inner := data[1 : len(data)-1]
+	for _, c := range inner {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	return inner, true
 }
 
 // maxDigits is the most digits an integer may have where the SDK parses
@@ -451,8 +513,12 @@ const maxDigits = 78
 
 // checkDigits refuses s, digits with an optional leading minus, when it
 // has more than limit digits.
-func checkDigits(s string, limit int) error {
-	if len(strings.TrimPrefix(s, "-")) > limit {
+func checkDigits[T string | []byte](s T, limit int) error {
+	digits := len(s)
+	if digits > 0 && s[0] == '-' {
+		digits--
+	}
+	if digits > limit {
 		return fmt.Errorf("cryptopay: %.20q... is too long for a number (at most %d digits)", s, limit)
 	}
 	return nil
@@ -460,11 +526,11 @@ func checkDigits(s string, limit int) error {
 
 // parseInt64 parses a base-10 int64, refusing more than maxDigits digits;
 // its error says s is not what (e.g. "an integer").
-func parseInt64(s, what string) (int64, error) {
+func parseInt64[T string | []byte](s T, what string) (int64, error) {
 	if err := checkDigits(s, maxDigits); err != nil {
 		return 0, err
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(string(s), 10, 64) // no copy: ParseInt keeps no reference
 	if err != nil {
 		return 0, fmt.Errorf("cryptopay: %q is not %s", s, what)
 	}
@@ -472,12 +538,15 @@ func parseInt64(s, what string) (int64, error) {
 }
 
 // isInteger reports whether s is an optional '-' followed by one or more digits.
-func isInteger(s string) bool {
-	return isDigits(strings.TrimPrefix(s, "-"))
+func isInteger[T string | []byte](s T) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	return isDigits(s)
 }
 
-func isDigits(s string) bool {
-	if s == "" {
+func isDigits[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -217,12 +217,12 @@ func TestLenientString(t *testing.T) {
 		`"3950ad8149421a850d01d"`: "3950ad8149421a850d01d",
 	} {
 		var s string
-		require.NoError(t, json.Unmarshal([]byte(in), &lenientString{&s}), in)
+		require.NoError(t, json.Unmarshal([]byte(in), (*lenientString)(&s)), in)
 		assert.Equal(t, want, s, in)
 	}
 	var s string
-	assert.Error(t, json.Unmarshal([]byte(`{"a":1}`), &lenientString{&s}))
-	assert.Error(t, json.Unmarshal([]byte(`true`), &lenientString{&s}))
+	assert.Error(t, json.Unmarshal([]byte(`{"a":1}`), (*lenientString)(&s)))
+	assert.Error(t, json.Unmarshal([]byte(`true`), (*lenientString)(&s)))
 }
 
 func TestUnixTime(t *testing.T) {
@@ -274,7 +274,7 @@ func TestDigitCaps(t *testing.T) {
 	decoders := map[string]func() json.Unmarshaler{
 		"Amount":            func() json.Unmarshaler { return new(Amount) },
 		"Decimal":           func() json.Unmarshaler { return new(Decimal) },
-		"lenientInt":        func() json.Unmarshaler { return &lenientInt{new(int64)} },
+		"lenientInt":        func() json.Unmarshaler { return new(lenientInt) },
 		"UnixTime":          func() json.Unmarshaler { return new(UnixTime) },
 		"DestinationAmount": func() json.Unmarshaler { return new(DestinationAmount) },
 	}
@@ -378,9 +378,9 @@ func TestNullAndEmpty(t *testing.T) {
 		{"Time null", &Time{when}, `null`, Time{when}},
 		{"Time empty", &Time{when}, `""`, Time{when}},
 		{"Time empty, new", new(Time), `""`, Time{}},
-		{"lenientInt null", &lenientInt{ptr(int64(7))}, `null`, lenientInt{ptr(int64(7))}},
-		{"lenientInt empty", &lenientInt{ptr(int64(7))}, `""`, lenientInt{ptr(int64(7))}},
-		{"lenientInt empty, new", &lenientInt{new(int64)}, `""`, lenientInt{new(int64)}},
+		{"lenientInt null", ptr(lenientInt(7)), `null`, lenientInt(7)},
+		{"lenientInt empty", ptr(lenientInt(7)), `""`, lenientInt(7)},
+		{"lenientInt empty, new", new(lenientInt), `""`, lenientInt(0)},
 		{"UnixTime empty", &UnixTime{when}, `""`, UnixTime{when}},
 		{"UnixTime empty, new", new(UnixTime), `""`, UnixTime{}},
 		{"DestinationAmount empty", new(DestinationAmount), `""`, nil},
