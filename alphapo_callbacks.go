@@ -148,8 +148,8 @@ type alphaPoCryptoAddressFields AlphaPoCryptoAddress
 // through (see mirrorOf).
 type alphaPoCryptoAddressWire struct {
 	alphaPoCryptoAddressFields
-	ID        lenientInt    `json:"id"`
-	Tag       lenientString `json:"tag"`
+	ID            lenientInt    `json:"id"`
+	Tag           lenientString `json:"tag"`
 	ForeignID     lenientString `json:"foreign_id"`
 	CrossCurrency lenientBool   `json:"cross_currency"`
 }
