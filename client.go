@@ -43,7 +43,8 @@ type clientOptions struct {
 	baseURL    secret // may hold a password (a proxy's), so hidden like a credential
 	userAgent  string
 	retry      RetryPolicy
-	logger     *slog.Logger // nil: no logging
+	logger     *slog.Logger   // nil: no logging
+	observer   func(CallInfo) // nil: none
 }
 
 // WithHTTPClient sends requests through c instead of the default client,

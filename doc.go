@@ -155,6 +155,12 @@ end after the deadline is not started. A successful answer may hold at most
 [WithLogger] logs one debug line per try (method, path, status, attempt,
 duration, error), never headers, bodies or the query.
 
+[WithObserver] hands a [CallInfo] to your function after every try and once
+per call: the route template (never the filled path or query), status,
+attempt, duration, error class and whether money may have moved. Feed traces
+and metrics from it rather than by wrapping the transport, whose URLs carry
+Apirone's transfer key in the query of GET calls.
+
 # Receiving callbacks
 
 Both providers report payments by calling a URL of yours. The handlers

@@ -47,6 +47,9 @@ type endpoint struct {
 	// err is a problem found while declaring the call; do returns it and
 	// sends nothing.
 	err error
+	// tries and status count the tries made and keep the last one's HTTP
+	// status, for WithObserver.
+	tries, status int
 }
 
 // authMode is how a call proves who sends it.
@@ -123,6 +126,17 @@ func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 // send) and decodes a 2xx answer into out, which may be nil when the
 // answer carries nothing to keep.
 func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
+	if b.observer == nil {
+		return b.authorizeAndSend(ctx, ep, out)
+	}
+	start := time.Now()
+	err := b.authorizeAndSend(ctx, ep, out)
+	b.observeCall(ep, err, time.Since(start))
+	return err
+}
+
+// authorizeAndSend is do without the observer.
+func (b *backend) authorizeAndSend(ctx context.Context, ep *endpoint, out any) error {
 	if ep.err != nil {
 		return ep.err
 	}
@@ -177,7 +191,9 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 		}
 		start := time.Now()
 		t := b.try(req, ep, gotConn, out)
-		b.logTry(ctx, ep, n, t, time.Since(start))
+		took := time.Since(start)
+		b.logTry(ctx, ep, n, t, took)
+		b.observeTry(ep, t, took)
 		if t.err == nil {
 			return nil
 		}

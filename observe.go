@@ -1,0 +1,117 @@
+package cryptopay
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// CallInfo describes one try of a call, or a whole call, to the function
+// given to WithObserver. It holds no secret: the route is the template the
+// provider's docs write, never the filled path or the query (where Apirone
+// GET calls carry the transfer key).
+type CallInfo struct {
+	// Route is the method and route template, e.g.
+	// "GET /v2/accounts/{account}/callback" or "POST /v2/addresses/take":
+	// few enough values to name a span or label a metric.
+	Route string
+	// Call is false for one try and true for the report of the whole
+	// call, which follows its last try (a call refused before sending, with
+	// ErrInvalidParams, has that report only).
+	Call bool
+	// Attempt is the try's number (1, 2, ...); for a call, the number of
+	// tries made (0 when nothing was sent).
+	Attempt int
+	// Status is the HTTP status of the (last) answer; 0 when none came.
+	Status int
+	// Duration is how long the try, or the whole call with its waits
+	// between tries, took.
+	Duration time.Duration
+	// Class says what the try or call came to.
+	Class ErrorClass
+	// MoneyMayHaveMoved is true for a money-moving call (Transfer,
+	// WithdrawCrypto, ExchangeFixed, ExchangeNow) that succeeded or whose
+	// outcome is unknown (ErrOutcomeUnknown): money may have left.
+	MoneyMayHaveMoved bool
+}
+
+// ErrorClass is what a try or call came to, in CallInfo.
+type ErrorClass string
+
+// Error classes, for metrics and span status.
+const (
+	ClassOK        ErrorClass = "ok"        // a 2xx answer, decoded
+	ClassParams    ErrorClass = "params"    // refused before sending: ErrInvalidParams
+	ClassCanceled  ErrorClass = "canceled"  // the context ended
+	ClassTransport ErrorClass = "transport" // no answer, or one cut short
+	ClassStatus    ErrorClass = "status"    // an error answer: *APIError
+	ClassResponse  ErrorClass = "response"  // a 2xx answer that could not be read or decoded
+)
+
+// WithObserver calls fn after every try of every call and once for the
+// call as a whole (see CallInfo), in the goroutine that made the call: keep
+// fn fast. It is the place for traces and metrics: each CallInfo carries
+// the route template, status, attempt, duration, error class and whether
+// money may have moved, and no secret.
+//
+// Trace here rather than by wrapping the *http.Client's Transport: a
+// transport-level tracer (otelhttp and the like) records the full URL,
+// and Apirone's protected GET calls carry the transfer key in the query.
+// If you must trace the transport, record the URL without its query
+// (req.URL.Path only), never req.URL.String().
+func WithObserver(fn func(CallInfo)) Option {
+	return func(s *clientOptions) error {
+		s.observer = fn
+		return nil
+	}
+}
+
+// observeTry reports try t of ep, which took took.
+func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
+	ep.tries++
+	ep.status = t.status
+	if b.observer == nil {
+		return
+	}
+	b.observer(CallInfo{
+		Route:             ep.method + " " + ep.route,
+		Attempt:           ep.tries,
+		Status:            t.status,
+		Duration:          took,
+		Class:             classify(t.err, t.status),
+		MoneyMayHaveMoved: ep.moneyMoving && (t.err == nil || ep.failure(t) != t.err),
+	})
+}
+
+// observeCall reports the whole call ep, which ended with err after took.
+func (b *backend) observeCall(ep *endpoint, err error, took time.Duration) {
+	b.observer(CallInfo{
+		Route:             ep.method + " " + ep.route,
+		Call:              true,
+		Attempt:           ep.tries,
+		Status:            ep.status,
+		Duration:          took,
+		Class:             classify(err, ep.status),
+		MoneyMayHaveMoved: ep.moneyMoving && ep.tries > 0 && (err == nil || errors.Is(err, ErrOutcomeUnknown)),
+	})
+}
+
+// classify says what err, the end of a try or call whose last answer had
+// status, came to.
+func classify(err error, status int) ErrorClass {
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return ClassOK
+	case errors.Is(err, ErrInvalidParams):
+		return ClassParams
+	case errors.As(err, &apiErr):
+		return ClassStatus
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return ClassCanceled
+	case status >= http.StatusOK && status < http.StatusMultipleChoices:
+		return ClassResponse
+	}
+	return ClassTransport
+}
