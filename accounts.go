@@ -87,7 +87,8 @@ func (o *owner) isWallet() bool { return o.base == walletBase }
 // is filled with the owner's id; args fill the parts of route (see
 // newEndpoint).
 func (o *owner) endpoint(method, route string, args ...string) endpoint {
-	ep := newEndpoint(method, o.base+route, append([]string{o.id}, args...)...)
+	all := [4]string{o.id} // the id, then args: on the stack for up to three
+	ep := newEndpointIn(method, o.base, route, append(all[:1], args...)...)
 	ep.check(o.checkID())
 	ep.secrets = [2]string{o.transferKey.reveal()}
 	return ep

@@ -39,10 +39,11 @@ type AlphaPoUserData struct {
 // kind and data come together, and data holds what kind needs. kind
 // AlphaPoSelf, allowed when self is set, takes no data.
 func checkUserData(role, kind string, data *AlphaPoUserData, self bool) error {
+	if kind == "" && data == nil {
+		return nil // the usual case: no field names built
+	}
 	typeField, dataField := role+"_type", role+"_data"
 	switch {
-	case kind == "" && data == nil:
-		return nil
 	case kind == AlphaPoSelf && self:
 		if data != nil {
 			return invalid(dataField, "must be empty when %s is %q", typeField, AlphaPoSelf)

@@ -75,7 +75,7 @@ func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
 		return
 	}
 	b.observer(CallInfo{
-		Route:             ep.method + " " + ep.route,
+		Route:             ep.method + " " + ep.base + ep.route,
 		Attempt:           ep.tries,
 		Status:            t.status,
 		Duration:          took,
@@ -87,7 +87,7 @@ func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
 // observeCall reports the whole call ep, which ended with err after took.
 func (b *backend) observeCall(ep *endpoint, err error, took time.Duration) {
 	b.observer(CallInfo{
-		Route:             ep.method + " " + ep.route,
+		Route:             ep.method + " " + ep.base + ep.route,
 		Call:              true,
 		Attempt:           ep.tries,
 		Status:            ep.status,

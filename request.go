@@ -26,9 +26,12 @@ type endpoint struct {
 	// "/v2/accounts/{account}/transfer"; path is route with its arguments
 	// checked and escaped (see newEndpoint), relative to the base URL.
 	route, path string
-	query       url.Values // nil: none
-	body        any        // marshalled once; nil: no body ("{}" when signed)
-	auth        authMode
+	// base, when set, is the owner's route that route follows (see
+	// newEndpointIn): the whole template is base+route.
+	base  string
+	query url.Values // nil: none
+	body  any        // marshalled once; nil: no body ("{}" when signed)
+	auth  authMode
 	// account is the account or wallet whose tokens or transfer key
 	// accountAuth sends.
 	account *owner
