@@ -45,6 +45,11 @@ type clientOptions struct {
 	retry      RetryPolicy
 	logger     *slog.Logger   // nil: no logging
 	observer   func(CallInfo) // nil: none
+	// tryTimeout bounds each try through the default client (a context
+	// deadline per try, which costs fewer allocations than
+	// http.Client.Timeout); 0 with a caller's client, whose own Timeout
+	// applies.
+	tryTimeout time.Duration
 }
 
 // WithHTTPClient sends requests through c instead of the default client,
@@ -152,17 +157,17 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 		}
 	}
 	if s.httpClient == nil {
-		s.httpClient = defaultHTTPClient
+		s.httpClient, s.tryTimeout = defaultHTTPClient, defaultTimeout
 	}
 	return backend{clientOptions: s, sleep: sleep}, nil
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a
-// finite timeout per try and a keep-alive pool sized for concurrent use
-// (Go's default keeps 2 idle connections per host). Like every client, it
-// follows no redirect (see noRedirects).
+// keep-alive pool sized for concurrent use (Go's default keeps 2 idle
+// connections per host); each try through it gets defaultTimeout (see
+// clientOptions.tryTimeout). Like every client, it follows no redirect
+// (see noRedirects).
 var defaultHTTPClient = &http.Client{
-	Timeout: defaultTimeout,
 	Transport: &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,

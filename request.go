@@ -181,9 +181,10 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 	}
 	var req *http.Request
 	for n := 1; ; n++ {
-		tryCtx, gotConn := ep.watchConn(ctx)
+		tryCtx, gotConn, cancel := b.tryContext(ctx, ep)
 		if req == nil {
 			if req, err = b.newRequest(tryCtx, ep, payload); err != nil {
+				cancel()
 				return err
 			}
 		} else {
@@ -193,7 +194,8 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 			}
 		}
 		start := time.Now()
-		t := b.try(req, ep, gotConn, out)
+		t := b.try(req, ep, gotConn, out) // reads and decodes the answer: the try's context may end now
+		cancel()
 		took := time.Since(start)
 		b.logTry(ctx, ep, n, t, took)
 		b.observeTry(ep, t, took)
@@ -297,6 +299,21 @@ type tried struct {
 	retryAfter    time.Duration
 	hasRetryAfter bool
 }
+
+// tryContext returns the context of one try of ep: ctx with the connection
+// watch when ep needs it (see watchConn) and, through the default client,
+// the per-try deadline (clientOptions.tryTimeout), with its cancel.
+func (b *backend) tryContext(ctx context.Context, ep *endpoint) (context.Context, *atomic.Bool, context.CancelFunc) {
+	tryCtx, gotConn := ep.watchConn(ctx)
+	if b.tryTimeout <= 0 {
+		return tryCtx, gotConn, noCancel
+	}
+	tryCtx, cancel := context.WithTimeout(tryCtx, b.tryTimeout)
+	return tryCtx, gotConn, cancel
+}
+
+// noCancel is the cancel of a try context without a deadline.
+func noCancel() {}
 
 // watchConn returns ctx with a trace that sets gotConn once a connection
 // is handed to the request, when ep must know whether it was sent (see

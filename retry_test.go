@@ -331,7 +331,8 @@ func TestDefaultHTTPClient(t *testing.T) {
 	c, err := NewClient()
 	require.NoError(t, err)
 	hc := c.httpClient
-	assert.Equal(t, 30*time.Second, hc.Timeout)
+	assert.Equal(t, 30*time.Second, c.tryTimeout, "each try is bounded")
+	assert.Zero(t, hc.Timeout, "by a context deadline per try, not http.Client.Timeout")
 	tr, ok := hc.Transport.(*http.Transport)
 	require.True(t, ok)
 	assert.Equal(t, 64, tr.MaxIdleConnsPerHost, "well above Go's default of 2")
@@ -430,4 +431,39 @@ func TestLogger(t *testing.T) {
 	_, err = quiet.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
 	require.NoError(t, err)
 	assert.Empty(t, buf.String(), "debug lines stay out of an info-level log")
+}
+
+// TestDefaultClientBoundsEachTry: through the default client each try has
+// its own deadline (30 s; shortened here), so a hung GET is tried again
+// and a hung transfer ends as ErrOutcomeUnknown after its one try.
+func TestDefaultClientBoundsEachTry(t *testing.T) {
+	var n atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			select { // the first request hangs until the client gives up on it
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		fmt.Fprintf(w, `{"account":%q,"balance":[]}`, testAccountID)
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := NewClient(WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	c.tryTimeout = 100 * time.Millisecond
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+	acct := c.Account(testAccountID, testTransferKey)
+
+	_, err = acct.Balance(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), n.Load(), "the hung try, then one that answered")
+
+	n.Store(0)
+	_, err = acct.Transfer(context.Background(), &TransferParams{Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}}})
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), n.Load(), "a transfer is tried once")
+	defaultHTTPClient.CloseIdleConnections()
 }
