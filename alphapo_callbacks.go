@@ -257,17 +257,18 @@ func (c *AlphaPoTransaction) DedupeKey() string {
 // ErrCallbackMalformed.
 func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 	var cb *AlphaPoTransaction
-	if isPaymentRequest(body) {
+	w := new(alphaPoTransactionWire)
+	err := json.Unmarshal(body, w)
+	switch {
+	case (err != nil || w.Type == AlphaPoTxPaymentRequest) && isPaymentRequest(body):
+		// Rare, and its currencies are objects: its own decoder, second.
 		cb = new(AlphaPoTransaction)
-		if err := decodePaymentRequest(body, cb); err != nil {
-			return nil, malformed("%v", err)
-		}
-	} else {
-		w := new(alphaPoTransactionWire)
-		if err := json.Unmarshal(body, w); err != nil {
-			return nil, malformed("%v", err)
-		}
+		err = decodePaymentRequest(body, cb)
+	case err == nil:
 		cb = w.value()
+	}
+	if err != nil {
+		return nil, malformed("%v", err)
 	}
 	if cb.ID == 0 && cb.PaymentRequestID == "" || cb.Status == "" {
 		return nil, malformed("id or status is missing")
