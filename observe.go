@@ -69,8 +69,6 @@ func WithObserver(fn func(CallInfo)) Option {
 
 // observeTry reports try t of ep, which took took.
 func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
-	ep.tries++
-	ep.status = t.status
 	if b.observer == nil {
 		return
 	}

@@ -193,12 +193,13 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 				req.Body = newPayloadBody(payload)
 			}
 		}
-		start := time.Now()
+		var start time.Time
+		if b.logger != nil || b.observer != nil {
+			start = time.Now()
+		}
 		t := b.try(req, ep, gotConn, out) // reads and decodes the answer: the try's context may end now
 		cancel()
-		took := time.Since(start)
-		b.logTry(ctx, ep, n, t, took)
-		b.observeTry(ep, t, took)
+		b.report(ctx, ep, n, t, start)
 		if t.err == nil {
 			return nil
 		}
@@ -349,7 +350,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 	}
 	defer resp.Body.Close()
 	t := tried{status: resp.StatusCode}
-	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now())
+	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, ep.credentials()...)
@@ -605,4 +606,17 @@ func (ep *endpoint) withQuery(q url.Values, err error) {
 func (ep *endpoint) withBody(body any, err error) {
 	ep.body = body
 	ep.check(err)
+}
+
+// report hands try n of ep, which started at start, to the logger and the
+// observer, when set; ep counts its tries either way.
+func (b *backend) report(ctx context.Context, ep *endpoint, n int, t tried, start time.Time) {
+	ep.tries++
+	ep.status = t.status
+	if b.logger == nil && b.observer == nil {
+		return
+	}
+	took := time.Since(start)
+	b.logTry(ctx, ep, n, t, took)
+	b.observeTry(ep, t, took)
 }

@@ -107,9 +107,9 @@ func isDialError(err error) bool {
 }
 
 // retryAfter reads a Retry-After header: delay-seconds or an HTTP date
-// (a date in the past means no wait). ok is false when it is absent or
-// malformed.
-func retryAfter(h http.Header, now time.Time) (wait time.Duration, ok bool) {
+// (a date in the past means no wait), against the time now returns, asked
+// only for a date. ok is false when it is absent or malformed.
+func retryAfter(h http.Header, now func() time.Time) (wait time.Duration, ok bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
@@ -119,7 +119,7 @@ func retryAfter(h http.Header, now time.Time) (wait time.Duration, ok bool) {
 		return time.Duration(secs) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
-		return max(at.Sub(now), 0), true
+		return max(at.Sub(now()), 0), true
 	}
 	return 0, false
 }

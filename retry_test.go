@@ -65,7 +65,7 @@ func TestRetryAfterHeader(t *testing.T) {
 		if tc.value != "" {
 			h.Set("Retry-After", tc.value)
 		}
-		got, ok := retryAfter(h, now)
+		got, ok := retryAfter(h, func() time.Time { return now })
 		assert.Equal(t, tc.ok, ok, "%q", tc.value)
 		assert.Equal(t, tc.want, got, "%q", tc.value)
 	}
