@@ -202,10 +202,8 @@ func (p *BalanceParams) query(o *owner) (url.Values, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, addr := range p.Addresses {
-		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), addr); err != nil {
-			return nil, err
-		}
+	if err := checkListItems("addresses", p.Addresses); err != nil {
+		return nil, err
 	}
 	return optionalQuery("currency", cur, "addresses", strings.Join(p.Addresses, ",")), nil
 }

@@ -1,6 +1,8 @@
 package cryptopay
 
 import (
+	"errors"
+	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
@@ -242,6 +244,9 @@ func optionalBody[T any](p *T) any {
 // checkListItem rejects an empty address or one that would break a
 // comma-separated list of address:amount pairs.
 func checkListItem(field, v string) error {
+	if v != "" && !strings.ContainsAny(v, ",: ") {
+		return nil // the usual case, without building a field name
+	}
 	if v == "" {
 		return invalid(field, "is required")
 	}
@@ -249,4 +254,26 @@ func checkListItem(field, v string) error {
 		return invalid(field, "must not contain ',', ':' or spaces")
 	}
 	return nil
+}
+
+// checkListItems checks each value of a list with checkListItem, naming a
+// bad one list[i]: the name is built only for an error.
+func checkListItems(list string, values []string) error {
+	for i, v := range values {
+		if err := checkListItem("", v); err != nil {
+			return inList(list, i, err)
+		}
+	}
+	return nil
+}
+
+// inList puts list[i] before the field an ErrInvalidParams error names
+// ("" or ".amount", say): the name of an item of a list, built only when
+// the item is bad.
+func inList(list string, i int, err error) error {
+	var pe *ParamError
+	if errors.As(err, &pe) {
+		pe.Field = fmt.Sprintf("%s[%d]%s", list, i, pe.Field)
+	}
+	return err
 }

@@ -2,7 +2,6 @@ package cryptopay
 
 import (
 	"context"
-	"fmt"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -148,10 +147,8 @@ func (p *TransferParams) check(o *owner) (string, error) {
 	if err := checkDestinations(p.Destinations); err != nil {
 		return "", err
 	}
-	for i, a := range p.Addresses {
-		if err := checkListItem(fmt.Sprintf("addresses[%d]", i), a); err != nil {
-			return "", err
-		}
+	if err := checkListItems("addresses", p.Addresses); err != nil {
+		return "", err
 	}
 	if err := checkFee(p.Fee, p.FeeRate); err != nil {
 		return "", err
@@ -168,12 +165,8 @@ func (p *TransferParams) check(o *owner) (string, error) {
 // checkDestinations checks each destination's address and amount.
 func checkDestinations(list []Destination) error {
 	for i, d := range list {
-		field := fmt.Sprintf("destinations[%d]", i)
-		if err := checkListItem(field+".address", d.Address); err != nil {
-			return err
-		}
-		if err := d.Amount.check(field + ".amount"); err != nil {
-			return err
+		if err := firstError(checkListItem(".address", d.Address), d.Amount.check(".amount")); err != nil {
+			return inList("destinations", i, err)
 		}
 	}
 	return nil
