@@ -105,7 +105,7 @@ func (*AlphaPoInvoice) newMirror() mirrorOf[*AlphaPoInvoice] { return new(alphaP
 
 type alphaPoInvoiceFields AlphaPoInvoice
 
-// alphaPoInvoiceWire is the mirror a AlphaPoInvoice decodes through (see mirrorOf).
+// alphaPoInvoiceWire is the mirror an AlphaPoInvoice decodes through (see mirrorOf).
 type alphaPoInvoiceWire struct {
 	alphaPoInvoiceFields
 	ID               lenientInt    `json:"id"`
