@@ -60,7 +60,7 @@ func (*AlphaPoQuote) newMirror() mirrorOf[*AlphaPoQuote] { return new(alphaPoQuo
 
 type alphaPoQuoteFields AlphaPoQuote
 
-// alphaPoQuoteWire is the mirror a AlphaPoQuote decodes through (see mirrorOf).
+// alphaPoQuoteWire is the mirror an AlphaPoQuote decodes through (see mirrorOf).
 type alphaPoQuoteWire struct {
 	alphaPoQuoteFields
 	FixPeriod lenientInt `json:"fix_period"`
@@ -167,7 +167,7 @@ func (*AlphaPoExchange) newMirror() mirrorOf[*AlphaPoExchange] { return new(alph
 
 type alphaPoExchangeFields AlphaPoExchange
 
-// alphaPoExchangeWire is the mirror a AlphaPoExchange decodes through (see mirrorOf).
+// alphaPoExchangeWire is the mirror an AlphaPoExchange decodes through (see mirrorOf).
 type alphaPoExchangeWire struct {
 	alphaPoExchangeFields
 	ID        lenientInt    `json:"id"`

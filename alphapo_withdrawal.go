@@ -115,7 +115,7 @@ func (*AlphaPoWithdrawal) newMirror() mirrorOf[*AlphaPoWithdrawal] { return new(
 
 type alphaPoWithdrawalFields AlphaPoWithdrawal
 
-// alphaPoWithdrawalWire is the mirror a AlphaPoWithdrawal decodes through (see mirrorOf).
+// alphaPoWithdrawalWire is the mirror an AlphaPoWithdrawal decodes through (see mirrorOf).
 type alphaPoWithdrawalWire struct {
 	alphaPoWithdrawalFields
 	ID               lenientInt    `json:"id"`
