@@ -18,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -62,6 +63,7 @@ func mountApirone(mux *http.ServeMux, l *ledger, minConf int64) {
 		return
 	}
 	check := cryptopay.WithCallbackSecret("secret", secret)
+	report := cryptopay.WithCallbackLogger(slog.Default()) // why a callback was refused or not processed
 
 	mux.Handle("/apirone/payment", cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		if cb.Confirmations < minConf {
@@ -72,7 +74,7 @@ func mountApirone(mux *http.ServeMux, l *ledger, minConf int64) {
 			log.Printf("apirone: credit order %q with %s minor units of %s (tx %s)", cb.Data["order"], cb.Value, cb.Currency, cb.InputTransactionHash)
 		})
 		return nil
-	}, check))
+	}, check, report))
 
 	mux.Handle("/apirone/invoice", cryptopay.InvoiceCallbackHandler(func(ctx context.Context, cb *cryptopay.InvoiceCallback) error {
 		// An invoice callback carries no amounts: before shipping, fetch the
@@ -81,7 +83,7 @@ func mountApirone(mux *http.ServeMux, l *ledger, minConf int64) {
 			log.Printf("apirone: invoice %s is now %s: re-fetch it before acting", cb.Invoice, cb.Status)
 		})
 		return nil
-	}, check))
+	}, check, report))
 	log.Print("receiving Apirone callbacks on /apirone/payment and /apirone/invoice")
 }
 
@@ -107,7 +109,7 @@ func mountAlphaPo(mux *http.ServeMux, l *ledger) {
 			log.Printf("alphapo: %s %d is %s: waiting for a final status", cb.Type, cb.ID, cb.Status)
 		}
 		return nil // answered 200: AlphaPo sends a new callback when the status changes
-	}))
+	}, cryptopay.WithCallbackLogger(slog.Default())))
 	log.Print("receiving AlphaPo callbacks on /alphapo")
 }
 
