@@ -42,6 +42,21 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
+// TestIdempotentMethods: the methods RetryPolicy documents as retried
+// after any failure; every other one only after a dial error.
+func TestIdempotentMethods(t *testing.T) {
+	for method, want := range map[string]bool{
+		http.MethodGet: true, http.MethodHead: true, http.MethodOptions: true,
+		http.MethodPost: false, http.MethodPatch: false, http.MethodPut: false, http.MethodDelete: false,
+	} {
+		ep := endpoint{method: method}
+		assert.Equal(t, want, ep.idempotent(), method)
+		assert.Equal(t, !want, ep.mustKnowIfSent(), method)
+		ep.moneyMoving = true
+		assert.True(t, ep.mustKnowIfSent(), "%s moving money", method)
+	}
+}
+
 func TestRetryAfterHeader(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
