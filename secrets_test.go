@@ -186,6 +186,8 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:p@ss@host/a", "https://user:REDACTED@host/a"},
 		{"https://user:p%40ss@[::1]:8080/a", "https://user:REDACTED@[::1]:8080/a"},
 		{"user:" + proxyPassword + "@host/a", "user:REDACTED@host/a"},
+		{"https://:" + proxyPassword + "@host/a", "https://:REDACTED@host/a"},
+		{"://user:" + proxyPassword + "@host/a", "://user:REDACTED@host/a"},
 		// An '@' in the query: the query goes, the host stays.
 		{"https://shop.example/cb?email=a@b.example", "https://shop.example/cb?REDACTED"},
 		{"https://user@shop.example/cb?t=a:b@c", "https://user@shop.example/cb?REDACTED"},
