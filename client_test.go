@@ -132,6 +132,7 @@ func TestErrorIn2xxBody(t *testing.T) {
 		`{"data":{"address":"2NFZ"},"Data":{"address":"elsewhere"}}`: "",
 		`{"DATA":{"address":"elsewhere"},"data":{"address":"2NFZ"}}`: "",
 		`{"d\u0061ta":{"address":"2NFZ"}}`:                           "",
+		`{"d\u0061t":{"address":"2NFZ"}}`:                            `response has no "data"`,
 		`{"data":{"address":"2NFZ"},"more":[1,{"x":"}"},"\""]}`:      "",
 		`{"data":{"address":"2N"`:                                    "decoding response",
 		`[{"address":"2NFZ"}]`:                                       "decoding response",
