@@ -187,6 +187,7 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:p%40ss@[::1]:8080/a", "https://user:REDACTED@[::1]:8080/a"},
 		{"user:" + proxyPassword + "@host/a", "user:REDACTED@host/a"},
 		{"https://:" + proxyPassword + "@host/a", "https://:REDACTED@host/a"},
+		{"?transfer-key=" + testTransferKey, "?REDACTED"},
 		{"://user:" + proxyPassword + "@host/a", "://user:REDACTED@host/a"},
 		// An '@' in the query: the query goes, the host stays.
 		{"https://shop.example/cb?email=a@b.example", "https://shop.example/cb?REDACTED"},
