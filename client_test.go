@@ -63,6 +63,33 @@ func TestEmptySuccessBody(t *testing.T) {
 	assert.ErrorContains(t, err, "empty response body")
 }
 
+// TestDecodeEnvelopes: where decode takes a 2xx result from, for each
+// envelope: an Apirone answer is the result even when it has a "data"
+// member, and a bare list is the result whatever the envelope.
+func TestDecodeEnvelopes(t *testing.T) {
+	type item struct{ X int }
+	for _, tc := range []struct {
+		envelope envelope
+		body     string
+		want     []item
+	}{
+		{bare, `[{"x":1}]`, []item{{1}}},
+		{inData, `[{"x":1}]`, []item{{1}}},
+		{maybeInData, `[{"x":1}]`, []item{{1}}},
+		{inData, `{"data":[{"x":2}]}`, []item{{2}}},
+		{maybeInData, `{"data":[{"x":2}]}`, []item{{2}}},
+	} {
+		var got []item
+		require.NoError(t, decode(&endpoint{envelope: tc.envelope}, 200, []byte(tc.body), &got), tc.body)
+		assert.Equal(t, tc.want, got, "envelope %d, %s", tc.envelope, tc.body)
+	}
+	var got item
+	require.NoError(t, decode(&endpoint{envelope: bare}, 200, []byte(`{"data":{"x":1},"x":2}`), &got))
+	assert.Equal(t, item{2}, got, "Apirone: the whole answer")
+	require.NoError(t, decode(&endpoint{envelope: maybeInData}, 200, []byte(`{"x":3}`), &got))
+	assert.Equal(t, item{3}, got, "maybeInData without data: the whole answer")
+}
+
 // TestErrorIn2xxBody: a 2xx body holding nothing but error keys is an
 // *APIError whatever their order, spacing or escaping; a result that has
 // such a key among others is a result; AlphaPo's envelope must hold data.
@@ -105,6 +132,7 @@ func TestErrorIn2xxBody(t *testing.T) {
 		`{"data":{"address":"2NFZ"},"Data":{"address":"elsewhere"}}`: "",
 		`{"DATA":{"address":"elsewhere"},"data":{"address":"2NFZ"}}`: "",
 		`{"d\u0061ta":{"address":"2NFZ"}}`:                           "",
+		`{"d\u0061t":{"address":"2NFZ"}}`:                            `response has no "data"`,
 		`{"data":{"address":"2NFZ"},"more":[1,{"x":"}"},"\""]}`:      "",
 		`{"data":{"address":"2N"`:                                    "decoding response",
 		`[{"address":"2NFZ"}]`:                                       "decoding response",

@@ -1,6 +1,7 @@
 package cryptopay
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -29,5 +30,21 @@ func TestAPIErrorSentinels(t *testing.T) {
 		for name, sentinel := range sentinels {
 			assert.Equal(t, name == tc.want, errors.Is(err, sentinel), "status %d, %s", tc.status, name)
 		}
+	}
+}
+
+// TestRawText: AlphaPo "code" and "errors" values print as plain text,
+// whatever JSON the provider put there.
+func TestRawText(t *testing.T) {
+	for _, c := range []struct{ raw, want string }{
+		{`"bad_header_signature"`, "bad_header_signature"},
+		{`"caf\u00e9"`, "café"},
+		{` 42 `, "42"},
+		{`["too short", "not hex"]`, "too short; not hex"},
+		{`[]`, ""},
+		{` true `, "true"},
+		{`{"min": 1}`, `{"min": 1}`},
+	} {
+		assert.Equal(t, c.want, rawText(json.RawMessage(c.raw)), c.raw)
 	}
 }

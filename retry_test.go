@@ -42,6 +42,21 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
+// TestIdempotentMethods: the methods RetryPolicy documents as retried
+// after any failure; every other one only after a dial error.
+func TestIdempotentMethods(t *testing.T) {
+	for method, want := range map[string]bool{
+		http.MethodGet: true, http.MethodHead: true, http.MethodOptions: true,
+		http.MethodPost: false, http.MethodPatch: false, http.MethodPut: false, http.MethodDelete: false,
+	} {
+		ep := endpoint{method: method}
+		assert.Equal(t, want, ep.idempotent(), method)
+		assert.Equal(t, !want, ep.mustKnowIfSent(), method)
+		ep.moneyMoving = true
+		assert.True(t, ep.mustKnowIfSent(), "%s moving money", method)
+	}
+}
+
 func TestRetryAfterHeader(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
@@ -417,7 +432,7 @@ func TestLogger(t *testing.T) {
 		assert.Equal(t, "GET", rec["method"])
 		assert.Equal(t, "/v2/accounts/"+testAccountID+"/callback", rec["path"])
 		assert.Equal(t, float64(i+1), rec["attempt"])
-		assert.Contains(t, rec, "duration")
+		assert.Less(t, rec["duration"], float64(time.Minute), "the try's time, with a logger and no observer")
 		assert.NotContains(t, line, testTransferKey)
 	}
 	assert.Contains(t, lines[0], `"status":503`)
@@ -466,4 +481,27 @@ func TestDefaultClientBoundsEachTry(t *testing.T) {
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), n.Load(), "a transfer is tried once")
 	defaultHTTPClient.CloseIdleConnections()
+}
+
+// TestStatusClasses: every 2xx answer is a result, every other an
+// *APIError with its status.
+func TestStatusClasses(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		ok     bool
+	}{
+		{200, true}, {201, true}, {299, true}, {300, false}, {304, false}, {400, false},
+	} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL+"/callback", tc.status, fixture(t, "apirone/account_callback.json"))
+		_, err := w.account().CallbackInfo(context.Background(), "btc")
+		if tc.ok {
+			assert.NoError(t, err, "status %d", tc.status)
+			continue
+		}
+		var apiErr *APIError
+		if assert.ErrorAs(t, err, &apiErr, "status %d", tc.status) {
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+		}
+	}
 }

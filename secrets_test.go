@@ -186,6 +186,9 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:p@ss@host/a", "https://user:REDACTED@host/a"},
 		{"https://user:p%40ss@[::1]:8080/a", "https://user:REDACTED@[::1]:8080/a"},
 		{"user:" + proxyPassword + "@host/a", "user:REDACTED@host/a"},
+		{"https://:" + proxyPassword + "@host/a", "https://:REDACTED@host/a"},
+		{"?transfer-key=" + testTransferKey, "?REDACTED"},
+		{"://user:" + proxyPassword + "@host/a", "://user:REDACTED@host/a"},
 		// An '@' in the query: the query goes, the host stays.
 		{"https://shop.example/cb?email=a@b.example", "https://shop.example/cb?REDACTED"},
 		{"https://user@shop.example/cb?t=a:b@c", "https://user@shop.example/cb?REDACTED"},
@@ -285,12 +288,28 @@ func TestScrubbedForms(t *testing.T) {
 	assert.Equal(t, "REDACTED REDACTED", e.Message)
 	assert.Equal(t, `{"message":"REDACTED REDACTED","echo":"REDACTED REDACTED"}`, string(e.Body))
 
+	e = newAPIError("GET", "/x", 400, []byte(`{"message":"trailing\\ x"}`), `trailing\`)
+	assert.Equal(t, `{"message":"REDACTED x"}`, string(e.Body), "the JSON form, which holds the plain one, goes whole")
+
 	e = newAPIError("GET", "/x", 400, []byte(`{"message":"short"}`), "short")
 	assert.Equal(t, "short", e.Message, "a secret under 8 bytes is not looked for")
+	e = newAPIError("GET", "/x", 400, []byte(`{"message":"8bytes!! and 7bytes!"}`), "8bytes!!", "7bytes!")
+	assert.Equal(t, "REDACTED and 7bytes!", e.Message, "a secret of 8 bytes is")
 
 	long := strings.Repeat("x", maxErrorBody-len(testTransferKey)+5) + testTransferKey
 	e = newAPIError("GET", "/x", 400, []byte(long), testTransferKey)
 	assert.Equal(t, strings.Repeat("x", maxErrorBody-len(testTransferKey)+5)+"REDACTED", string(e.Body), "the cut leaves 27 bytes of the key")
+	for _, c := range []struct {
+		tail int // bytes of the key the cut body ends in
+		want string
+	}{
+		{minSecretTail, "REDACTED"},
+		{minSecretTail - 1, testTransferKey[:minSecretTail-1]},
+	} {
+		pad := strings.Repeat("x", maxErrorBody-c.tail)
+		e = newAPIError("GET", "/x", 400, []byte(pad+testTransferKey), testTransferKey)
+		assert.Equal(t, pad+c.want, string(e.Body), "a cut leaving %d bytes of the key", c.tail)
+	}
 	e = newAPIError("GET", "/x", 400, []byte("xx"+testTransferKey[:10]), testTransferKey)
 	assert.Equal(t, "xx"+testTransferKey[:10], string(e.Body), "an answer that was not cut keeps its end")
 }
