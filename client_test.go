@@ -204,3 +204,18 @@ func TestClientFormat(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "cryptopay.Client{https://apirone.com/api}", fmt.Sprintf("%+v", c))
 }
+
+// TestNoQueryNoQuestionMark: a call without query parameters sends a URL
+// without a bare "?".
+func TestNoQueryNoQuestionMark(t *testing.T) {
+	var sent string
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent = r.URL.String()
+		return newJSONResponse(200, `{"account":"`+testAccountID+`","balance":[]}`), nil
+	})}
+	c, err := NewClient(WithHTTPClient(hc))
+	require.NoError(t, err)
+	_, err = c.Account(testAccountID, "").Balance(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, ApironeBaseURL+"/v2/accounts/"+testAccountID+"/balance", sent)
+}
