@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
@@ -42,10 +43,7 @@ func Example() {
 	shop := httptest.NewServer(mux)
 	defer shop.Close()
 
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client()                    // in production: cryptopay.NewClient()
 	created, err := c.CreateAccount(ctx) // once; keep created.TransferKey secret
 	if err != nil {
 		log.Fatal(err)
@@ -88,10 +86,7 @@ func ExampleAccount_CreateInvoice() {
 	ctx := context.Background()
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client() // in production: cryptopay.NewClient()
 	created, err := c.CreateAccount(ctx)
 	if err != nil {
 		log.Fatal(err)
@@ -143,10 +138,7 @@ func ExampleAccount_Transfer() {
 	ctx := context.Background()
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	c, err := cryptopay.NewClient(cryptopay.WithBaseURL(srv.ApironeURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c := srv.Client() // in production: cryptopay.NewClient()
 	created, err := c.CreateAccount(ctx)
 	if err != nil {
 		log.Fatal(err)
@@ -168,18 +160,19 @@ func ExampleAccount_Transfer() {
 		Destinations: []cryptopay.Destination{{Address: payee, Amount: cryptopay.Units(100000)}}, // satoshi
 		Fee:          cryptopay.FeeNormal,
 	}
+	sentAt := time.Now()
 	_, err = acct.Transfer(ctx, params)
 	switch {
 	case errors.Is(err, cryptopay.ErrOutcomeUnknown):
 		// It may have gone out: look before sending anything again.
-		page, err := acct.History(ctx, &cryptopay.HistoryParams{Currency: "btc", ItemType: cryptopay.ItemPayment, Address: payee})
-		if err != nil {
+		item, err := acct.FindTransfer(ctx, params, sentAt)
+		switch {
+		case errors.Is(err, cryptopay.ErrNotFound):
+			fmt.Println("no such transfer yet: look again a little later before resending")
+		case err != nil:
 			log.Fatal(err) // still unknown: look again later, do not resend
-		}
-		if len(page.Items) > 0 {
-			fmt.Println("the transfer was made:", page.Items[0].Amount.Neg(), "satoshi out, fee included")
-		} else {
-			fmt.Println("no such transfer: safe to send again")
+		default:
+			fmt.Println("the transfer was made:", item.Total, "satoshi out, fee included")
 		}
 	case err != nil:
 		log.Fatal(err) // refused: nothing was sent
@@ -215,10 +208,7 @@ func ExampleAlphaPoClient_TakeAddress() {
 	defer shop.Close()
 	srv.SetAlphaPoCallbackURL(shop.URL) // the dashboard's callback URL setting
 
-	ap, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	ap := srv.AlphaPoClient() // in production: cryptopay.NewAlphaPoClient(key, secret)
 	addr, err := ap.TakeAddress(ctx, &cryptopay.TakeAddressParams{
 		Currency: "BTC", ForeignID: "customer-17", EndUserReference: "customer-17",
 	})
@@ -242,11 +232,7 @@ func ExampleAlphaPoClient_WithdrawCrypto() {
 	ctx := context.Background()
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	key, secret := srv.AlphaPoCredentials()
-	ap, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	if err != nil {
-		log.Fatal(err)
-	}
+	ap := srv.AlphaPoClient() // in production: cryptopay.NewAlphaPoClient(key, secret)
 	// Some BTC to pay out from: a confirmed deposit of 0.5 BTC, whose
 	// callback goes to a server that just acknowledges it.
 	sink := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
