@@ -3,7 +3,6 @@ package cryptopay
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 )
 
@@ -77,15 +76,12 @@ func (p *SettingsParams) body(o *owner) (*settingsBody, error) {
 		b.Destinations = &destinationsField{}
 	case len(p.Destinations) > 0:
 		for i, d := range p.Destinations {
-			field := fmt.Sprintf("destinations[%d]", i)
-			if err := required(field+".address", d.Address); err != nil {
-				return nil, err
+			err := firstError(required(".address", d.Address), d.Amount.check(".amount"))
+			if _, isPercent := d.Amount.Percent(); err == nil && !isPercent {
+				err = invalid(".amount", "forwarding takes percentages, e.g. Percent(100)")
 			}
-			if err := d.Amount.check(field + ".amount"); err != nil {
-				return nil, err
-			}
-			if _, isPercent := d.Amount.Percent(); !isPercent {
-				return nil, invalid(field+".amount", "forwarding takes percentages, e.g. Percent(100)")
+			if err != nil {
+				return nil, inList("destinations", i, err)
 			}
 		}
 		b.Destinations = &destinationsField{list: p.Destinations}
