@@ -145,6 +145,9 @@ type backend struct {
 	// sign, when set, returns the X-Processing-Key and
 	// X-Processing-Signature headers for the exact body bytes.
 	sign func(body []byte) (key, signature string)
+	// base is baseURL parsed once, which each request's URL copies (see
+	// requestURL). Behind a pointer, it prints as an address only.
+	base *url.URL
 	// sleep waits d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -159,7 +162,12 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 	if s.httpClient == nil {
 		s.httpClient, s.tryTimeout = defaultHTTPClient, defaultTimeout
 	}
-	return backend{clientOptions: s, sleep: sleep}, nil
+	base, err := url.Parse(s.baseURL.reveal())
+	if err != nil { // cannot happen: WithBaseURL checked it
+		return backend{}, invalid("WithBaseURL", "%v", redactURLError(err))
+	}
+	base.Host = strings.TrimSuffix(base.Host, ":") // as http.NewRequest leaves it
+	return backend{clientOptions: s, base: base, sleep: sleep}, nil
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -218,4 +219,35 @@ func TestNoQueryNoQuestionMark(t *testing.T) {
 	_, err = c.Account(testAccountID, "").Balance(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, ApironeBaseURL+"/v2/accounts/"+testAccountID+"/balance", sent)
+}
+
+// TestRequestTarget: the request line and Host a server receives, for base
+// URLs and path arguments with and without characters to escape, and the
+// base URL's user info sent as Basic authorization.
+func TestRequestTarget(t *testing.T) {
+	type got struct{ uri, host, auth string }
+	var last got
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		last = got{r.RequestURI, r.Host, r.Header.Get("Authorization")}
+		w.Write([]byte(`{"address":"x"}`))
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, tc := range []struct {
+		base, address string
+		want          got
+	}{
+		{srv.URL + "/api", benchAddress, got{"/api/v2/accounts/" + testAccountID + "/addresses/" + benchAddress, host, ""}},
+		{srv.URL + "/api/", "a b+ä", got{"/api/v2/accounts/" + testAccountID + "/addresses/a%20b+%C3%A4", host, ""}},
+		{srv.URL + "/my%20api", benchAddress, got{"/my%20api/v2/accounts/" + testAccountID + "/addresses/" + benchAddress, host, ""}},
+		{srv.URL + "/my%20api", "a b", got{"/my%20api/v2/accounts/" + testAccountID + "/addresses/a%20b", host, ""}},
+		{"http://shop:p%40ss@" + host, benchAddress, got{"/v2/accounts/" + testAccountID + "/addresses/" + benchAddress, host, "Basic c2hvcDpwQHNz"}},
+	} {
+		c, err := NewClient(WithBaseURL(tc.base), WithRetry(RetryPolicy{MaxAttempts: 1}))
+		require.NoError(t, err)
+		last = got{}
+		_, err = c.Account(testAccountID, "").AddressInfo(context.Background(), tc.address)
+		require.NoError(t, err, tc.base)
+		assert.Equal(t, tc.want, last, "%s %s", tc.base, tc.address)
+	}
 }

@@ -230,18 +230,19 @@ func (ep *endpoint) payload() ([]byte, error) {
 }
 
 func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) (*http.Request, error) {
-	target := b.baseURL.reveal() + ep.path
-	if len(ep.query) > 0 {
-		target += "?" + ep.query.Encode()
-	}
 	var body io.Reader
 	if payload != nil {
 		body = newPayloadBody(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, ep.method, target, body)
+	// An empty URL, replaced below: requestURL costs less than parsing.
+	req, err := http.NewRequestWithContext(ctx, ep.method, "", body)
 	if err != nil {
+		return nil, fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
+	}
+	if err := b.requestURL(ep, req.URL); err != nil {
 		return nil, fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err))
 	}
+	req.Host = req.URL.Host
 	// The header values share one backing array, each slice capped at its
 	// own value (an append elsewhere copies), instead of a slice per Set.
 	values := make([]string, 0, 5)
@@ -276,6 +277,25 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 		}
 	}
 	return req, nil
+}
+
+// requestURL sets u to ep's URL: the base URL with ep's path and query.
+// It copies the base URL parsed once; only a path with an escaped
+// character (which url.URL keeps in two forms) is parsed again.
+func (b *backend) requestURL(ep *endpoint, u *url.URL) error {
+	*u = *b.base
+	u.Path += ep.path
+	u.RawQuery = ep.query.Encode()
+	if u.RawPath == "" && u.EscapedPath() == u.Path {
+		return nil // the path as given has nothing to unescape
+	}
+	parsed, err := url.Parse(b.baseURL.reveal() + ep.path)
+	if err != nil {
+		return err
+	}
+	parsed.Host, parsed.RawQuery = u.Host, u.RawQuery
+	*u = *parsed
+	return nil
 }
 
 // newPayloadBody returns a request body reading payload. Given a
