@@ -50,8 +50,12 @@ type owner struct {
 	client *Client
 	// base is the route of the owner: "/v2/accounts/{account}" or
 	// "/v2/wallets/{wallet}".
-	base        string
-	id          string
+	base string
+	id   string
+	// path is base filled with the id, escaped; idErr is what is wrong
+	// with the id, which every call returns before sending anything.
+	path        string
+	idErr       error
 	transferKey secret   // hidden even where fmt reaches a handle through an unexported field
 	session     *session // tokens from Login or UseTokens
 }
@@ -62,12 +66,17 @@ const (
 )
 
 func (c *Client) newOwner(base, id, transferKey string) owner {
-	return owner{client: c, base: base, id: id, transferKey: newSecret(transferKey), session: newSession()}
+	o := owner{client: c, base: base, id: id, transferKey: newSecret(transferKey), session: newSession()}
+	ep := newEndpoint("", base, id)
+	ep.check(o.checkID())
+	o.path, o.idErr = ep.path, ep.err
+	return o
 }
 
 // Account returns a handle on the account id. transferKey may be "" when
 // only public calls are made; protected calls then fail with
-// ErrInvalidParams without sending anything. The id is checked on each call.
+// ErrInvalidParams without sending anything. So does every call with a
+// malformed id.
 func (c *Client) Account(id, transferKey string) *Account {
 	return &Account{c.newOwner(accountBase, id, transferKey)}
 }
@@ -87,9 +96,8 @@ func (o *owner) isWallet() bool { return o.base == walletBase }
 // is filled with the owner's id; args fill the parts of route (see
 // newEndpoint).
 func (o *owner) endpoint(method, route string, args ...string) endpoint {
-	all := [4]string{o.id} // the id, then args: on the stack for up to three
-	ep := newEndpointIn(method, o.base, route, append(all[:1], args...)...)
-	ep.check(o.checkID())
+	ep := newEndpointIn(method, o.base, o.path, route, args...)
+	ep.check(o.idErr)
 	ep.secrets = [2]string{o.transferKey.reveal()}
 	return ep
 }

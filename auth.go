@@ -169,7 +169,7 @@ func (o *owner) loginBody() (any, error) {
 	if o.transferKey.reveal() == "" {
 		return nil, invalid("transfer-key", "Login needs the transfer key; pass it to Client.Account or Client.Wallet")
 	}
-	return &loginBody{Login: o.id, Password: o.transferKey.reveal()}, o.checkID()
+	return &loginBody{Login: o.id, Password: o.transferKey.reveal()}, o.idErr
 }
 
 // tokenEndpoint declares one of the token calls, which send token as it is.

@@ -47,30 +47,30 @@ func required(field, value string) error {
 // and escaped. A bad argument is recorded in the endpoint, so nothing is
 // sent.
 func newEndpoint(method, route string, args ...string) endpoint {
-	return newEndpointIn(method, "", route, args...)
+	return newEndpointIn(method, "", "", route, args...)
 }
 
-// newEndpointIn is newEndpoint on the route base followed by route (an
-// owner's "/v2/accounts/{account}" and "/balance"), kept apart so that a
-// call joins them only in its path.
-func newEndpointIn(method, base, route string, args ...string) endpoint {
+// newEndpointIn is newEndpoint on route following an owner's base route
+// (such as "/v2/accounts/{account}"), already filled and escaped as
+// basePath: a call joins them only in its path.
+func newEndpointIn(method, base, basePath, route string, args ...string) endpoint {
 	ep := endpoint{method: method, base: base, route: route, path: route, auth: noAuth}
-	if base == "" && len(args) == 0 {
+	if basePath == "" && len(args) == 0 {
 		return ep
 	}
 	var path strings.Builder // one allocation
-	path.Grow(len(base) + len(route) + 48)
-	for _, rest := range [2]string{base, route} {
-		for ; len(args) > 0 && strings.IndexByte(rest, '{') >= 0; args = args[1:] {
-			open, end := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
-			seg, err := pathSegment(rest[open+1:end], args[0])
-			ep.check(err)
-			path.WriteString(rest[:open])
-			path.WriteString(seg)
-			rest = rest[end+1:]
-		}
-		path.WriteString(rest)
+	path.Grow(len(basePath) + len(route) + 48)
+	path.WriteString(basePath)
+	rest := route
+	for ; len(args) > 0 && strings.IndexByte(rest, '{') >= 0; args = args[1:] {
+		open, end := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
+		seg, err := pathSegment(rest[open+1:end], args[0])
+		ep.check(err)
+		path.WriteString(rest[:open])
+		path.WriteString(seg)
+		rest = rest[end+1:]
 	}
+	path.WriteString(rest)
 	ep.path = path.String()
 	return ep
 }

@@ -80,8 +80,8 @@ type Wallet struct{ owner }
 
 // Wallet returns a handle on the wallet id ("<currency>-<32 hex digits>").
 // transferKey may be "" when only public calls are made; protected calls
-// then fail with ErrInvalidParams without sending anything. The id is
-// checked on each call.
+// then fail with ErrInvalidParams without sending anything. So does every
+// call with a malformed id.
 func (c *Client) Wallet(id, transferKey string) *Wallet {
 	return &Wallet{c.newOwner(walletBase, id, transferKey)}
 }
