@@ -131,7 +131,12 @@ func (a Amount) String() string {
 }
 
 // MarshalJSON encodes the amount as a JSON number.
-func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+func (a Amount) MarshalJSON() ([]byte, error) {
+	if a.big != nil {
+		return a.big.Append(nil, 10), nil
+	}
+	return strconv.AppendInt(nil, a.small, 10), nil
+}
 
 // UnmarshalJSON accepts a JSON integer or a string holding one; null leaves
 // the amount unchanged.
