@@ -50,6 +50,9 @@ type clientOptions struct {
 	// http.Client.Timeout); 0 with a caller's client, whose own Timeout
 	// applies.
 	tryTimeout time.Duration
+	// transport, set for the default client only, is its transport, which
+	// each try calls directly (see backend.roundTrip).
+	transport http.RoundTripper
 }
 
 // WithHTTPClient sends requests through c instead of the default client,
@@ -160,7 +163,7 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 		}
 	}
 	if s.httpClient == nil {
-		s.httpClient, s.tryTimeout = defaultHTTPClient, defaultTimeout
+		s.useDefaultClient(defaultHTTPClient, defaultTimeout)
 	}
 	base, err := url.Parse(s.baseURL.reveal())
 	if err != nil { // cannot happen: WithBaseURL checked it
@@ -168,6 +171,13 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 	}
 	base.Host = strings.TrimSuffix(base.Host, ":") // as http.NewRequest leaves it
 	return backend{clientOptions: s, base: base, sleep: sleep}, nil
+}
+
+// useDefaultClient sends every try straight through hc's transport (see
+// backend.roundTrip), each bounded by timeout: hc must be the default client
+// or, in tests, one like it (no jar, no timeout, no redirect followed).
+func (s *clientOptions) useDefaultClient(hc *http.Client, timeout time.Duration) {
+	s.httpClient, s.transport, s.tryTimeout = hc, hc.Transport, timeout
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a
@@ -188,7 +198,9 @@ var defaultHTTPClient = &http.Client{
 	},
 }
 
-// noRedirects is the CheckRedirect of every try: a redirect answer is
+// noRedirects is the CheckRedirect of every try through a caller's client
+// (the default client follows none either, see backend.roundTrip): a
+// redirect answer is
 // returned, so nothing (a transfer, a key in a body or query, a signature)
 // is sent to a URL other than the one the SDK built.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -198,6 +199,32 @@ func TestOptions(t *testing.T) {
 	}
 	_, err = NewClient(WithHTTPClient(nil))
 	assert.ErrorIs(t, err, ErrInvalidParams)
+}
+
+// TestDefaultClientErrors: a failure through the default client, whose tries
+// skip http.Client.Do, reads as one through a caller's client, and hides the
+// transfer key in the query and the password in the base URL alike.
+func TestDefaultClientErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	base := "http://shop:" + testAlphaSecret + "@" + ln.Addr().String() + "/api"
+	require.NoError(t, ln.Close()) // nothing listens there now: connection refused
+	var texts []string
+	for _, opts := range [][]Option{nil, {WithHTTPClient(&http.Client{})}} {
+		c, err := NewClient(append(opts, WithBaseURL(base), WithRetry(RetryPolicy{MaxAttempts: 1}))...)
+		require.NoError(t, err)
+		_, err = c.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
+		require.Error(t, err)
+		var opErr *net.OpError
+		assert.ErrorAs(t, err, &opErr, "the cause stays reachable")
+		for _, secret := range []string{testTransferKey, testAlphaSecret} {
+			assert.NotContains(t, err.Error(), secret)
+			assert.NotContains(t, fmt.Sprintf("%+v", err), secret)
+		}
+		texts = append(texts, err.Error())
+	}
+	assert.Equal(t, texts[1], texts[0])
+	assert.Contains(t, texts[0], `cryptopay: GET /v2/accounts/`+testAccountID+`/callback: Get "http://shop:REDACTED@`)
 }
 
 func TestClientFormat(t *testing.T) {

@@ -352,15 +352,12 @@ func (ep *endpoint) watchConn(ctx context.Context) (_ context.Context, gotConn *
 }
 
 // try sends req once and decodes the answer into out; gotConn is
-// watchConn's flag, or nil. It goes through a shallow copy of the
-// *http.Client that follows no redirect. When req's context ends before
+// watchConn's flag, or nil. When req's context ends before
 // the answer is decoded, the try fails with the context's error even if
 // the decoding worked.
 func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out any) tried {
 	ctx := req.Context()
-	hc := *b.httpClient // read at each try: the caller may change its client later (httpmock)
-	hc.CheckRedirect = noRedirects
-	resp, err := hc.Do(req)
+	resp, err := b.roundTrip(req)
 	if err != nil {
 		return tried{
 			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
@@ -390,6 +387,31 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
 	return t
+}
+
+// roundTrip sends req once and returns the answer, never following a
+// redirect. A caller's client sends it through a shallow copy, taken now
+// (the caller may change its client later, as httpmock does), whose
+// CheckRedirect returns the redirect answer. The default client, which has
+// no jar and no timeout of its own (see tryContext), sends it straight
+// through its transport, without the redirect bookkeeping of
+// http.Client.Do; what else Do adds is added here: the base URL's user info
+// as Basic authorization, and a *url.Error around a failure.
+func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
+	if b.transport == nil {
+		hc := *b.httpClient
+		hc.CheckRedirect = noRedirects
+		return hc.Do(req)
+	}
+	if u := req.URL.User; u != nil && req.Header.Get("Authorization") == "" {
+		password, _ := u.Password()
+		req.SetBasicAuth(u.Username(), password)
+	}
+	resp, err := b.transport.RoundTrip(req)
+	if err != nil {
+		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
 }
 
 var errTooLarge = fmt.Errorf("response larger than %d bytes", maxResponseBody)

@@ -63,27 +63,29 @@ func moneyCalls() []moneyCall {
 	}
 }
 
-// tlsClient makes an *http.Client that trusts pool and gives each try
-// timeout.
+// tlsClient makes the client the SDK sends through, trusting pool and
+// giving each try timeout: the *http.Client (for a warm-up request and to
+// close idle connections) and the options that make the SDK use it.
 type tlsClient struct {
 	name string
-	make func(pool *x509.CertPool, timeout time.Duration) *http.Client
+	make func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option)
 }
 
 var tlsClients = []tlsClient{
-	// The SDK's default client, as it is but for the trusted certificate.
-	{"default client", func(pool *x509.CertPool, timeout time.Duration) *http.Client {
+	// The SDK's default client, as it is but for the trusted certificate:
+	// each try straight through its transport, with a context deadline.
+	{"default client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
 		tr := defaultHTTPClient.Transport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
-		hc := *defaultHTTPClient
-		hc.Transport, hc.Timeout = tr, timeout
-		return &hc
+		hc := &http.Client{Transport: tr}
+		return hc, func(s *clientOptions) error { s.useDefaultClient(hc, timeout); return nil }
 	}},
 	// A caller's client that speaks HTTP/2 and follows redirects.
-	{"caller's client", func(pool *x509.CertPool, timeout time.Duration) *http.Client {
-		return &http.Client{Timeout: timeout, Transport: &http.Transport{
+	{"caller's client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
+		hc := &http.Client{Timeout: timeout, Transport: &http.Transport{
 			ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: pool},
 		}}
+		return hc, WithHTTPClient(hc)
 	}},
 }
 
@@ -251,7 +253,7 @@ func (fc transportFault) run(t *testing.T, proto string, client tlsClient, mc mo
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	hc := client.make(pool, timeout)
+	hc, useClient := client.make(pool, timeout)
 	defer hc.CloseIdleConnections()
 	if fc.stale {
 		resp, err := hc.Get(srv.URL + "/warmup")
@@ -261,7 +263,7 @@ func (fc transportFault) run(t *testing.T, proto string, client tlsClient, mc mo
 		ln.dropNext()
 	}
 
-	err := mc.send(t, ctx, WithHTTPClient(hc), WithBaseURL(srv.URL))
+	err := mc.send(t, ctx, useClient, WithBaseURL(srv.URL))
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, 1, len(seen)+int(ln.dropped.Load()), "requests that reached the server")
@@ -279,9 +281,9 @@ func (fc transportFault) run(t *testing.T, proto string, client tlsClient, mc mo
 // runRaw makes the call against a frame-by-frame HTTP/2 server.
 func (fc transportFault) runRaw(t *testing.T, client tlsClient, mc moneyCall) error {
 	s := startRawH2(t, fc.raw)
-	hc := client.make(s.pool, 10*time.Second)
+	hc, useClient := client.make(s.pool, 10*time.Second)
 	defer hc.CloseIdleConnections()
-	err := mc.send(t, context.Background(), WithHTTPClient(hc), WithBaseURL(s.URL))
+	err := mc.send(t, context.Background(), useClient, WithBaseURL(s.URL))
 	assert.Equal(t, int32(1), s.requests.Load(), "requests that reached the server")
 	return err
 }
