@@ -50,9 +50,11 @@ type clientOptions struct {
 	// http.Client.Timeout); 0 with a caller's client, whose own Timeout
 	// applies.
 	tryTimeout time.Duration
-	// transport, set for the default client only, is its transport, which
-	// each try calls directly (see backend.roundTrip).
-	transport http.RoundTripper
+	// direct, set for the default client only: each try calls its
+	// transport directly (see backend.roundTrip). (Not the transport
+	// itself: fmt would print it, reading fields it changes, when a Client
+	// is printed with a verb it cannot take.)
+	direct bool
 }
 
 // WithHTTPClient sends requests through c instead of the default client,
@@ -177,7 +179,7 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 // backend.roundTrip), each bounded by timeout: hc must be the default client
 // or, in tests, one like it (no jar, no timeout, no redirect followed).
 func (s *clientOptions) useDefaultClient(hc *http.Client, timeout time.Duration) {
-	s.httpClient, s.transport, s.tryTimeout = hc, hc.Transport, timeout
+	s.httpClient, s.direct, s.tryTimeout = hc, true, timeout
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a

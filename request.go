@@ -398,7 +398,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 // http.Client.Do; what else Do adds is added here: the base URL's user info
 // as Basic authorization, and a *url.Error around a failure.
 func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
-	if b.transport == nil {
+	if !b.direct {
 		hc := *b.httpClient
 		hc.CheckRedirect = noRedirects
 		return hc.Do(req)
@@ -407,7 +407,7 @@ func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
 		password, _ := u.Password()
 		req.SetBasicAuth(u.Username(), password)
 	}
-	resp, err := b.transport.RoundTrip(req)
+	resp, err := b.httpClient.Transport.RoundTrip(req)
 	if err != nil {
 		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
 	}
