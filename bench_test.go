@@ -368,6 +368,18 @@ func BenchmarkPaired(b *testing.B) {
 		sdk, baseline := callbackPair(b)
 		benchPaired(b, sdk, baseline)
 	})
+	// The control: the Balance baseline paired with itself, through two
+	// clients. Its spread is the harness's own: a ratio this far from 1
+	// means nothing.
+	for _, net := range benchNets {
+		b.Run("op=Control/net="+net, func(b *testing.B) {
+			s := newBenchServer(b, 10*benchPageSize)
+			_, first := benchOps[0].make(b, newBenchEnv(b, s, net))
+			_, second := benchOps[0].make(b, newBenchEnv(b, s, net))
+			ctx := context.Background()
+			benchPaired(b, func() error { return first(ctx) }, func() error { return second(ctx) })
+		})
+	}
 }
 
 const pairedCalls = 20
