@@ -202,7 +202,6 @@ var defaultHTTPClient = &http.Client{
 
 // noRedirects is the CheckRedirect of every try through a caller's client
 // (the default client follows none either, see backend.roundTrip): a
-// redirect answer is
-// returned, so nothing (a transfer, a key in a body or query, a signature)
-// is sent to a URL other than the one the SDK built.
+// redirect answer is returned, so nothing (a transfer, a key in a body or
+// query, a signature) is sent to a URL other than the one the SDK built.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
