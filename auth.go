@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,6 +39,9 @@ type session struct {
 	access, refresh secret
 	renewAt         time.Time // when a call renews the access token first; zero: only after a 401
 	now             func() time.Time
+	// used: tokens were stored once. Until then a call reads none, without
+	// taking the lock.
+	used atomic.Bool
 }
 
 func newSession() *session {
@@ -63,6 +67,7 @@ func (s *session) set(t Tokens, obtained time.Time) {
 	}
 	s.access, s.refresh = newSecret(t.Access), newSecret(t.Refresh)
 	s.renewAt = renewalTime(t.Access, obtained)
+	s.used.Store(true)
 }
 
 // renewalTime is when the access token jwt is renewed before a call:
@@ -219,6 +224,9 @@ func (o *owner) Logout(ctx context.Context) error {
 // about to expire. It returns "" when there are no tokens.
 func (o *owner) accessToken(ctx context.Context) (string, error) {
 	s := o.session
+	if !s.used.Load() {
+		return "", nil
+	}
 	if err := s.acquire(ctx); err != nil {
 		return "", err
 	}

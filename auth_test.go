@@ -281,6 +281,7 @@ func TestConcurrentCallersShareOneRefresh(t *testing.T) {
 
 func TestWaitingForTheSessionEndsWithTheContext(t *testing.T) {
 	acct := (&Client{}).Account(testAccountID, "")
+	acct.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
 	acct.session.lock <- struct{}{} // a refresh in progress elsewhere
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
