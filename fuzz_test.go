@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Seed corpora for every target are kept in testdata/fuzz/<target> (for
@@ -179,6 +180,25 @@ func FuzzHasData(f *testing.F) {
 		v, ok := members["data"]
 		if want := ok && string(v) != "null"; hasData(data) != want {
 			t.Fatalf("hasData(%s) = %v, want %v", data, !want, want)
+		}
+	})
+}
+
+// FuzzParseUTCTime: whatever parseUTCTime reads, time.Parse reads the same
+// way, to the nanosecond and in UTC.
+func FuzzParseUTCTime(f *testing.F) {
+	for _, s := range []string{"2021-11-03T11:03:55.083199", "2022-10-13T00:00:01", "2024-02-29T23:59:59.999999999",
+		"2023-02-29T00:00:00", "2021-11-03T24:00:00", "2021-11-03T1:03:55", "2021-11-03T11:03:55.", "0000-01-01T00:00:00.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseUTCTime([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := time.Parse(utcLayout, s)
+		if err != nil || !got.Equal(want) || got != want {
+			t.Fatalf("%q: parseUTCTime gives %v, time.Parse %v (%v)", s, got, want, err)
 		}
 	})
 }

@@ -299,20 +299,60 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a zone-less timestamp as UTC, or an RFC 3339 one with
 // its zone; null and "" leave t unchanged (the zero Time, in a new value).
 func (t *Time) UnmarshalJSON(data []byte) error {
-	s, isNull, err := unquoteScalar(data)
-	if err != nil || isNull || s == "" {
+	text, isNull, err := scalar(data)
+	if err != nil || isNull || len(text) == 0 {
 		return err
 	}
-	v, err := parseTime(s)
-	if err != nil {
-		return err
+	v, ok := parseUTCTime(text)
+	if !ok {
+		if v, err = parseTime(string(text)); err != nil {
+			return err
+		}
 	}
 	t.Time = v
 	return nil
 }
 
+// utcLayout is the zone-less form of Apirone's timestamps, read as UTC.
+const utcLayout = "2006-01-02T15:04:05.999999999"
+
+// parseUTCTime reads text in utcLayout's usual shape, two-digit fields and 0
+// to 9 fractional digits after a '.', as time.Parse does but without a copy
+// of text. ok is false for any other text, which parseTime then reads.
+func parseUTCTime(text []byte) (_ time.Time, ok bool) {
+	n := len(text)
+	if n < 19 || n == 20 || n > 29 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+		text[13] != ':' || text[16] != ':' || (n > 19 && text[19] != '.') {
+		return time.Time{}, false
+	}
+	digits := func(from, to int) int { // -1: not all digits
+		v := 0
+		for _, c := range text[from:to] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := digits(0, 4), digits(5, 7), digits(8, 10)
+	hour, minute, sec := digits(11, 13), digits(14, 16), digits(17, 19)
+	nsec := 0
+	if n > 19 {
+		nsec = digits(20, n)
+		for range 29 - n { // to nanoseconds
+			nsec *= 10
+		}
+	}
+	if min(year, month, day, hour, minute, sec, nsec) < 0 || month < 1 || month > 12 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	v := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	return v, v.Day() == day // not so for a day the month does not have
+}
+
 func parseTime(s string) (time.Time, error) {
-	if v, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
+	if v, err := time.Parse(utcLayout, s); err == nil {
 		return v, nil // no zone: time.Parse returns UTC
 	}
 	v, err := time.Parse(time.RFC3339Nano, s)

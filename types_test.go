@@ -89,6 +89,10 @@ func TestTimeRoundTrip(t *testing.T) {
 
 	require.NoError(t, json.Unmarshal([]byte(`"2022-10-13T00:00:01"`), &tm))
 	assert.Equal(t, time.Date(2022, 10, 13, 0, 0, 1, 0, time.UTC), tm.Time)
+	for _, s := range []string{"2021-11-03T11:03:55.083199", "2022-10-13T00:00:01"} {
+		_, ok := parseUTCTime([]byte(s))
+		assert.True(t, ok, "Apirone's form %s is read without time.Parse", s)
+	}
 
 	require.NoError(t, json.Unmarshal([]byte(`"2022-10-15T00:00:01+04:00"`), &tm))
 	assert.Equal(t, time.Date(2022, 10, 14, 20, 0, 1, 0, time.UTC), tm.UTC())
