@@ -179,9 +179,15 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 	if err != nil {
 		return err
 	}
+	// Whether a failed try was sent matters to a call that is not
+	// idempotent or moves money (see mustKnowIfSent). Through the default
+	// client, a dial error proves that a request with a body never left:
+	// net/http resends such a request (it has no GetBody) only if it read
+	// none of the body. Any other such call watches its connection.
+	watch := ep.mustKnowIfSent() && !(b.direct && payload != nil)
 	var req *http.Request
 	for n := 1; ; n++ {
-		tryCtx, gotConn, cancel := b.tryContext(ctx, ep)
+		tryCtx, gotConn, cancel := b.tryContext(ctx, watch)
 		if req == nil {
 			if req, err = b.newRequest(tryCtx, ep, payload); err != nil {
 				cancel()
@@ -321,11 +327,14 @@ type tried struct {
 	hasRetryAfter bool
 }
 
-// tryContext returns the context of one try of ep: ctx with the connection
-// watch when ep needs it (see watchConn) and, through the default client,
-// the per-try deadline (clientOptions.tryTimeout), with its cancel.
-func (b *backend) tryContext(ctx context.Context, ep *endpoint) (context.Context, *atomic.Bool, context.CancelFunc) {
-	tryCtx, gotConn := ep.watchConn(ctx)
+// tryContext returns the context of one try: ctx with the connection
+// watch when asked (see watchConn) and, through the default client, the
+// per-try deadline (clientOptions.tryTimeout), with its cancel.
+func (b *backend) tryContext(ctx context.Context, watch bool) (context.Context, *atomic.Bool, context.CancelFunc) {
+	tryCtx, gotConn := ctx, (*atomic.Bool)(nil)
+	if watch {
+		tryCtx, gotConn = watchConn(ctx)
+	}
 	if b.tryTimeout <= 0 {
 		return tryCtx, gotConn, noCancel
 	}
@@ -337,12 +346,8 @@ func (b *backend) tryContext(ctx context.Context, ep *endpoint) (context.Context
 func noCancel() {}
 
 // watchConn returns ctx with a trace that sets gotConn once a connection
-// is handed to the request, when ep must know whether it was sent (see
-// mustKnowIfSent); otherwise ctx and nil.
-func (ep *endpoint) watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
-	if !ep.mustKnowIfSent() {
-		return ctx, nil
-	}
+// is handed to the request.
+func watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
 	w := new(struct {
 		got   atomic.Bool
 		trace httptrace.ClientTrace
@@ -352,9 +357,10 @@ func (ep *endpoint) watchConn(ctx context.Context) (_ context.Context, gotConn *
 }
 
 // try sends req once and decodes the answer into out; gotConn is
-// watchConn's flag, or nil. When req's context ends before
-// the answer is decoded, the try fails with the context's error even if
-// the decoding worked.
+// watchConn's flag, or nil where a dial error alone proves that the request
+// never left (see send). When req's context ends before the answer is
+// decoded, the try fails with the context's error even if the decoding
+// worked.
 func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out any) tried {
 	ctx := req.Context()
 	resp, err := b.roundTrip(req)
@@ -362,7 +368,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 		return tried{
 			err:       fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, redactURLError(err)),
 			broken:    true,
-			neverSent: gotConn != nil && isDialError(err) && !gotConn.Load(),
+			neverSent: ep.mustKnowIfSent() && isDialError(err) && (gotConn == nil || !gotConn.Load()),
 		}
 	}
 	defer resp.Body.Close()

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -139,22 +140,29 @@ func TestTransferIsResentOnlyAfterADialError(t *testing.T) {
 		err     error
 		tries   int
 		unknown bool
+		gotConn bool // the transport reports a connection handed out first
 	}{
-		{"dial error", dialRefused(), 3, false},
-		{"dial error wrapped by a custom transport", fmt.Errorf("proxy: %w", dialRefused()), 3, false},
+		{"dial error", dialRefused(), 3, false, false},
+		{"dial error wrapped by a custom transport", fmt.Errorf("proxy: %w", dialRefused()), 3, false, false},
 		// A listener that accepts and resets at once can fail connect(2)
 		// itself: nothing was written.
-		{"reset while connecting", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNRESET}, 3, false},
+		{"reset while connecting", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNRESET}, 3, false, false},
 		// A transport that fails in its own way proves nothing: the request
 		// may have left.
-		{"plain error", errRefused, 1, true},
-		{"reset after writing", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, 1, true},
-		{"timeout", context.DeadlineExceeded, 1, true},
+		{"plain error", errRefused, 1, true, false},
+		// A transport that had a connection (then resent the request on
+		// another one, which it could not dial) may have delivered it.
+		{"dial error after a connection was handed out", dialRefused(), 1, true, true},
+		{"reset after writing", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, 1, true, false},
+		{"timeout", context.DeadlineExceeded, 1, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var tries int
-			hc := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				tries++
+				if trace := httptrace.ContextClientTrace(r.Context()); tc.gotConn && trace != nil && trace.GotConn != nil {
+					trace.GotConn(httptrace.GotConnInfo{})
+				}
 				return nil, tc.err
 			})}
 			c, err := NewClient(WithHTTPClient(hc))
@@ -167,6 +175,36 @@ func TestTransferIsResentOnlyAfterADialError(t *testing.T) {
 			assert.ErrorIs(t, err, tc.err, "the cause stays reachable")
 		})
 	}
+}
+
+// TestDefaultClientRetriesPOSTsThatNeverLeft: through the default client, a
+// POST that fails to connect is tried again, with a body (a dial error is
+// proof enough) and without one (the connection watch decides), and a
+// transfer that never left is not ErrOutcomeUnknown.
+func TestDefaultClientRetriesPOSTsThatNeverLeft(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	base := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now: connection refused
+	var tries []int
+	c, err := NewClient(WithBaseURL(base), WithObserver(func(ci CallInfo) {
+		if ci.Call {
+			tries = append(tries, ci.Attempt)
+		}
+	}))
+	require.NoError(t, err)
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+
+	_, err = c.Account(testAccountID, testTransferKey).Transfer(context.Background(), &TransferParams{
+		Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
+	})
+	var opErr *net.OpError
+	require.ErrorAs(t, err, &opErr)
+	assert.Equal(t, "dial", opErr.Op)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the transfer never left")
+	_, err = c.CreateAccount(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, []int{3, 3}, tries, "every try of both calls")
 }
 
 func TestOtherPOSTsAreNotRetriedNorOutcomeUnknown(t *testing.T) {
