@@ -357,10 +357,10 @@ func watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
 }
 
 // try sends req once and decodes the answer into out; gotConn is
-// watchConn's flag, or nil where a dial error alone proves that the request
-// never left (see send). When req's context ends before the answer is
-// decoded, the try fails with the context's error even if the decoding
-// worked.
+// watchConn's flag, or nil: for a call that need not know whether it was
+// sent, or one whose dial error alone proves it never left (see send).
+// When req's context ends before the answer is decoded, the try fails with
+// the context's error even if the decoding worked.
 func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out any) tried {
 	ctx := req.Context()
 	resp, err := b.roundTrip(req)
