@@ -26,7 +26,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"strings"
 	"sync"
@@ -116,26 +115,9 @@ var decimals = map[string]int{"btc": 8, "ltc": 8, "bch": 8, "doge": 8, "tbtc": 8
 func money(a cryptopay.Amount, currency, units string) string {
 	s := a.String() + " " + units
 	if d, known := decimals[currency]; known {
-		s += " (" + coins(a, d) + " " + strings.ToUpper(currency) + ")"
+		s += " (" + cryptopay.FormatUnits(a, d) + " " + strings.ToUpper(currency) + ")"
 	}
 	return s
-}
-
-// coins renders a minor-unit amount in whole coins with exactly decimals
-// places, without floating point: coins(150000, 8) is "0.00150000".
-func coins(a cryptopay.Amount, decimals int) string {
-	n := a.BigInt()
-	sign := ""
-	if n.Sign() < 0 {
-		sign = "-"
-		n.Neg(n)
-	}
-	whole, frac := new(big.Int).QuoRem(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil), new(big.Int))
-	if decimals == 0 {
-		return sign + whole.String()
-	}
-	f := frac.String()
-	return sign + whole.String() + "." + strings.Repeat("0", decimals-len(f)) + f
 }
 
 // short shortens a long id for display.

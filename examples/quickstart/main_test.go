@@ -121,19 +121,17 @@ func TestLiveModeSendsOnlyWithSend(t *testing.T) {
 	assert.Equal(t, 1, payments(t, acct))
 }
 
-func TestCoins(t *testing.T) {
+func TestMoney(t *testing.T) {
 	for _, tc := range []struct {
-		amount   string
-		decimals int
-		want     string
+		amount, currency, units string
+		want                    string
 	}{
-		{"150000", 8, "0.00150000"},
-		{"-75000", 8, "-0.00075000"},
-		{"2100000000000000", 8, "21000000.00000000"},
-		{"0", 6, "0.000000"},
-		{"50000000000000000001", 18, "50.000000000000000001"},
-		{"7", 0, "7"},
+		{"150000", "btc", "satoshi", "150000 satoshi (0.00150000 BTC)"},
+		{"-75000", "btc", "satoshi", "-75000 satoshi (-0.00075000 BTC)"},
+		{"0", "trx", "sun", "0 sun (0.000000 TRX)"},
+		{"50000000000000000001", "eth", "wei", "50000000000000000001 wei (50.000000000000000001 ETH)"},
+		{"7", "xyz", "units", "7 units"},
 	} {
-		assert.Equal(t, tc.want, coins(cryptopay.MustAmount(tc.amount), tc.decimals), tc.amount)
+		assert.Equal(t, tc.want, money(cryptopay.MustAmount(tc.amount), tc.currency, tc.units), tc.amount)
 	}
 }
