@@ -34,6 +34,12 @@ var (
 	// [AlphaPoClient.TransactionInfo]) before trying again: see "Moving
 	// money and ErrOutcomeUnknown" in the package documentation.
 	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown")
+	// ErrNotYet: returned (or wrapped) by a callback or replay function,
+	// it says "call me again later" without reporting a failure: a
+	// payment still waiting for confirmations, say. The callback handlers
+	// answer it so that the provider calls again, and replays keep the
+	// event for the next run.
+	ErrNotYet = errors.New("cryptopay: not yet")
 )
 
 // maxErrorBody is how much of an error response an *APIError keeps.
