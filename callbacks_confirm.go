@@ -52,7 +52,7 @@ import (
 // It applies to Apirone handlers only: AlphaPoCallbackVerifier.Handler
 // panics when given it (AlphaPo signs its callbacks).
 func WithCallbackConfirm(acct *Account) CallbackOption {
-	return func(s *callbackSettings) { s.confirm = acct }
+	return apironeOption(func(s *callbackSettings) { s.confirm = acct })
 }
 
 // confirmPayment checks cb against the address history of its input

@@ -160,15 +160,3 @@ func TestInvoiceCallbackConfirm(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.True(t, errors.Is(failure, cryptopay.ErrInvalidParams), "%v", failure)
 }
-
-// WithCallbackConfirm is for Apirone handlers only.
-func TestAlphaPoHandlerRefusesConfirm(t *testing.T) {
-	srv := cryptopaytest.NewServer()
-	defer srv.Close()
-	v, err := cryptopay.NewAlphaPoCallbackVerifier(srv.AlphaPoCredentials())
-	require.NoError(t, err)
-	assert.Panics(t, func() {
-		v.Handler(func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil },
-			cryptopay.WithCallbackConfirm(srv.Client().Account("apr-0", "")))
-	})
-}
