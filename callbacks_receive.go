@@ -177,40 +177,44 @@ func decodeCallbackData(raw json.RawMessage) (map[string]string, error) {
 // fromQuery fills p from the GET form described on ParsePaymentCallback.
 func (p *PaymentCallback) fromQuery(q url.Values) error {
 	for key, values := range q {
-		v := values[0]
-		var err error
-		switch key {
-		case "value":
-			p.Value, err = ParseAmount(v)
-		case "confirmations":
-			p.Confirmations, err = parseInt64(v, "an integer")
-		case "input_address":
-			p.InputAddress = v
-		case "input_transaction_hash":
-			p.InputTransactionHash = v
-		case "account":
-			p.Account = v
-		case "wallet":
-			p.Wallet = v
-		case "currency":
-			p.Currency = v
-		case "transaction_hash":
-			p.TransactionHash = v
-		case "payment":
-			p.Payment = v
-		case "destinations":
-			p.Destinations, err = parseQueryDestinations(v)
-		default:
+		set, isField := paymentQueryFields[key]
+		if !isField {
 			if p.Data == nil {
 				p.Data = make(map[string]string)
 			}
-			p.Data[key] = v
+			p.Data[key] = values[0]
+			continue
 		}
-		if err != nil {
+		if err := set(p, values[0]); err != nil {
 			return malformed("query parameter %s: %v", key, err)
 		}
 	}
 	return nil
+}
+
+// paymentQueryFields are the query parameters of a GET payment callback
+// that are the payment's own fields, each with its setter; every other
+// parameter is data.
+var paymentQueryFields = map[string]func(p *PaymentCallback, v string) error{
+	"value": func(p *PaymentCallback, v string) (err error) {
+		p.Value, err = ParseAmount(v)
+		return err
+	},
+	"confirmations": func(p *PaymentCallback, v string) (err error) {
+		p.Confirmations, err = parseInt64(v, "an integer")
+		return err
+	},
+	"input_address":          func(p *PaymentCallback, v string) error { p.InputAddress = v; return nil },
+	"input_transaction_hash": func(p *PaymentCallback, v string) error { p.InputTransactionHash = v; return nil },
+	"account":                func(p *PaymentCallback, v string) error { p.Account = v; return nil },
+	"wallet":                 func(p *PaymentCallback, v string) error { p.Wallet = v; return nil },
+	"currency":               func(p *PaymentCallback, v string) error { p.Currency = v; return nil },
+	"transaction_hash":       func(p *PaymentCallback, v string) error { p.TransactionHash = v; return nil },
+	"payment":                func(p *PaymentCallback, v string) error { p.Payment = v; return nil },
+	"destinations": func(p *PaymentCallback, v string) (err error) {
+		p.Destinations, err = parseQueryDestinations(v)
+		return err
+	},
 }
 
 // parseQueryDestinations reads destinations from a query value: a JSON
