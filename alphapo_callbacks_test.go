@@ -438,3 +438,33 @@ func vectorBody(f *testing.F) string {
 	require.NoError(f, json.Unmarshal(raw, &vec))
 	return vec.Body
 }
+
+// A verifier with no pair (never set, new(...), nil) refuses every
+// callback instead of panicking, and Add gives a zero one its first pair.
+func TestAlphaPoVerifierZero(t *testing.T) {
+	body := []byte(`{"id":7,"type":"deposit","status":"confirmed"}`)
+	var field struct{ Verifier AlphaPoCallbackVerifier }
+	for name, v := range map[string]*AlphaPoCallbackVerifier{"new": new(AlphaPoCallbackVerifier), "field": &field.Verifier, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			assert.ErrorIs(t, v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body)), ErrCallbackUnverified)
+			cb, err := v.Parse(body, signedHeader(testAlphaKey, testAlphaSecret, body))
+			assert.ErrorIs(t, err, ErrCallbackUnverified)
+			assert.Nil(t, cb)
+			_, err = v.ParseRequest(signedRequest(body))
+			assert.ErrorIs(t, err, ErrCallbackUnverified)
+			called := false
+			h := v.Handler(func(context.Context, *AlphaPoTransaction) error { called = true; return nil })
+			assert.Equal(t, http.StatusForbidden, serve(h, signedRequest(body)).Code)
+			assert.False(t, called)
+			err = v.Add(testAlphaKey, testAlphaSecret)
+			if v == nil {
+				assert.ErrorIs(t, err, ErrInvalidParams)
+				return
+			}
+			require.NoError(t, err)
+			assert.NoError(t, v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body)))
+			assert.Equal(t, http.StatusOK, serve(h, signedRequest(body)).Code, "the handler made before Add")
+			assert.True(t, called)
+		})
+	}
+}
