@@ -46,6 +46,7 @@ func FuzzResponse(f *testing.F) {
 	f.Add(uint8(0), []byte(`{"account":"apr-1","created":"2021-11-03T11:03:55.083199","transfer-key":"k"}`))
 	f.Add(uint8(0), []byte(`{"message":"Invalid wallet."}`))
 	f.Add(uint8(15), []byte(`{"data":null}`))
+	f.Add(uint8(13), []byte(`{"callback":{"url":"https://shop.example","data":{"user":"john","order":123456,"paid":true,"note":null}}}`))
 	f.Add(uint8(2), []byte(`{"balance":[{"currency":"eth","available":"`+strings.Repeat("9", maxDigits+1)+`"}]}`))
 	f.Fuzz(func(t *testing.T, kind uint8, body []byte) {
 		rt := responseTypes[int(kind)%len(responseTypes)]
