@@ -35,8 +35,8 @@ func TestAlphaPoCurrencies(t *testing.T) {
 			Currency: "BTC", Type: "crypto", MinAmount: cryptopay.MustDecimal("0.00010000"),
 			MinAmountDepositWithExchange: cryptopay.MustDecimal("0.00010000"),
 		},
-		CurrencyTo:   cryptopay.AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
-		RateFrom:     cryptopay.MustDecimal("1"), RateTo: cryptopay.MustDecimal("50000.00000000"),
+		CurrencyTo: cryptopay.AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
+		RateFrom:   cryptopay.MustDecimal("1"), RateTo: cryptopay.MustDecimal("50000.00000000"),
 	}}, pairs)
 	_, err = e.ap.CurrencyPairs(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "DOGGO"})
 	assert.Equal(t, "The selected currency from is invalid.", fieldError(t, err, "currency_from"))

@@ -128,7 +128,9 @@ func grossOf(t *testing.T, amount string) string {
 	t.Helper()
 	net := new(big.Int).Quo(new(big.Rat).Mul(cryptopay.MustDecimal(amount).Rat(), big.NewRat(1e8, 1)).Num(), big.NewInt(1))
 	gross := new(big.Int).Div(new(big.Int).Mul(net, big.NewInt(100)), big.NewInt(99))
-	fee := func(g *big.Int) *big.Int { return new(big.Int).Div(new(big.Int).Add(g, big.NewInt(99)), big.NewInt(100)) }
+	fee := func(g *big.Int) *big.Int {
+		return new(big.Int).Div(new(big.Int).Add(g, big.NewInt(99)), big.NewInt(100))
+	}
 	for new(big.Int).Sub(gross, fee(gross)).Cmp(net) < 0 {
 		gross.Add(gross, big.NewInt(1))
 	}
