@@ -13,7 +13,9 @@ import (
 
 // endpoint is one call as an endpoint method declares it: its route and
 // arguments, its parameters, how it is authorized and the shape of its
-// result. The one request path (do) does the rest.
+// result. The one request path (backend.do, in transport.go) makes the
+// call, keeping what changes meanwhile (the token sent, the tries) in a
+// callState.
 type endpoint struct {
 	method string
 	// route is the path template as the provider's docs write it, e.g.
@@ -29,24 +31,21 @@ type endpoint struct {
 	// account is the account or wallet whose tokens or transfer key
 	// accountAuth sends.
 	account *owner
-	// bearer is the token sent as "Authorization: Bearer <bearer>": given
-	// by the declaration with bearerAuth, filled in by do with accountAuth.
-	bearer   string
+	// token is the token a bearerAuth call sends (see callState.bearer).
+	token    string
 	envelope envelope
-	// secrets are credentials besides bearer that the call carries or its
-	// client holds: an *APIError shows none of them (see credentials).
+	// secrets are credentials besides the bearer token that the call
+	// carries or its client holds: an *APIError shows none of them (see
+	// callState.credentials).
 	// (An array: declaring a call allocates nothing for them.)
 	secrets [2]string
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.
 	moneyMoving bool
-	// err is a problem found while declaring the call; do returns it and
-	// sends nothing.
+	// err is a problem found while declaring the call (a bad argument or
+	// parameter); do returns it and sends nothing.
 	err error
-	// tries and status count the tries made and keep the last one's HTTP
-	// status, for WithObserver.
-	tries, status int
 }
 
 // authMode is how a call proves who sends it.
@@ -61,7 +60,7 @@ const (
 	// and in the body otherwise. Without either it fails before sending
 	// anything.
 	accountAuth
-	// bearerAuth: the token in ep.bearer, as it is (the token calls).
+	// bearerAuth: the token in ep.token, as it is (the token calls).
 	bearerAuth
 	// signedAuth: AlphaPo's X-Processing-Key and the HMAC-SHA512 signature
 	// of the exact body, "{}" when the call has no parameters.
@@ -175,7 +174,10 @@ func (ep *endpoint) payload() ([]byte, error) {
 	return nil, nil
 }
 
-func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) (*http.Request, error) {
+// newRequest builds the first try of the call c: ep's URL, the headers
+// (c's bearer token, the signature of payload) and payload as the body.
+func (b *backend) newRequest(ctx context.Context, c *callState, payload []byte) (*http.Request, error) {
+	ep := c.ep
 	var body io.Reader
 	if payload != nil {
 		body = newPayloadBody(payload)
@@ -201,8 +203,8 @@ func (b *backend) newRequest(ctx context.Context, ep *endpoint, payload []byte) 
 	if payload != nil {
 		set("Content-Type", "application/json")
 	}
-	if ep.bearer != "" {
-		set("Authorization", "Bearer "+ep.bearer)
+	if c.bearer != "" {
+		set("Authorization", "Bearer "+c.bearer)
 	}
 	if ep.auth == signedAuth {
 		key, signature := b.sign(payload)

@@ -108,26 +108,47 @@ func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	return *out, nil
 }
 
+// callState is what changes while one declared call is made; the
+// declaration, ep, says what to send.
+type callState struct {
+	ep *endpoint
+	// bearer is the token sent as "Authorization: Bearer <bearer>", if any:
+	// the declaration's (bearerAuth), or the account's access token
+	// (accountAuth), renewed once after a 401.
+	bearer string
+	// tries and status count the tries made and keep the last one's HTTP
+	// status, for WithObserver.
+	tries, status int
+}
+
+// credentials returns what an error answer to the call must not show: its
+// bearer token and the declaration's secrets.
+func (c *callState) credentials() []string {
+	return append([]string{c.bearer}, c.ep.secrets[:]...)
+}
+
 // do performs ep: it authorizes the call as ep.auth says, sends it (see
 // send) and decodes a 2xx answer into out, which may be nil when the
 // answer carries nothing to keep.
 func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
+	c := callState{ep: ep, bearer: ep.token}
 	if b.observer == nil {
-		return b.authorizeAndSend(ctx, ep, out)
+		return b.authorizeAndSend(ctx, &c, out)
 	}
 	start := time.Now()
-	err := b.authorizeAndSend(ctx, ep, out)
-	b.observeCall(ep, err, time.Since(start))
+	err := b.authorizeAndSend(ctx, &c, out)
+	b.observeCall(&c, err, time.Since(start))
 	return err
 }
 
 // authorizeAndSend is do without the observer.
-func (b *backend) authorizeAndSend(ctx context.Context, ep *endpoint, out any) error {
+func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) error {
+	ep := c.ep
 	if ep.err != nil {
 		return ep.err
 	}
 	if ep.auth != accountAuth {
-		return b.send(ctx, ep, out)
+		return b.send(ctx, c, out)
 	}
 	a := ep.account
 	token, err := a.accessToken(ctx)
@@ -138,23 +159,24 @@ func (b *backend) authorizeAndSend(ctx context.Context, ep *endpoint, out any) e
 		if err := a.putTransferKey(ep); err != nil {
 			return err
 		}
-		return b.send(ctx, ep, out)
+		return b.send(ctx, c, out)
 	}
-	ep.bearer = token
-	err = b.send(ctx, ep, out)
+	c.bearer = token
+	err = b.send(ctx, c, out)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 		return err
 	}
-	if ep.bearer, err = a.renewAfter(ctx, token); err != nil {
+	if c.bearer, err = a.renewAfter(ctx, token); err != nil {
 		return err
 	}
-	return b.send(ctx, ep, out)
+	return b.send(ctx, c, out)
 }
 
-// send sends ep, retrying as b.retry allows, and decodes a 2xx answer into
-// out. Any other answer becomes an *APIError.
-func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
+// send sends the call c, retrying as b.retry allows, and decodes a 2xx
+// answer into out. Any other answer becomes an *APIError.
+func (b *backend) send(ctx context.Context, c *callState, out any) error {
+	ep := c.ep
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
@@ -172,7 +194,7 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 	for n := 1; ; n++ {
 		tryCtx, gotConn, cancel := b.tryContext(ctx, watch)
 		if req == nil {
-			if req, err = b.newRequest(tryCtx, ep, payload); err != nil {
+			if req, err = b.newRequest(tryCtx, c, payload); err != nil {
 				cancel()
 				return err
 			}
@@ -186,9 +208,9 @@ func (b *backend) send(ctx context.Context, ep *endpoint, out any) error {
 		if b.logger != nil || b.observer != nil {
 			start = time.Now()
 		}
-		t := b.try(req, ep, gotConn, out) // reads and decodes the answer: the try's context may end now
+		t := b.try(req, c, gotConn, out) // reads and decodes the answer: the try's context may end now
 		cancel()
-		b.report(ctx, ep, n, t, start)
+		b.report(ctx, c, n, t, start)
 		if t.err == nil {
 			return nil
 		}
@@ -250,8 +272,8 @@ func watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
 // sent, or one whose dial error alone proves it never left (see send).
 // When req's context ends before the answer is decoded, the try fails with
 // the context's error even if the decoding worked.
-func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out any) tried {
-	ctx := req.Context()
+func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out any) tried {
+	ctx, ep := req.Context(), c.ep
 	resp, err := b.roundTrip(req)
 	if err != nil {
 		return tried{
@@ -265,7 +287,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, ep.credentials()...)
+		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, c.credentials()...)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
@@ -276,7 +298,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 		t.err = fmt.Errorf("cryptopay: %s %s: reading response: %w", ep.method, ep.path, err)
 		t.broken = true
 	default:
-		t.err = decode(ep, resp.StatusCode, data, out)
+		t.err = decode(c, resp.StatusCode, data, out)
 	}
 	if err := ctx.Err(); err != nil { // ended while reading or decoding: no late result
 		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
@@ -309,17 +331,17 @@ func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// report hands try n of ep, which started at start, to the logger and the
-// observer, when set; ep counts its tries either way.
-func (b *backend) report(ctx context.Context, ep *endpoint, n int, t tried, start time.Time) {
-	ep.tries++
-	ep.status = t.status
+// report hands try n of the call c, which started at start, to the logger
+// and the observer, when set; c counts its tries either way.
+func (b *backend) report(ctx context.Context, c *callState, n int, t tried, start time.Time) {
+	c.tries++
+	c.status = t.status
 	if b.logger == nil && b.observer == nil {
 		return
 	}
 	took := time.Since(start)
-	b.logTry(ctx, ep, n, t, took)
-	b.observeTry(ep, t, took)
+	b.logTry(ctx, c.ep, n, t, took)
+	b.observeTry(c, t, took)
 }
 
 // logTry logs try n of ep at debug level, when a logger is set.
