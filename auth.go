@@ -180,7 +180,7 @@ func (o *owner) loginBody() (any, error) {
 // tokenEndpoint declares one of the token calls, which send token as it is.
 func tokenEndpoint(route, token string) endpoint {
 	ep := newEndpoint(http.MethodPost, route)
-	ep.auth, ep.bearer = bearerAuth, token
+	ep.auth, ep.token = bearerAuth, token
 	return ep
 }
 
