@@ -54,7 +54,8 @@ type AlphaPoDepositResult struct {
 // A payment to an invoice's address adds to the invoice: an "invoice"
 // callback with the invoice's id, "processing" with the remaining amount,
 // and "confirmed" once the invoice is paid in full and every payment has
-// a confirmation, when the invoice's amount is credited in its currency.
+// a confirmation, when the invoice's amount, less a 1% "fee_crypto_deposit"
+// listed in its fees from the start, is credited in its currency.
 //
 // Mine adds confirmations, sends the callbacks of new statuses and
 // re-sends unacknowledged ones.

@@ -15,7 +15,7 @@ import (
 // one and the same.
 type alphaOp struct {
 	rec     cryptopay.AlphaPoTransaction
-	credits bool   // confirming it credits rec.CurrencyReceived to the balance
+	credits bool   // confirming it credits rec.CurrencyReceived, less its fees, to the balance
 	invoice bool   // an invoice: confirmed once paid in full
 	url     string // where its callbacks go; "" = the server's callback URL
 	sent    cryptopay.AlphaPoStatus
