@@ -7,6 +7,9 @@ and uses the standard library only.
 
 Package [github.com/cryptopay-go/cryptopay/cryptopaytest] is an in-memory
 Apirone + AlphaPo server for your own tests.
+Package [github.com/cryptopay-go/cryptopay/checkout] shows a payment to
+the payer: payment URIs for QR codes, block-explorer links and network
+labels, from either provider's currency codes.
 
 # Clients
 
