@@ -250,7 +250,8 @@ subtract, negate and compare exactly ([Amount.Add], [Decimal.Sub],
 [Amount.Cmp], ...), and convert into each other without rounding:
 [Amount.Decimal] and [FormatUnits] give whole coins, [Decimal.Units] and
 [ParseUnits] minor units, failing rather than rounding a value finer than
-one minor unit. The number of decimal places of an Apirone currency is
+one minor unit. A count of decimal places outside 0 to 255 makes the first
+two panic and the last two fail with [ErrInvalidParams]. The number of decimal places of an Apirone currency is
 [CurrencySpec.Decimals], from [Client.ServiceInfo] (8 for btc, 18 for eth).
 Never add an Amount in satoshi to a Decimal in BTC: convert one first.
 
