@@ -43,6 +43,9 @@ type endpoint struct {
 	// client holds: an *APIError shows none of them (see credentials).
 	// (An array: declaring a call allocates nothing for them.)
 	secrets [2]string
+	// provider is whose API the call is on: its error answers are read
+	// by that provider's rules (see newAPIError).
+	provider provider
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.
@@ -376,7 +379,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, gotConn *atomic.Bool, out
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, ep.credentials()...)
+		t.err = ep.apiError(resp.StatusCode, prefix)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
@@ -487,7 +490,7 @@ func decode(ep *endpoint, status int, data []byte, out any) error {
 	if mayBeErrorOnly(data) {
 		var top map[string]json.RawMessage
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
-			return newAPIError(ep.method, ep.path, status, data, ep.credentials()...)
+			return ep.apiError(status, data)
 		}
 	}
 	if out == nil {
