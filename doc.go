@@ -297,8 +297,10 @@ URL: the base URL and the route, e.g.
 "https://apirone.com/api/v2/accounts/apr-.../balance" or
 "https://app.alphapo.net/api/v2/addresses/take". Turn retries off with
 WithRetry(RetryPolicy{MaxAttempts: 1}): a missing mock on a GET otherwise
-costs about a second of real backoff, and on a money call it is an
-[ErrOutcomeUnknown]. [github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
+costs about a second of real backoff. A money call that meets no mock, or
+a mock's error, is [ErrOutcomeUnknown] all the same, whatever the
+RetryPolicy: the mock fails it as a transport fails after sending.
+[github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
 */
