@@ -124,10 +124,10 @@ const (
 	alphaPo
 )
 
-// apiError builds the *APIError of an error answer to ep, read as ep's
-// provider writes errors, with ep's credentials hidden.
-func (ep *endpoint) apiError(status int, body []byte) *APIError {
-	return newAPIError(ep.provider, ep.method, ep.path, status, body, ep.credentials()...)
+// apiError builds the *APIError of an error answer to the call c, read as
+// its provider writes errors, with the call's credentials hidden.
+func (c *callState) apiError(status int, body []byte) *APIError {
+	return newAPIError(c.ep.provider, c.ep.method, c.ep.path, status, body, c.credentials()...)
 }
 
 // newAPIError builds an *APIError from a response body prefix, taking the
@@ -173,10 +173,6 @@ func (e *APIError) readAlphaPo(body []byte) {
 		}
 	}
 }
-
-// credentials returns what an error answer to ep must not show: its
-// bearer token and its secrets.
-func (ep *endpoint) credentials() []string { return append([]string{ep.bearer}, ep.secrets[:]...) }
 
 // minSecretLen is the length under which a secret is not looked for in an
 // answer: it could match ordinary text. Real keys and tokens are longer.
