@@ -11,6 +11,6 @@
 // "usdt@trx": a token is token@network) or as AlphaPo does ("BTC",
 // "USDTT", "USDTE", "BNB-BSC"), in any case. A code with characters no
 // currency code has, or one the tables do not know, is an error matching
-// [cryptopay.ErrInvalidParams], as is every other bad argument: these
-// functions never echo input they did not check.
+// [cryptopay.ErrInvalidParams], as is every other bad argument: nothing
+// goes into a label or a link unchecked.
 package checkout

@@ -56,8 +56,8 @@ type uriBuilder func(r Request, token string, n network) (string, error)
 //     for xlm: "web+stellar:pay?destination=ADDRESS&amount=XLM&memo=TAG&memo_type=MEMO_ID"
 //     for a tag of digits, which must fit an id memo's 64 bits
 //     (at most 18446744073709551615), or MEMO_TEXT for any other tag, which
-//     must fit a text memo's 28 bytes
-//     (https://developers.stellar.org/docs/learn/encyclopedia/transactions-specialized/memos).
+//     must fit a text memo's 28 bytes (union Memo in
+//     https://github.com/stellar/stellar-xdr/blob/curr/Stellar-transaction.x).
 //
 // Tron (trx and its tokens) and the XRP Ledger have no standard payment URI
 // (the XRPL proposals XLS-2 and XLS-32 are stagnant): show the address,
@@ -148,7 +148,8 @@ func tonTransfer(r Request, token string, n network) (string, error) {
 	return "ton://transfer/" + r.Address + q.String(), nil
 }
 
-// maxMemoText is the most bytes a Stellar text memo holds.
+// maxMemoText is the most bytes a Stellar text memo holds (string text<28>
+// in the protocol's XDR).
 const maxMemoText = 28
 
 // sep7 builds a SEP-0007 pay URI; a tag of digits is an id memo, any other
