@@ -29,6 +29,40 @@ func (cb Callback) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.Callback{Method:%s URL:%s DataKeys:%v}", cb.Method, redactURL(cb.URL), keys)
 }
 
+// DeliveredData returns the data a payment callback sent as cb says
+// carries, as PaymentCallback.Data holds it: cb.Data for a POST callback;
+// for a GET callback (Method "GET", any case) also the parameters of the
+// URL's query, which come first in the URL Apirone calls and so win over
+// data of the same name, less the names of the payment's own fields
+// (value, input_address, ...), which a GET callback's query gives to the
+// payment. It returns nil for no data, and never cb.Data itself for GET.
+func (cb *Callback) DeliveredData() map[string]string {
+	if !strings.EqualFold(cb.Method, http.MethodGet) {
+		return cb.Data
+	}
+	var query url.Values
+	if u, err := url.Parse(cb.URL); err == nil {
+		query = u.Query()
+	}
+	var data map[string]string
+	set := func(k, v string) {
+		if _, isField := paymentQueryFields[k]; isField {
+			return
+		}
+		if data == nil {
+			data = make(map[string]string)
+		}
+		data[k] = v
+	}
+	for k, v := range cb.Data {
+		set(k, v)
+	}
+	for k, v := range query {
+		set(k, v[0])
+	}
+	return data
+}
+
 // maxCallbackURL is Apirone's limit on callback URL length.
 const maxCallbackURL = 1023
 
