@@ -120,7 +120,7 @@ var fidelityAllowed = []allowance{
 	{"apirone/payment_callback.json", "wallet", "a wallet's callback names the wallet instead of an account: https://apirone.com/docs/wallet"},
 	{"apirone/payment_callback.json", "account", "the same"},
 	// AlphaPo
-	{"transactions/info", "foreign_id", "an exchange found by its foreign_id carries it: https://docs.cryptoprocessing.com/api-reference/endpoints/transactions-info"},
+	{"transactions/info exchange", "foreign_id", "an exchange found by its foreign_id carries it: https://docs.cryptoprocessing.com/api-reference/endpoints/transactions-info"},
 	{"alphapo/take_address.json", "data.convert_to", "present when asked for: https://docs.cryptoprocessing.com/api-reference/endpoints/addresses-take"},
 	{"alphapo/callbacks/deposit_exchange.json", "end_user_reference", "the current deposit callbacks carry it: https://docs.cryptoprocessing.com/api-reference/callbacks"},
 	{"alphapo/callbacks/withdrawal.json", "end_user_reference", "the current withdrawal callbacks carry it: https://docs.cryptoprocessing.com/api-reference/callbacks/withdrawal-callbacks"},
@@ -411,7 +411,7 @@ func compareInfo(t *testing.T, answers []answer) {
 		if head.Type == "deposit" {
 			fixture = "alphapo/transactions_info.json"
 		}
-		assert.Empty(t, differences(t, fixture, "transactions/info", a.body), "transactions/info of a %s: %s", head.Type, a.body)
+		assert.Empty(t, differences(t, fixture, "transactions/info "+head.Type, a.body), "transactions/info of a %s: %s", head.Type, a.body)
 	}
 	assert.True(t, kinds["deposit"] && kinds["deposit_exchange"] && kinds["withdrawal"], "transactions/info kinds compared: %v", kinds)
 }
@@ -424,6 +424,18 @@ func compareCallbacks(t *testing.T, sink *callbackSink) {
 	for _, body := range sink.bodies["/apirone"] {
 		kinds["payment"] = true
 		assert.Empty(t, differences(t, "apirone/payment_callback.json", "", body), "Apirone payment callback: %s", body)
+		assert.NotContains(t, decodeJSON(t, body), "wallet", "an account's callback: %s", body)
+	}
+	for _, body := range sink.bodies["/apirone-wallet"] {
+		kinds["wallet payment"] = true
+		assert.Empty(t, differences(t, "apirone/payment_callback.json", "", body), "Apirone wallet payment callback: %s", body)
+		assert.NotContains(t, decodeJSON(t, body), "account", "a wallet's callback names the wallet only: %s", body)
+	}
+	// Apirone's invoice callbacks have no published example; the fake's
+	// carry the two fields the invoices page names.
+	for _, body := range sink.bodies["/apirone-invoice"] {
+		kinds["invoice status"] = true
+		assert.Subset(t, keysOf(decodeJSON(t, body)), []string{"invoice", "status"}, "Apirone invoice callback: %s", body)
 	}
 	for _, body := range sink.bodies["/alphapo"] {
 		var head struct{ Type string }
@@ -432,9 +444,18 @@ func compareCallbacks(t *testing.T, sink *callbackSink) {
 		fixture := "alphapo/callbacks/" + head.Type + ".json"
 		assert.Empty(t, differences(t, fixture, "", body), "AlphaPo %s callback: %s", head.Type, body)
 	}
-	for _, kind := range []string{"payment", "deposit", "deposit_exchange", "withdrawal", "withdrawal_exchange", "exchange", "invoice", "payment_request"} {
+	for _, kind := range []string{"payment", "wallet payment", "invoice status", "deposit", "deposit_exchange", "withdrawal", "withdrawal_exchange", "exchange", "invoice", "payment_request"} {
 		assert.True(t, kinds[kind], "no %s callback was compared", kind)
 	}
+}
+
+// keysOf returns the keys of a decoded JSON object.
+func keysOf(v any) []string {
+	var keys []string
+	for k := range v.(map[string]any) {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // driveApirone calls every Apirone route of the fake, on an account and
@@ -454,6 +475,8 @@ func driveApirone(t *testing.T, srv *cryptopaytest.Server, c *cryptopay.Client, 
 	require.NoError(t, err)
 
 	inv, err := acct.CreateInvoice(ctx, &cryptopay.InvoiceParams{Currency: "btc", Amount: cryptopay.NewAmount(5000), CallbackURL: shop + "/apirone-invoice"})
+	require.NoError(t, err)
+	_, err = srv.Deposit(ctx, cryptopaytest.DepositParams{Address: inv.Address, Amount: cryptopay.NewAmount(5000), Confirmations: 1})
 	require.NoError(t, err)
 	_, err = acct.Invoices(ctx, nil)
 	require.NoError(t, err)
@@ -477,9 +500,10 @@ func driveApirone(t *testing.T, srv *cryptopaytest.Server, c *cryptopay.Client, 
 	made, err := c.CreateWallet(ctx, &cryptopay.CreateWalletParams{Currency: "btc"})
 	require.NoError(t, err)
 	wallet := c.Wallet(made.Wallet, made.TransferKey)
-	_, err = wallet.UpdateSettings(ctx, &cryptopay.SettingsParams{Callback: cb})
+	walletCB := &cryptopay.Callback{URL: shop + "/apirone-wallet", Data: cb.Data}
+	_, err = wallet.UpdateSettings(ctx, &cryptopay.SettingsParams{Callback: walletCB})
 	require.NoError(t, err)
-	driveOwner(t, srv, wallet, cb)
+	driveOwner(t, srv, wallet, walletCB)
 	_, err = wallet.Info(ctx)
 	require.NoError(t, err)
 	_, err = wallet.Balance(ctx, nil)
