@@ -183,7 +183,8 @@ func (a *alphaState) debit(currency string, amount *big.Int) bool {
 	return true
 }
 
-// credit adds an amount to its currency's balance. The caller holds the AlphaPo lock.
+// credit adds what rec brings in (netReceived) to its currency's balance.
+// The caller holds the AlphaPo lock.
 func (a *alphaState) credit(rec cryptopay.AlphaPoTransaction) {
 	m := rec.CurrencyReceived
 	a.balances[m.Currency].Add(a.balances[m.Currency], netReceived(rec))
