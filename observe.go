@@ -67,14 +67,15 @@ func WithObserver(fn func(CallInfo)) Option {
 	}
 }
 
-// observeTry reports try t of ep, which took took.
-func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
+// observeTry reports try t of the call c, which took took.
+func (b *backend) observeTry(c *callState, t tried, took time.Duration) {
 	if b.observer == nil {
 		return
 	}
+	ep := c.ep
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
-		Attempt:           ep.tries,
+		Attempt:           c.tries,
 		Status:            t.status,
 		Duration:          took,
 		Class:             classify(t.err, t.status),
@@ -82,16 +83,17 @@ func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
 	})
 }
 
-// observeCall reports the whole call ep, which ended with err after took.
-func (b *backend) observeCall(ep *endpoint, err error, took time.Duration) {
+// observeCall reports the whole call c, which ended with err after took.
+func (b *backend) observeCall(c *callState, err error, took time.Duration) {
+	ep := c.ep
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
 		Call:              true,
-		Attempt:           ep.tries,
-		Status:            ep.status,
+		Attempt:           c.tries,
+		Status:            c.status,
 		Duration:          took,
-		Class:             classify(err, ep.status),
-		MoneyMayHaveMoved: ep.moneyMoving && ep.tries > 0 && (err == nil || errors.Is(err, ErrOutcomeUnknown)),
+		Class:             classify(err, c.status),
+		MoneyMayHaveMoved: ep.moneyMoving && c.tries > 0 && (err == nil || errors.Is(err, ErrOutcomeUnknown)),
 	})
 }
 
