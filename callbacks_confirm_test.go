@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -462,5 +465,64 @@ func TestCallbackConfirmReads(t *testing.T) {
 			assert.Equal(t, tt.conf, got[0].Confirmations)
 			assert.Equal(t, cryptopay.NewAmount(1000), got[0].Value, "the API's amount")
 		})
+	}
+}
+
+// TestCallbackOptionsTypeCheck type-checks calls of each handler with each
+// option, as the compiler would: an Apirone-only option given to the
+// AlphaPo handler does not compile; every other pairing does.
+func TestCallbackOptionsTypeCheck(t *testing.T) {
+	options := map[string]bool{ // the option call: Apirone only
+		`cryptopay.WithCallbackSecret("secret", "s")`: true,
+		`cryptopay.WithCallbackConfirm(acct)`:         true,
+		`cryptopay.WithCallbackErrorHandler(nil)`:     false,
+		`cryptopay.WithCallbackLogger(nil)`:           false,
+		`cryptopay.WithCallbackObserver(nil)`:         false,
+		`cryptopay.CallbackReportOption{}`:            false,
+	}
+	handlers := map[string]bool{ // the handler call, opt for the option: AlphaPo's
+		`cryptopay.PaymentCallbackHandler(func(context.Context, *cryptopay.PaymentCallback) error { return nil }, opt)`: false,
+		`cryptopay.InvoiceCallbackHandler(func(context.Context, *cryptopay.InvoiceCallback) error { return nil }, opt)`: false,
+		`v.Handler(func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil }, opt)`:                     true,
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	want := map[string]bool{}   // function name: compiles
+	call := map[string]string{} // function name: the call it makes
+	for h, alphaPo := range handlers {
+		for o, apironeOnly := range options {
+			name := fmt.Sprintf("f%d", len(want))
+			src := fmt.Sprintf(`package options
+
+import (
+	"context"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+var (
+	acct *cryptopay.Account
+	v    *cryptopay.AlphaPoCallbackVerifier
+)
+
+func %s() { _ = %s }
+`, name, strings.Replace(h, "opt", o, 1))
+			files = append(files, mustParse(t, fset, name+".go", src))
+			want[name] = !(alphaPo && apironeOnly)
+			call[name] = strings.Replace(h, "opt", o, 1)
+		}
+	}
+	imp := exportImporter(t, fset, [][]*ast.File{files[:1]})
+	for _, f := range files {
+		name := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Name.Name
+		var errs []string
+		conf := types.Config{Importer: imp, Error: func(err error) { errs = append(errs, err.Error()) }}
+		conf.Check("options", fset, []*ast.File{f}, nil)
+		if want[name] {
+			assert.Empty(t, errs, call[name])
+			continue
+		}
+		require.Len(t, errs, 1, call[name])
+		assert.Contains(t, errs[0], "does not implement cryptopay.AlphaPoCallbackOption", call[name])
 	}
 }
