@@ -399,25 +399,23 @@ type acceptedSecret struct {
 	value secret
 }
 
-// newCallbackSettings applies the options of an Apirone handler; a nil
-// option is skipped.
+// newCallbackSettings applies the options of an Apirone handler.
 func newCallbackSettings(opts []CallbackOption) *callbackSettings {
-	s := new(callbackSettings)
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyApirone(s)
-		}
-	}
-	return s
+	return applyOptions(opts, CallbackOption.applyApirone)
 }
 
-// newAlphaPoSettings applies the options of an AlphaPo handler; a nil
-// option is skipped.
+// newAlphaPoSettings applies the options of an AlphaPo handler.
 func newAlphaPoSettings(opts []AlphaPoCallbackOption) *callbackSettings {
+	return applyOptions(opts, AlphaPoCallbackOption.applyAlphaPo)
+}
+
+// applyOptions applies each option with apply, skipping nil ones.
+func applyOptions[O comparable](opts []O, apply func(O, *callbackSettings)) *callbackSettings {
 	s := new(callbackSettings)
+	var none O
 	for _, opt := range opts {
-		if opt != nil {
-			opt.applyAlphaPo(s)
+		if opt != none {
+			apply(opt, s)
 		}
 	}
 	return s

@@ -113,9 +113,11 @@ func TestCallbackSuccessNotReported(t *testing.T) {
 	report := WithCallbackErrorHandler(func(_ *http.Request, err error) { t.Errorf("reported: %v", err) })
 	var logs bytes.Buffer
 	logger := WithCallbackLogger(slog.New(slog.NewTextHandler(&logs, nil)))
-	h := PaymentCallbackHandler(func(context.Context, *PaymentCallback) error { return nil }, report, logger)
+	h := PaymentCallbackHandler(func(context.Context, *PaymentCallback) error { return nil }, report, logger, nil, CallbackReportOption{})
 	assert.Equal(t, http.StatusOK, serve(h, postCallback("/cb", `{"input_address":"a"}`)).Code)
 	assert.Empty(t, logs.String())
+	a := testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return nil }, nil, CallbackReportOption{}) // no-ops
+	assert.Equal(t, http.StatusOK, serve(a, signedRequest([]byte(`{"id":7,"type":"deposit","status":"confirmed"}`))).Code)
 }
 
 // apironeOptions is opts and more, for an Apirone handler.
