@@ -453,8 +453,10 @@ func TestCallbackConfirmReads(t *testing.T) {
 				got = append(got, *cb)
 				return nil
 			}, cryptopay.WithCallbackConfirm(acct))
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a page walk that never ends fails, not hangs
+			defer cancel()
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(tt.callback)))
+			h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodPost, "/cb", strings.NewReader(tt.callback)))
 			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
 			assert.Equal(t, tt.requests, mock.GetTotalCallCount(), "API reads")
 			if tt.status != http.StatusOK {
