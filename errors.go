@@ -30,10 +30,11 @@ var (
 	ErrServer = errors.New("cryptopay: server error")
 	// ErrOutcomeUnknown: a money-moving call failed after the request may
 	// have reached the provider, so it may or may not have taken effect.
-	// Look the operation up ([Account.History],
-	// [AlphaPoClient.TransactionInfo]) before trying again: see "Moving
-	// money and ErrOutcomeUnknown" in the package documentation.
-	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown")
+	// Look the operation up before trying again: an Apirone transfer with
+	// [github.com/cryptopay-go/cryptopay/settle.FindTransfer], an AlphaPo
+	// one with [AlphaPoClient.TransactionInfo] by its foreign_id. See
+	// "Moving money and ErrOutcomeUnknown" in the package documentation.
+	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown (look it up: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id)")
 	// ErrNotYet: returned (or wrapped) by a callback or replay function,
 	// it says "call me again later" without reporting a failure: a
 	// payment still waiting for confirmations, say. The callback handlers

@@ -117,6 +117,7 @@ var readmeImports = map[string]string{
 	"time":          "time",
 	"cryptopay":     "github.com/cryptopay-go/cryptopay",
 	"cryptopaytest": "github.com/cryptopay-go/cryptopay/cryptopaytest",
+	"settle":        "github.com/cryptopay-go/cryptopay/settle",
 	"httpmock":      "github.com/jarcoal/httpmock",
 }
 
