@@ -13,8 +13,8 @@ import (
 )
 
 // historyPage is the page size a replay reads the history with: the
-// largest HistoryParams.Limit the client sends.
-const historyPage = 1000
+// largest HistoryParams.Limit the client sends. Tests make it smaller.
+var historyPage = 1000
 
 // maxRereads is how often a replay reads a history page again when the
 // history changed under it before it gives up.
