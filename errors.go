@@ -34,7 +34,7 @@ var (
 	// [github.com/cryptopay-go/cryptopay/settle.FindTransfer], an AlphaPo
 	// one with [AlphaPoClient.TransactionInfo] by its foreign_id. See
 	// "Moving money and ErrOutcomeUnknown" in the package documentation.
-	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown (look it up: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id)")
+	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown")
 	// ErrNotYet: returned (or wrapped) by a callback or replay function,
 	// it says "call me again later" without reporting a failure: a
 	// payment still waiting for confirmations, say. The callback handlers
@@ -258,7 +258,7 @@ type outcomeUnknownError struct {
 
 func (e *outcomeUnknownError) Error() string {
 	return e.err.Error() + ": outcome unknown: the request may have taken effect; look it up " +
-		"(Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again"
+		"(Apirone: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id) before trying again"
 }
 
 func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }
