@@ -71,10 +71,13 @@ import (
 // since the cursor is one request. Each receipt not yet delivered costs a
 // history item, and each address those receipts paid one callback read
 // (remembered for the run; see WithAddressCache), with at most
-// WithConcurrency reads in flight. Memory stays flat in the number of
-// receipts, except that the cursor lists every receipt delivered after the
-// oldest one it stays at. The callback reads need the transfer key or a
-// Login.
+// WithConcurrency reads in flight: at most one request per receipt, per
+// page and per distinct address, as long as the address cache holds every
+// address paid (or, past its size, the addresses paid between two receipts
+// of one address). Memory stays flat in the number of receipts: two pages
+// and the address cache, except that the cursor lists every receipt
+// delivered after the oldest one it stays at. The callback reads need the
+// transfer key or a Login.
 //
 // GET /v2/accounts/{account}/history, /v2/accounts/{account}/history/{id},
 // /v2/accounts/{account}/addresses/{address}/callback (or the
