@@ -20,12 +20,12 @@ type Config struct {
 	Account *cryptopay.Account
 	// AlphaPo and the key pair its callbacks are signed with; nil AlphaPo
 	// turns the AlphaPo flow off.
-	AlphaPo                     *cryptopay.AlphaPoClient
-	AlphaPoKey, AlphaPoSecret   string
-	PublicURL                   string // where the providers reach this service's /callbacks/...
-	CallbackSecret              string // put in every Apirone callback, checked on arrival
-	Confirmations               cryptopay.ConfirmationPolicy
-	PayoutLookupGrace           time.Duration // how long "not found" after a lost answer is not final
+	AlphaPo                   *cryptopay.AlphaPoClient
+	AlphaPoKey, AlphaPoSecret string
+	PublicURL                 string // where the providers reach this service's /callbacks/...
+	CallbackSecret            string // put in every Apirone callback, checked on arrival
+	Confirmations             cryptopay.ConfirmationPolicy
+	PayoutLookupGrace         time.Duration // how long "not found" after a lost answer is not final
 }
 
 // Service is the merchant backend: orders, payments, payouts, catch-up.
