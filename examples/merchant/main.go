@@ -51,6 +51,9 @@ type options struct {
 	db            string
 	publicURL     string
 	real          bool
+	apironeURL    string
+	alphaPoURL    string
+	createAccount bool
 	confirmations int64
 	interval      time.Duration
 	once          bool
@@ -64,6 +67,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.db, "db", os.Getenv("DATABASE_URL"), "postgres://... or an SQLite file (default $DATABASE_URL, else a temporary SQLite file)")
 	fs.StringVar(&o.publicURL, "public-url", "", "where the providers reach this service (default http://<addr>)")
 	fs.BoolVar(&o.real, "real", false, "talk to the real APIs (APIRONE_ACCOUNT, APIRONE_TRANSFER_KEY, CALLBACK_SECRET, ALPHAPO_KEY, ALPHAPO_SECRET) instead of an in-process fake")
+	fs.StringVar(&o.apironeURL, "apirone-url", "", "with -real: Apirone's base URL (default the real one)")
+	fs.StringVar(&o.alphaPoURL, "alphapo-url", "", "with -real: AlphaPo's base URL (default the real one)")
+	fs.BoolVar(&o.createAccount, "create-account", false, "with -real: create an Apirone account at start (for a test server such as cmd/cryptopaytest)")
 	fs.Int64Var(&o.confirmations, "confirmations", 1, "confirmations a payment needs before it is credited")
 	fs.DurationVar(&o.interval, "interval", 30*time.Second, "how often to send payouts and catch up")
 	fs.BoolVar(&o.once, "once", false, "with the in-process fake: exit after the demonstration cycle")
@@ -96,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Confirmations: cryptopay.ConfirmationPolicy{Default: o.confirmations}, PayoutLookupGrace: 2 * time.Minute}
 	var fake *cryptopaytest.Server
 	if o.real {
-		err = realProviders(&cfg, cryptopay.WithObserver(metrics.Observe))
+		err = realProviders(ctx, &cfg, o, cryptopay.WithObserver(metrics.Observe))
 	} else {
 		fake = cryptopaytest.NewServer()
 		defer fake.Close()
@@ -172,23 +178,44 @@ func openDatabase(ctx context.Context, dsn string, logger *slog.Logger) (*Store,
 	return store, func() { store.Close(); cleanup() }, nil
 }
 
-// realProviders configures the real APIs from the environment.
-func realProviders(cfg *Config, observe cryptopay.Option) error {
-	account, key := os.Getenv("APIRONE_ACCOUNT"), os.Getenv("APIRONE_TRANSFER_KEY")
+// realProviders configures the APIs at their real (or given) URLs from the
+// environment.
+func realProviders(ctx context.Context, cfg *Config, o *options, observe cryptopay.Option) error {
 	cfg.CallbackSecret = os.Getenv("CALLBACK_SECRET")
-	if account == "" || key == "" || len(cfg.CallbackSecret) < 16 {
-		return errors.New("-real needs APIRONE_ACCOUNT, APIRONE_TRANSFER_KEY and a CALLBACK_SECRET of 16 characters or more")
+	if len(cfg.CallbackSecret) < 16 {
+		return errors.New("-real needs a CALLBACK_SECRET of 16 characters or more")
 	}
-	c, err := cryptopay.NewClient(observe)
+	c, err := cryptopay.NewClient(withBaseURL([]cryptopay.Option{observe}, o.apironeURL)...)
 	if err != nil {
 		return err
+	}
+	account, key := os.Getenv("APIRONE_ACCOUNT"), os.Getenv("APIRONE_TRANSFER_KEY")
+	if o.createAccount {
+		created, err := c.CreateAccount(ctx)
+		if err != nil {
+			return err
+		}
+		account, key = created.Account, created.TransferKey
+		cfg.Logger.Info("apirone account created", "account", account)
+	}
+	if account == "" || key == "" {
+		return errors.New("-real needs APIRONE_ACCOUNT and APIRONE_TRANSFER_KEY, or -create-account")
 	}
 	cfg.Account = c.Account(account, key)
 	cfg.AlphaPoKey, cfg.AlphaPoSecret = os.Getenv("ALPHAPO_KEY"), os.Getenv("ALPHAPO_SECRET")
 	if cfg.AlphaPoKey != "" {
-		cfg.AlphaPo, err = cryptopay.NewAlphaPoClient(cfg.AlphaPoKey, cfg.AlphaPoSecret, observe)
+		cfg.AlphaPo, err = cryptopay.NewAlphaPoClient(cfg.AlphaPoKey, cfg.AlphaPoSecret,
+			withBaseURL([]cryptopay.Option{observe}, o.alphaPoURL)...)
 	}
 	return err
+}
+
+// withBaseURL adds WithBaseURL(url) to opts unless url is "".
+func withBaseURL(opts []cryptopay.Option, url string) []cryptopay.Option {
+	if url == "" {
+		return opts
+	}
+	return append(opts, cryptopay.WithBaseURL(url))
 }
 
 // fakeProviders configures fake's Apirone (a new account) and AlphaPo

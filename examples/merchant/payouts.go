@@ -86,7 +86,7 @@ type PayoutRun struct {
 	Sent     int `json:"sent"`     // sent by this instance now
 	Unknown  int `json:"unknown"`  // sent, answer lost
 	Settled  int `json:"settled"`  // lost answers found by the lookup
-	Replaned int `json:"replaned"` // lost answers the lookup shows never left
+	Replanned int `json:"replanned"` // lost answers the lookup shows never left
 	Failed   int `json:"failed"`   // refused by the provider
 }
 
@@ -179,7 +179,7 @@ func (s *Service) settlePayout(ctx context.Context, p *Payout, run *PayoutRun) e
 	}
 	won, err := s.movePayout(ctx, p, PayoutUnknown, PayoutPlanned, "last_error = ?", "lookup: it did not leave")
 	if won {
-		run.Replaned++
+		run.Replanned++
 		s.Metrics.payouts.WithLabelValues(PayoutPlanned).Inc()
 		s.Logger.WarnContext(ctx, "payout did not leave: planned again", "payout", p.ID)
 	}
