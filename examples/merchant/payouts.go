@@ -83,11 +83,11 @@ func (s *Service) PlanPayout(ctx context.Context, r PayoutRequest) (*Payout, err
 
 // PayoutRun counts what one RunPayouts did.
 type PayoutRun struct {
-	Sent     int `json:"sent"`     // sent by this instance now
-	Unknown  int `json:"unknown"`  // sent, answer lost
-	Settled  int `json:"settled"`  // lost answers found by the lookup
+	Sent      int `json:"sent"`      // sent by this instance now
+	Unknown   int `json:"unknown"`   // sent, answer lost
+	Settled   int `json:"settled"`   // lost answers found by the lookup
 	Replanned int `json:"replanned"` // lost answers the lookup shows never left
-	Failed   int `json:"failed"`   // refused by the provider
+	Failed    int `json:"failed"`    // refused by the provider
 }
 
 // RunPayouts sends the planned payouts this instance manages to claim, and
