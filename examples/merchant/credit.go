@@ -27,10 +27,18 @@ type credit struct {
 
 // creditOnce adds c to its order in one transaction: it locks the order's
 // row, records c.key under the credits table's unique key, and adds the
-// amount; a key recorded already is success with nothing done. It reports
+// amount; a key recorded already is success with nothing done. The unique
+// key decides: the first look at the credits table only keeps a repeat that
+// arrives after the credit committed from being judged against the order as
+// it is now (an AlphaPo deposit's order is paid by then, say). It reports
 // whether this call credited.
 func (s *Service) creditOnce(ctx context.Context, c credit) (credited bool, err error) {
 	err = s.Store.inTx(ctx, func(tx *sql.Tx) error {
+		var seen int
+		if err := tx.QueryRowContext(ctx, s.Store.q(`SELECT COUNT(*) FROM credits WHERE dedupe_key = ?`), c.key).
+			Scan(&seen); err != nil || seen > 0 {
+			return err // credited before: a repeat is never judged again, nor parked
+		}
 		o, err := s.lockOrder(ctx, tx, c.order)
 		if err != nil {
 			return err
@@ -40,7 +48,7 @@ func (s *Service) creditOnce(ctx context.Context, c credit) (credited bool, err 
 		}
 		n, err := s.Store.exec(ctx, tx, `INSERT INTO credits (dedupe_key, order_id, amount, source, created_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-			c.key, c.order, c.amount.String(), c.source, nowMillis())
+			c.key, c.order, c.amount.String(), c.source, nowMicros())
 		if err != nil || n == 0 {
 			return err // n == 0: credited before, by this instance or another
 		}
@@ -204,7 +212,7 @@ func (s *Service) alphaPoCredit(ctx context.Context, tx *cryptopay.AlphaPoTransa
 
 func (s *Service) rememberPending(ctx context.Context, id int64) error {
 	_, err := s.Store.exec(ctx, s.Store.db, `INSERT INTO alphapo_pending (tx_id, created_at) VALUES (?, ?)
-		ON CONFLICT (tx_id) DO NOTHING`, id, nowMillis())
+		ON CONFLICT (tx_id) DO NOTHING`, id, nowMicros())
 	return err
 }
 

@@ -83,7 +83,7 @@ func (s *Service) CreateOrder(ctx context.Context, r OrderRequest) (*Order, erro
 	_, err = s.Store.exec(ctx, s.Store.db, `INSERT INTO orders
 		(id, method, currency, decimals, price, paid, status, customer, address, invoice, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, o.Method, o.Currency, decimals, o.Price, o.Paid, o.Status, o.Customer, o.Address, o.Invoice, nowMillis())
+		o.ID, o.Method, o.Currency, decimals, o.Price, o.Paid, o.Status, o.Customer, o.Address, o.Invoice, nowMicros())
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func (s *Service) PlanPayout(ctx context.Context, r PayoutRequest) (*Payout, err
 	}
 	_, err := s.Store.exec(ctx, s.Store.db, `INSERT INTO payouts (id, provider, currency, address, amount,
 		state, attempts, sent_from, reference, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', '', ?)`,
-		p.ID, p.Provider, p.Currency, p.Address, p.Amount, p.State, nowMillis())
+		p.ID, p.Provider, p.Currency, p.Address, p.Amount, p.State, nowMicros())
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ type PayoutRun struct {
 // at once: each payout is sent by the one that claimed it.
 func (s *Service) RunPayouts(ctx context.Context) (PayoutRun, error) {
 	var run PayoutRun
-	stale := time.Now().Add(-staleSending).UnixMilli()
+	stale := time.Now().Add(-staleSending).UnixMicro()
 	if _, err := s.Store.exec(ctx, s.Store.db, `UPDATE payouts SET state = ?, last_error = ?
 		WHERE state = ? AND updated_at < ?`, PayoutUnknown, "stale while sending", PayoutSending, stale); err != nil {
 		return run, err
@@ -124,7 +124,7 @@ func (s *Service) RunPayouts(ctx context.Context) (PayoutRun, error) {
 // sendPayout claims p and, if this instance won it, sends it once.
 func (s *Service) sendPayout(ctx context.Context, p *Payout, run *PayoutRun) error {
 	from := time.Now().Add(-lookupMargin)
-	won, err := s.movePayout(ctx, p, PayoutPlanned, PayoutSending, "attempts = attempts + 1, sent_from = ?", from.UnixMilli())
+	won, err := s.movePayout(ctx, p, PayoutPlanned, PayoutSending, "attempts = attempts + 1, sent_from = ?", from.UnixMicro())
 	if err != nil || !won {
 		return err
 	}
@@ -190,7 +190,7 @@ func (s *Service) settlePayout(ctx context.Context, p *Payout, run *PayoutRun) e
 // more assignments (set, holding ? placeholders for args). It reports
 // whether this call moved it.
 func (s *Service) movePayout(ctx context.Context, p *Payout, from, to, set string, args ...any) (bool, error) {
-	args = append([]any{to, nowMillis()}, args...)
+	args = append([]any{to, nowMicros()}, args...)
 	args = append(args, p.ID, from)
 	n, err := s.Store.exec(ctx, s.Store.db, `UPDATE payouts SET state = ?, updated_at = ?, `+set+`
 		WHERE id = ? AND state = ?`, args...)
@@ -226,7 +226,7 @@ func scanPayout(row interface{ Scan(...any) error }) (*Payout, error) {
 	var from, updated int64
 	err := row.Scan(&p.ID, &p.Provider, &p.Currency, &p.Address, &p.Amount, &p.State, &p.Attempts,
 		&p.Reference, &p.LastError, &from, &updated)
-	p.sentFrom, p.updated = time.UnixMilli(from), time.UnixMilli(updated)
+	p.sentFrom, p.updated = time.UnixMicro(from), time.UnixMicro(updated)
 	return p, err
 }
 

@@ -240,15 +240,15 @@ func (s *Store) loadCursor(ctx context.Context, name string) ([]byte, error) {
 func (s *Store) saveCursor(ctx context.Context, name string, text []byte) error {
 	_, err := s.exec(ctx, s.db, `INSERT INTO cursors (name, cursor, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
-		name, string(text), nowMillis())
+		name, string(text), nowMicros())
 	return err
 }
 
 // park records an event that can never be credited, once.
 func (s *Store) park(ctx context.Context, key, kind, reason string) error {
 	_, err := s.exec(ctx, s.db, `INSERT INTO parked_events (dedupe_key, kind, reason, created_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`, key, kind, reason, nowMillis())
+		VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`, key, kind, reason, nowMicros())
 	return err
 }
 
-func nowMillis() int64 { return time.Now().UnixMilli() }
+func nowMicros() int64 { return time.Now().UnixMicro() }

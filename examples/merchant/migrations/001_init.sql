@@ -1,5 +1,5 @@
 -- One schema for SQLite and PostgreSQL: TEXT, BIGINT and INTEGER only, money
--- as exact decimal text in minor units, times as Unix milliseconds.
+-- as exact decimal text in minor units, times as Unix microseconds.
 
 CREATE TABLE orders (
     id          TEXT PRIMARY KEY,
