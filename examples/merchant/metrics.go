@@ -17,6 +17,7 @@ type Metrics struct {
 	registry *prometheus.Registry
 	calls    *prometheus.CounterVec   // per call: route, class, status
 	duration *prometheus.HistogramVec // per call: route
+	unknown  *prometheus.CounterVec   // money calls whose outcome is unknown: route
 	credits  *prometheus.CounterVec   // method, source
 	parked   prometheus.Counter
 	payouts  *prometheus.CounterVec // the state a payout moved to
@@ -34,6 +35,10 @@ func NewMetrics() *Metrics {
 			Name: "cryptopay_call_duration_seconds", Help: "Provider API calls' duration, retries included.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
+		unknown: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cryptopay_outcome_unknown_total",
+			Help: "Money-moving calls that failed after the request may have taken effect (ErrOutcomeUnknown), by route.",
+		}, []string{"route"}),
 		credits: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "merchant_credits_total", Help: "Payments credited to orders, by method and source.",
 		}, []string{"method", "source"}),
@@ -47,7 +52,7 @@ func NewMetrics() *Metrics {
 			Name: "merchant_catchup_runs_total", Help: "Catch-up runs, by result.",
 		}, []string{"result"}),
 	}
-	m.registry.MustRegister(m.calls, m.duration, m.credits, m.parked, m.payouts, m.catchups,
+	m.registry.MustRegister(m.calls, m.duration, m.unknown, m.credits, m.parked, m.payouts, m.catchups,
 		prometheus.NewGoCollector())
 	return m
 }
@@ -60,6 +65,9 @@ func (m *Metrics) Observe(info cryptopay.CallInfo) {
 	}
 	m.calls.WithLabelValues(info.Route, string(info.Class), strconv.Itoa(info.Status)).Inc()
 	m.duration.WithLabelValues(info.Route).Observe(info.Duration.Seconds())
+	if info.MoneyMayHaveMoved && info.Class != cryptopay.ClassOK {
+		m.unknown.WithLabelValues(info.Route).Inc()
+	}
 }
 
 // Handler serves the metrics in Prometheus' text format.

@@ -353,3 +353,15 @@ func expectPayout(t *testing.T, sh *shop, id, state string, attempts int) {
 		t.Errorf("payout %s: %s after %d attempts (%s), want %s after %d", id, p.State, p.Attempts, p.LastError, state, attempts)
 	}
 }
+
+// The health endpoint answers 200 while the database answers, 503 after.
+func TestHealth(t *testing.T) {
+	_, sh := setup(t, sqliteDatabase(t))
+	if status := get(t, sh.http.URL+"/healthz", nil); status != 200 {
+		t.Errorf("healthz: %d, want 200", status)
+	}
+	sh.Store.Close()
+	if status := get(t, sh.http.URL+"/healthz", nil); status != 503 {
+		t.Errorf("healthz with the database closed: %d, want 503", status)
+	}
+}
