@@ -6,6 +6,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -53,7 +54,7 @@ func NewMetrics() *Metrics {
 		}, []string{"result"}),
 	}
 	m.registry.MustRegister(m.calls, m.duration, m.unknown, m.credits, m.parked, m.payouts, m.catchups,
-		prometheus.NewGoCollector())
+		collectors.NewGoCollector())
 	return m
 }
 
