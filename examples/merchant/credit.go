@@ -23,6 +23,7 @@ type credit struct {
 	currency string
 	amount   cryptopay.Amount // minor units
 	source   string           // callback or replay
+	invalid  error            // why it can never be credited, found before; nil if nothing
 }
 
 // creditOnce adds c to its order in one transaction: it locks the order's
@@ -66,8 +67,11 @@ func (s *Service) lockOrder(ctx context.Context, tx *sql.Tx, id string) (*Order,
 	if err != nil {
 		return nil, err
 	}
+	if n == 0 && id == "" {
+		return nil, fmt.Errorf("%w: no open order for it", errPoison)
+	}
 	if n == 0 {
-		return nil, fmt.Errorf("%w: no order %q", errPoison, id)
+		return nil, fmt.Errorf("%w: no order %s", errPoison, id)
 	}
 	o := &Order{ID: id}
 	err = tx.QueryRowContext(ctx, s.Store.q(`SELECT currency, price, paid, address FROM orders WHERE id = ?`), id).
@@ -77,6 +81,8 @@ func (s *Service) lockOrder(ctx context.Context, tx *sql.Tx, id string) (*Order,
 
 func checkCredit(o *Order, c credit) error {
 	switch {
+	case c.invalid != nil:
+		return fmt.Errorf("%w: %v", errPoison, c.invalid)
 	case !strings.EqualFold(o.Currency, c.currency):
 		return fmt.Errorf("%w: order %s is in %s, the payment in %s", errPoison, o.ID, o.Currency, c.currency)
 	case c.address != "" && c.address != o.Address:
@@ -199,14 +205,12 @@ func (s *Service) alphaPoCredit(ctx context.Context, tx *cryptopay.AlphaPoTransa
 		WHERE method = ? AND address = ? AND currency = ? AND status <> 'paid'
 		ORDER BY created_at, id LIMIT 1`), MethodAlphaPo, c.address, c.currency).Scan(&c.order, &decimals)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, nil // no open order: creditOnce parks it
+		return c, nil // no open order: creditOnce parks it, unless it is a repeat
 	}
 	if err != nil {
 		return c, err
 	}
-	if c.amount, err = tx.CurrencyReceived.Amount.Units(decimals); err != nil {
-		c.order = "" // an amount finer than the order's unit: parked
-	}
+	c.amount, c.invalid = tx.CurrencyReceived.Amount.Units(decimals) // finer than a minor unit: parked
 	return c, nil
 }
 

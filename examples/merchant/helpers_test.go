@@ -310,22 +310,24 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// switchable stands between the fake provider and a service: while off it
-// answers 503, as a service that is down, else it passes the call on.
-type switchable struct {
-	off    atomic.Bool
-	target atomic.Value // string: the service's URL
-}
-
-func (s *switchable) wrap(t *testing.T) *httptest.Server {
+// setupDown is setup with the service behind a gate that is down until
+// the test sets the returned flag to false: callbacks fail with 503 until then.
+func setupDown(t *testing.T, dsn string) (*cryptopaytest.Server, *shop, *atomic.Bool) {
+	srv := cryptopaytest.NewServer()
+	t.Cleanup(srv.Close)
+	var down atomic.Bool
+	down.Store(true)
+	var target atomic.Pointer[url.URL]
 	gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.off.Load() {
+		if down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
 		}
-		u, _ := url.Parse(s.target.Load().(string))
-		httputil.NewSingleHostReverseProxy(u).ServeHTTP(w, r)
+		httputil.NewSingleHostReverseProxy(target.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(gate.Close)
-	return gate
+	sh := newShop(t, srv, openStore(t, dsn), newAccount(t, srv), gate.URL, nil)
+	u, _ := url.Parse(sh.http.URL)
+	target.Store(u)
+	return srv, sh, &down
 }

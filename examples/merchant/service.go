@@ -65,6 +65,10 @@ func NewService(cfg Config) (*Service, error) {
 //	GET  /healthz            200 when the database answers, else 503
 //	GET  /metrics            Prometheus metrics
 //	/callbacks/apirone/payment, /callbacks/apirone/invoice, /callbacks/alphapo
+//
+// The callbacks prove themselves (a secret and the API's confirmation,
+// AlphaPo's signature); the other routes trust their caller: serve them
+// only to your own systems, behind your authentication.
 func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /orders", s.handleCreateOrder)

@@ -165,14 +165,7 @@ func TestAlphaPoOrders(t *testing.T) {
 // job, once, even when the callbacks come again later; the cursor is saved.
 func TestCatchUpCreditsMissedPayments(t *testing.T) {
 	engines(t, func(t *testing.T, dsn string) {
-		srv := cryptopaytest.NewServer()
-		defer srv.Close()
-		down := &switchable{}
-		down.off.Store(true)
-		acct := newAccount(t, srv)
-		gate := down.wrap(t)
-		sh := newShop(t, srv, openStore(t, dsn), acct, gate.URL, nil)
-		down.target.Store(sh.http.URL)
+		srv, sh, down := setupDown(t, dsn)
 		o := sh.order(t, MethodApironeAddress, "btc", "80000", "")
 		inv := sh.order(t, MethodApironeInvoice, "btc", "90000", "")
 		deposit(t, srv, o.Address, 80000, 1)
@@ -195,7 +188,7 @@ func TestCatchUpCreditsMissedPayments(t *testing.T) {
 				t.Errorf("cursor %s not saved", name)
 			}
 		}
-		down.off.Store(false)
+		down.Store(false)
 		mine(t, srv, 1) // the missed callbacks come again
 		if _, err := sh.CatchUp(ctx); err != nil {
 			t.Fatal(err)
@@ -213,12 +206,7 @@ func TestCatchUpCreditsMissedPayments(t *testing.T) {
 // past it.
 func TestCatchUpParksPoisonEvents(t *testing.T) {
 	engines(t, func(t *testing.T, dsn string) {
-		srv := cryptopaytest.NewServer()
-		defer srv.Close()
-		down := &switchable{}
-		down.off.Store(true)
-		gate := down.wrap(t)
-		sh := newShop(t, srv, openStore(t, dsn), newAccount(t, srv), gate.URL, nil)
+		srv, sh, _ := setupDown(t, dsn)
 		lost := sh.order(t, MethodApironeAddress, "btc", "1000", "")
 		good := sh.order(t, MethodApironeAddress, "btc", "2000", "")
 		deposit(t, srv, lost.Address, 1000, 1)

@@ -49,15 +49,16 @@ type Store struct {
 // else is an SQLite file ("sqlite:" prefix optional).
 func OpenStore(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{postgres: strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")}
-	var err error
-	if s.postgres {
-		s.db, err = sql.Open("pgx", dsn)
-	} else {
-		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
-		s.db.SetMaxOpenConns(1)
+	driver := "pgx"
+	if !s.postgres {
+		driver, dsn = "sqlite", sqliteDSN(dsn)
 	}
-	if err != nil {
+	var err error
+	if s.db, err = sql.Open(driver, dsn); err != nil {
 		return nil, err
+	}
+	if !s.postgres {
+		s.db.SetMaxOpenConns(1)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
@@ -127,7 +128,8 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // migrate applies the embedded migrations not applied yet, each in its own
-// transaction, in the order of their names. On PostgreSQL a transaction
+// transaction, in the order of their names. A migration's statements end
+// with ";", and no comment or string in it holds one. On PostgreSQL a transaction
 // advisory lock keeps instances starting together from applying one twice.
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx,
