@@ -327,6 +327,7 @@ func setupDown(t *testing.T, dsn string) (*cryptopaytest.Server, *shop, *atomic.
 	}))
 	t.Cleanup(gate.Close)
 	sh := newShop(t, srv, openStore(t, dsn), newAccount(t, srv), gate.URL, nil)
+	srv.SetAlphaPoCallbackURL(gate.URL + "/callbacks/alphapo")
 	u, _ := url.Parse(sh.http.URL)
 	target.Store(u)
 	return srv, sh, &down

@@ -202,6 +202,34 @@ func TestCatchUpCreditsMissedPayments(t *testing.T) {
 	})
 }
 
+// An AlphaPo deposit seen unconfirmed, whose confirmation was missed, is
+// rechecked by the catch-up job and credited.
+func TestCatchUpRechecksAlphaPo(t *testing.T) {
+	engines(t, func(t *testing.T, dsn string) {
+		srv, sh, down := setupDown(t, dsn)
+		o := sh.order(t, MethodAlphaPo, "BTC", "30000", "customer-9")
+		down.Store(false)
+		if _, err := srv.AlphaPoDeposit(context.Background(), cryptopaytest.AlphaPoDepositParams{
+			Address: o.Address, Amount: cryptopay.MustDecimal("0.0003")}); err != nil {
+			t.Fatal(err)
+		}
+		down.Store(true)
+		mine(t, srv, 1) // confirmed: that callback fails
+		if paid, _ := sh.paid(t, o.ID); paid != "0" {
+			t.Fatalf("credited %s while down", paid)
+		}
+		if _, err := sh.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if paid, status := sh.paid(t, o.ID); paid != "30000" || status != "paid" {
+			t.Errorf("after catch-up: %s, %s; want 30000, paid", paid, status)
+		}
+		if n := sh.count(t, `SELECT COUNT(*) FROM alphapo_pending`); n != 0 {
+			t.Errorf("%d pending AlphaPo transactions after catch-up, want 0", n)
+		}
+	})
+}
+
 // An event that can never be credited is parked, and the catch-up goes on
 // past it.
 func TestCatchUpParksPoisonEvents(t *testing.T) {
