@@ -22,14 +22,23 @@ type Config struct {
 	// turns the AlphaPo flow off.
 	AlphaPo                   *cryptopay.AlphaPoClient
 	AlphaPoKey, AlphaPoSecret string
-	PublicURL                 string // where the providers reach this service's /callbacks/...
-	CallbackSecret            string // put in every Apirone callback, checked on arrival
-	Confirmations             cryptopay.ConfirmationPolicy
-	PayoutLookupGrace         time.Duration // how long "not found" after a lost answer is not final
+	// PublicURL is where the providers reach this service's /callbacks/...
+	PublicURL string
+	// CallbackSecret, long and random, goes into every Apirone callback and
+	// is checked on arrival; it is never logged.
+	CallbackSecret string
+	// Confirmations is how many confirmations a payment needs before it is
+	// credited.
+	Confirmations cryptopay.ConfirmationPolicy
+	// PayoutLookupGrace is how long "not found" after a lost payout answer
+	// is not final: longer than a send may run (30 s a try by default), plus
+	// a margin. Zero sends again at once (tests only).
+	PayoutLookupGrace time.Duration
 }
 
 // Service is the merchant backend: orders, payments, payouts, catch-up.
-// Every instance of it may run against the same database at once.
+// Any number of instances may share one PostgreSQL database; an SQLite
+// database serves one instance (see Store).
 type Service struct {
 	Config
 	verifier *cryptopay.AlphaPoCallbackVerifier
