@@ -315,8 +315,8 @@ The repository's examples/merchant (a module of its own) is a merchant
 backend on a database that does each pattern above: credit.go credits a
 callback once under its DedupeKey, payouts.go settles a payout whose
 answer was lost instead of sending it again, catchup.go replays what the
-callbacks missed from cursors kept in the database, and store.go says how
-many instances share one PostgreSQL.
+callbacks missed (package settle) from cursors kept in the database, and
+store.go says how many instances share one PostgreSQL.
 
 # Reading the source
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // The names of the catch-up job's cursors in the cursors table.
@@ -14,12 +15,14 @@ const (
 )
 
 // CatchUp hands the functions behind the callback handlers whatever the
-// callbacks missed: Apirone payments and invoices from the cursors saved in
-// the database, and the AlphaPo deposits seen but not yet final. Only one
-// instance runs it at a time; the others return ran == false at once. Each
-// cursor is saved after its replay, even a failed one: it covers what was
-// handed over. Events that can never be credited are parked by the function,
-// so the cursor moves on.
+// callbacks missed (settle.Replay, settle.ReplayInvoices): Apirone payments
+// and invoices from the cursors saved in the database, and the AlphaPo
+// deposits seen but not yet final (settle.ReplayAlphaPo). Only one instance
+// runs it at a time; the others return ran == false at once. Each cursor is
+// saved after its replay, even a failed one: it covers what was handed
+// over. Events that can never be credited are parked (settle.ErrPark), so
+// the cursor moves on; payments waiting for confirmations are deferred
+// (cryptopay.ErrNotYet), not failures.
 func (s *Service) CatchUp(ctx context.Context) (ran bool, err error) {
 	err = s.Store.withJobLock(ctx, "catchup", func() error {
 		return errors.Join(s.replayPayments(ctx), s.replayInvoices(ctx), s.recheckAlphaPo(ctx))
@@ -40,35 +43,41 @@ func (s *Service) CatchUp(ctx context.Context) (ran bool, err error) {
 }
 
 func (s *Service) replayPayments(ctx context.Context) error {
-	return s.withCursor(ctx, cursorPayments, func(cur cryptopay.ReplayCursor) (cryptopay.ReplayCursor, error) {
-		return s.Account.Replay(ctx, cur, s.onPayment("replay"), s.secretOption())
+	return s.withCursor(ctx, cursorPayments, func(cur settle.Cursor) (settle.Report, error) {
+		return settle.Replay(ctx, s.Account, cur, s.onPayment("replay"), settle.WithSecretKeys(secretKey))
 	})
 }
 
 func (s *Service) replayInvoices(ctx context.Context) error {
-	return s.withCursor(ctx, cursorInvoices, func(cur cryptopay.ReplayCursor) (cryptopay.ReplayCursor, error) {
-		return s.Account.ReplayInvoices(ctx, cur, s.onInvoice("replay"))
+	return s.withCursor(ctx, cursorInvoices, func(cur settle.Cursor) (settle.Report, error) {
+		return settle.ReplayInvoices(ctx, s.Account, cur, s.onInvoice("replay"))
 	})
 }
 
-// withCursor loads the named cursor, runs replay from it, and saves the
-// cursor replay returns.
+// withCursor loads the named cursor, runs replay from it, logs its report
+// and saves the cursor the report holds.
 func (s *Service) withCursor(ctx context.Context, name string,
-	replay func(cryptopay.ReplayCursor) (cryptopay.ReplayCursor, error)) error {
+	replay func(settle.Cursor) (settle.Report, error)) error {
 	text, err := s.Store.loadCursor(ctx, name)
 	if err != nil {
 		return err
 	}
-	var cur cryptopay.ReplayCursor
+	var cur settle.Cursor
 	if err := cur.UnmarshalText(text); err != nil {
 		return err
 	}
-	next, replayErr := replay(cur)
-	text, err = next.MarshalText()
+	rep, replayErr := replay(cur)
+	s.logReport(ctx, name, rep)
+	text, err = rep.Cursor.MarshalText()
 	if err != nil {
 		return errors.Join(replayErr, err)
 	}
 	return errors.Join(replayErr, s.Store.saveCursor(ctx, name, text))
+}
+
+func (s *Service) logReport(ctx context.Context, name string, rep settle.Report) {
+	s.Logger.InfoContext(ctx, "replayed", "replay", name, "delivered", rep.Delivered,
+		"deferred", len(rep.Deferred), "parked", len(rep.Parked), "failed", rep.Failed)
 }
 
 // recheckAlphaPo asks AlphaPo for the current state of every deposit seen
@@ -95,5 +104,7 @@ func (s *Service) recheckAlphaPo(ctx context.Context) error {
 	if err := rows.Err(); err != nil || len(lookups) == 0 {
 		return err
 	}
-	return s.AlphaPo.Replay(ctx, s.onAlphaPo("replay"), lookups...)
+	rep, err := settle.ReplayAlphaPo(ctx, s.AlphaPo, s.onAlphaPo("replay"), lookups...)
+	s.logReport(ctx, "alphapo", rep)
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // errPoison marks an event that no retry can credit (its order is unknown,
@@ -112,14 +113,20 @@ func (s *Service) addToOrder(ctx context.Context, tx *sql.Tx, o *Order, amount c
 }
 
 // handleCredit credits c once, parks it when it can never be credited, and
-// logs and counts what happened. Its error means "try again later".
+// logs and counts what happened. Its error means "try again later", except
+// on the replay path, where a parked event is reported to the replay with
+// settle.ErrPark so that its report lists it and the cursor moves past it
+// (a live callback is answered as handled: the provider stops sending it).
 func (s *Service) handleCredit(ctx context.Context, kind string, c credit) error {
 	credited, err := s.creditOnce(ctx, c)
 	switch {
 	case errors.Is(err, errPoison):
 		s.Logger.WarnContext(ctx, "event parked", "key", c.key, "kind", kind, "reason", err)
 		s.Metrics.parked.Inc()
-		return s.Store.park(ctx, c.key, kind, err.Error())
+		if err := s.Store.park(ctx, c.key, kind, err.Error()); err != nil || c.source != "replay" {
+			return err
+		}
+		return fmt.Errorf("%w: %w", settle.ErrPark, err)
 	case err != nil:
 		return err
 	case credited:

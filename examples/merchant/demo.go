@@ -26,6 +26,14 @@ func demo(ctx context.Context, svc *Service, fake *cryptopaytest.Server) error {
 		Address: order.Address, Amount: cryptopay.NewAmount(150000), Confirmations: 1}); err != nil {
 		return err
 	}
+	if o, err := svc.GetOrder(ctx, order.ID); err != nil || o.Status != "pending" {
+		return fmt.Errorf("order %s credited before it had the confirmations the policy asks (%v)", order.ID, err)
+	}
+	log.Info("demo: payment seen with 1 confirmation, not credited yet (ErrNotYet: Apirone calls again)",
+		"order", order.ID, "required", svc.Confirmations.Required("btc"))
+	if _, err := fake.Mine(ctx, int(svc.Confirmations.Required("btc"))-1); err != nil {
+		return err
+	}
 	if err := expectPaid(ctx, svc, order.ID); err != nil {
 		return err
 	}

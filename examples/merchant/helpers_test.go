@@ -23,6 +23,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // postgresDSN names the PostgreSQL server the PostgreSQL tests use: each
@@ -141,7 +142,7 @@ func newShop(t *testing.T, srv *cryptopaytest.Server, store *Store, acct account
 		Logger:  slog.New(slog.NewTextHandler(sh.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		AlphaPo: ap, AlphaPoKey: key, AlphaPoSecret: secret,
 		PublicURL: publicURL, CallbackSecret: acct.secret,
-		Confirmations: cryptopay.ConfirmationPolicy{Default: 1},
+		Confirmations: settle.ConfirmationPolicy{Default: 1},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // TestInstancesSharePostgres runs three instances of the service against one
@@ -159,15 +160,15 @@ func checkCursors(t *testing.T, sh *shop) {
 	if err != nil || len(text) == 0 {
 		t.Fatalf("payments cursor: %q, %v", text, err)
 	}
-	var cur cryptopay.ReplayCursor
+	var cur settle.Cursor
 	if err := cur.UnmarshalText(text); err != nil {
 		t.Fatal(err)
 	}
 	var again []string
-	if _, err := sh.Account.Replay(ctx, cur, func(_ context.Context, cb *cryptopay.PaymentCallback) error {
+	if _, err := settle.Replay(ctx, sh.Account, cur, func(_ context.Context, cb *cryptopay.PaymentCallback) error {
 		again = append(again, cb.DedupeKey())
 		return nil
-	}, sh.secretOption()); err != nil {
+	}, settle.WithSecretKeys(secretKey)); err != nil {
 		t.Fatal(err)
 	}
 	if len(again) != 0 {

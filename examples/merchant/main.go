@@ -34,6 +34,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 func main() {
@@ -70,7 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.apironeURL, "apirone-url", "", "with -real: Apirone's base URL (default the real one)")
 	fs.StringVar(&o.alphaPoURL, "alphapo-url", "", "with -real: AlphaPo's base URL (default the real one)")
 	fs.BoolVar(&o.createAccount, "create-account", false, "with -real: create an Apirone account at start (for a test server such as cmd/cryptopaytest)")
-	fs.Int64Var(&o.confirmations, "confirmations", 1, "confirmations a payment needs before it is credited")
+	fs.Int64Var(&o.confirmations, "confirmations", settle.DefaultConfirmations, "confirmations a payment needs before it is credited")
 	fs.DurationVar(&o.interval, "interval", 30*time.Second, "how often to send payouts and catch up")
 	fs.BoolVar(&o.once, "once", false, "with the in-process fake: exit after the demonstration cycle")
 	return o, fs.Parse(args)
@@ -99,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	metrics := NewMetrics()
 	cfg := Config{Store: store, Logger: logger, Metrics: metrics, PublicURL: o.publicURL,
-		Confirmations: cryptopay.ConfirmationPolicy{Default: o.confirmations}, PayoutLookupGrace: 2 * time.Minute}
+		Confirmations: settle.ConfirmationPolicy{Default: o.confirmations}, PayoutLookupGrace: 2 * time.Minute}
 	var fake *cryptopaytest.Server
 	if o.real {
 		err = realProviders(ctx, &cfg, o, cryptopay.WithObserver(metrics.Observe))

@@ -58,7 +58,7 @@ func TestAgainstStandaloneFake(t *testing.T) {
 		var dep struct {
 			Deliveries []struct{ Acknowledged bool }
 		}
-		post(t, control+"/deposit", map[string]any{"address": o.Address, "amount": "150000", "confirmations": 1}, &dep)
+		post(t, control+"/deposit", map[string]any{"address": o.Address, "amount": "150000", "confirmations": 3}, &dep) // the default policy
 		if len(dep.Deliveries) != 1 || !dep.Deliveries[0].Acknowledged {
 			t.Errorf("deposit deliveries: %+v", dep.Deliveries)
 		}

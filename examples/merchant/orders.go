@@ -99,7 +99,7 @@ func (s *Service) takeApironeAddress(ctx context.Context, o *Order) error {
 		Currency: o.Currency,
 		Callback: &cryptopay.Callback{
 			URL:  s.PublicURL + "/callbacks/apirone/payment",
-			Data: map[string]string{"order": o.ID, "secret": s.CallbackSecret},
+			Data: map[string]string{"order": o.ID, secretKey: s.CallbackSecret},
 		},
 	})
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Service) takeApironeAddress(ctx context.Context, o *Order) error {
 // createInvoice makes an Apirone invoice for the order's price; its status
 // callbacks carry the secret in the URL's query.
 func (s *Service) createInvoice(ctx context.Context, o *Order, price cryptopay.Amount) error {
-	q := url.Values{"order": {o.ID}, "secret": {s.CallbackSecret}}
+	q := url.Values{"order": {o.ID}, secretKey: {s.CallbackSecret}}
 	inv, err := s.Account.CreateInvoice(ctx, &cryptopay.InvoiceParams{
 		Currency:    o.Currency,
 		Amount:      price,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // The states of a payout. Each move is one compare-and-set UPDATE (WHERE
@@ -20,8 +21,11 @@ import (
 //	sending -> unknown          the answer was lost (ErrOutcomeUnknown), or the
 //	                            instance died while sending (stale "sending")
 //	unknown -> settled          the lookup found it: it left, never send again
-//	unknown -> planned          the lookup still finds nothing once the
-//	                            provider has had time to list it: send again
+//	unknown -> planned          the lookup (settle.FindTransfer after the mark
+//	                            read before sending; AlphaPo: its ForeignID)
+//	                            finds nothing PayoutLookupGrace after the lost
+//	                            answer, when no attempt can still be running:
+//	                            send again
 const (
 	PayoutPlanned = "planned"
 	PayoutSending = "sending"
@@ -34,10 +38,6 @@ const (
 // staleSending is how long a payout may stay "sending" before it is taken
 // for lost in a crash and looked up: longer than any call with its retries.
 const staleSending = 5 * time.Minute
-
-// lookupMargin is taken off our clock for the lookup's "since", for the
-// difference between our clock and Apirone's.
-const lookupMargin = time.Minute
 
 // PayoutRequest is a payout to plan: Amount in minor units for Apirone, in
 // whole coins for AlphaPo (as each API takes it).
@@ -59,7 +59,7 @@ type Payout struct {
 	Attempts  int    `json:"attempts"`
 	Reference string `json:"reference,omitempty"` // the provider's id of the payment
 	LastError string `json:"last_error,omitempty"`
-	sentFrom  time.Time
+	mark      string // where the lookup starts (settle.Mark's text); "" for AlphaPo
 	updated   time.Time
 }
 
@@ -71,7 +71,7 @@ func (s *Service) PlanPayout(ctx context.Context, r PayoutRequest) (*Payout, err
 		return nil, err
 	}
 	_, err := s.Store.exec(ctx, s.Store.db, `INSERT INTO payouts (id, provider, currency, address, amount,
-		state, attempts, sent_from, reference, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', '', ?)`,
+		state, attempts, mark, reference, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, '', '', '', ?)`,
 		p.ID, p.Provider, p.Currency, p.Address, p.Amount, p.State, nowMicros())
 	if err != nil {
 		return nil, err
@@ -121,15 +121,21 @@ func (s *Service) RunPayouts(ctx context.Context) (PayoutRun, error) {
 	return run, nil
 }
 
-// sendPayout claims p and, if this instance won it, sends it once.
+// sendPayout claims p and, if this instance won it, sends it once. The
+// lookup's mark is read first and stored with the claim, before sending, so
+// that a lost answer can be settled after a crash too.
 func (s *Service) sendPayout(ctx context.Context, p *Payout, run *PayoutRun) error {
-	from := time.Now().Add(-lookupMargin)
-	won, err := s.movePayout(ctx, p, PayoutPlanned, PayoutSending, "attempts = attempts + 1, sent_from = ?", from.UnixMicro())
-	if err != nil || !won {
-		return err
-	}
 	call, err := s.payoutCall(p)
 	if err != nil {
+		return err
+	}
+	mark, err := call.mark(ctx)
+	if err != nil {
+		s.Logger.WarnContext(ctx, "payout not sent: reading the mark failed; will try again", "payout", p.ID, "err", err)
+		return nil
+	}
+	won, err := s.movePayout(ctx, p, PayoutPlanned, PayoutSending, "attempts = attempts + 1, mark = ?", mark)
+	if err != nil || !won {
 		return err
 	}
 	ref, sendErr := call.send(ctx)
@@ -161,7 +167,7 @@ func (s *Service) settlePayout(ctx context.Context, p *Payout, run *PayoutRun) e
 	if err != nil {
 		return err
 	}
-	ref, err := call.lookup(ctx, p.sentFrom)
+	ref, err := call.lookup(ctx, p.mark)
 	switch {
 	case err == nil:
 		won, err := s.movePayout(ctx, p, PayoutUnknown, PayoutSettled, "reference = ?", ref)
@@ -199,7 +205,7 @@ func (s *Service) movePayout(ctx context.Context, p *Payout, from, to, set strin
 
 func (s *Service) payoutsIn(ctx context.Context, state string) ([]*Payout, error) {
 	rows, err := s.Store.db.QueryContext(ctx, s.Store.q(`SELECT id, provider, currency, address, amount, state,
-		attempts, reference, last_error, sent_from, updated_at FROM payouts WHERE state = ? ORDER BY id`), state)
+		attempts, reference, last_error, mark, updated_at FROM payouts WHERE state = ? ORDER BY id`), state)
 	if err != nil {
 		return nil, err
 	}
@@ -218,22 +224,23 @@ func (s *Service) payoutsIn(ctx context.Context, state string) ([]*Payout, error
 // GetPayout returns the payout with id, or sql.ErrNoRows.
 func (s *Service) GetPayout(ctx context.Context, id string) (*Payout, error) {
 	return scanPayout(s.Store.db.QueryRowContext(ctx, s.Store.q(`SELECT id, provider, currency, address, amount,
-		state, attempts, reference, last_error, sent_from, updated_at FROM payouts WHERE id = ?`), id))
+		state, attempts, reference, last_error, mark, updated_at FROM payouts WHERE id = ?`), id))
 }
 
 func scanPayout(row interface{ Scan(...any) error }) (*Payout, error) {
 	p := &Payout{}
-	var from, updated int64
+	var updated int64
 	err := row.Scan(&p.ID, &p.Provider, &p.Currency, &p.Address, &p.Amount, &p.State, &p.Attempts,
-		&p.Reference, &p.LastError, &from, &updated)
-	p.sentFrom, p.updated = time.UnixMicro(from), time.UnixMicro(updated)
+		&p.Reference, &p.LastError, &p.mark, &updated)
+	p.updated = time.UnixMicro(updated)
 	return p, err
 }
 
 // payoutCall is how a payout is sent and looked up at its provider.
 type payoutCall struct {
+	mark   func(ctx context.Context) (string, error) // read before sending, kept for lookup
 	send   func(ctx context.Context) (reference string, err error)
-	lookup func(ctx context.Context, since time.Time) (reference string, err error) // ErrNotFound: not there
+	lookup func(ctx context.Context, mark string) (reference string, err error) // ErrNotFound: not there
 }
 
 // payoutCall checks p and returns its provider's calls.
@@ -261,6 +268,14 @@ func (s *Service) apironePayout(p *Payout) (*payoutCall, error) {
 		Fee:          cryptopay.FeeNormal,
 	}
 	return &payoutCall{
+		mark: func(ctx context.Context) (string, error) {
+			m, err := settle.ReadMark(ctx, s.Account)
+			if err != nil {
+				return "", err
+			}
+			text, err := m.MarshalText()
+			return string(text), err
+		},
 		send: func(ctx context.Context) (string, error) {
 			res, err := s.Account.Transfer(ctx, params)
 			if err != nil {
@@ -268,8 +283,12 @@ func (s *Service) apironePayout(p *Payout) (*payoutCall, error) {
 			}
 			return res.ID, nil
 		},
-		lookup: func(ctx context.Context, since time.Time) (string, error) {
-			item, err := s.Account.FindTransfer(ctx, params, since)
+		lookup: func(ctx context.Context, markText string) (string, error) {
+			var m settle.Mark
+			if err := m.UnmarshalText([]byte(markText)); err != nil {
+				return "", err
+			}
+			item, err := settle.FindTransfer(ctx, s.Account, params, m)
 			if err != nil {
 				return "", err
 			}
@@ -288,6 +307,7 @@ func (s *Service) alphaPoPayout(p *Payout) (*payoutCall, error) {
 	params := &cryptopay.AlphaPoWithdrawParams{ForeignID: p.ID, EndUserReference: "merchant",
 		Currency: p.Currency, Amount: amount, Address: p.Address}
 	return &payoutCall{
+		mark: func(context.Context) (string, error) { return "", nil }, // found by ForeignID
 		send: func(ctx context.Context) (string, error) {
 			w, err := s.AlphaPo.WithdrawCrypto(ctx, params)
 			if err != nil {
@@ -295,7 +315,7 @@ func (s *Service) alphaPoPayout(p *Payout) (*payoutCall, error) {
 			}
 			return strconv.FormatInt(w.ID, 10), nil
 		},
-		lookup: func(ctx context.Context, _ time.Time) (string, error) {
+		lookup: func(ctx context.Context, _ string) (string, error) {
 			tx, err := s.AlphaPo.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: p.ID})
 			if err != nil {
 				return "", err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // Config is what a Service needs. Build the clients with
@@ -28,8 +29,8 @@ type Config struct {
 	// is checked on arrival; it is never logged.
 	CallbackSecret string
 	// Confirmations is how many confirmations a payment needs before it is
-	// credited.
-	Confirmations cryptopay.ConfirmationPolicy
+	// credited; a replayed payment the API shows confirmed is enough.
+	Confirmations settle.ConfirmationPolicy
 	// PayoutLookupGrace is how long "not found" after a lost payout answer
 	// is not final: longer than a send may run (30 s a try by default), plus
 	// a margin. Zero sends again at once (tests only).
@@ -113,6 +114,10 @@ func (s *Service) apironeCallbackOptions() []cryptopay.CallbackOption {
 	}
 }
 
+// secretKey is the callback data key (Apirone payment callbacks) or query
+// parameter (invoice callbacks) that carries the callback secret.
+const secretKey = "secret"
+
 func (s *Service) secretOption() cryptopay.CallbackOption {
-	return cryptopay.WithCallbackSecret("secret", s.CallbackSecret)
+	return cryptopay.WithCallbackSecret(secretKey, s.CallbackSecret)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 const payee = "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm"
@@ -162,10 +163,12 @@ func TestAlphaPoOrders(t *testing.T) {
 }
 
 // Callbacks missed while the service was down are credited by the catch-up
-// job, once, even when the callbacks come again later; the cursor is saved.
+// job under the default confirmation policy, once, even when the callbacks
+// come again later; the cursor is saved.
 func TestCatchUpCreditsMissedPayments(t *testing.T) {
 	engines(t, func(t *testing.T, dsn string) {
 		srv, sh, down := setupDown(t, dsn)
+		sh.Confirmations = settle.ConfirmationPolicy{} // the default, 3: a replay says "confirmed", not how often
 		o := sh.order(t, MethodApironeAddress, "btc", "80000", "")
 		inv := sh.order(t, MethodApironeInvoice, "btc", "90000", "")
 		deposit(t, srv, o.Address, 80000, 1)

@@ -52,7 +52,7 @@ CREATE TABLE payouts (
     amount      TEXT NOT NULL,   -- minor units (apirone) or whole coins (alphapo)
     state       TEXT NOT NULL,
     attempts    INTEGER NOT NULL,
-    sent_from   BIGINT NOT NULL, -- our clock just before the last send, less a margin
+    mark        TEXT NOT NULL,   -- Apirone: settle.Mark read just before the last send
     reference   TEXT NOT NULL,   -- the provider's id of the payment, once known
     last_error  TEXT NOT NULL,
     updated_at  BIGINT NOT NULL
