@@ -1,0 +1,179 @@
+package settle_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+// source is the seeded randomness every choice of a run comes from.
+type source struct{ r *rand.Rand }
+
+func newSource(seed uint64) *source { return &source{rand.New(rand.NewPCG(seed, 0x5e771e))} }
+
+func (s *source) intn(n int) int { return s.r.IntN(n) }
+
+// chance is true pct times in 100.
+func (s *source) chance(pct int) bool { return s.r.IntN(100) < pct }
+
+// pick returns an index of weights, each as likely as its weight.
+func (s *source) pick(weights ...int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := s.r.IntN(total)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	panic("unreachable")
+}
+
+func shuffle[T any](s *source, xs []T) {
+	s.r.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
+}
+
+// errDown is the shop's own failure: its database is away.
+var errDown = errors.New("shop: database is down")
+
+// credit is what the shop's books hold for one payment.
+type credit struct {
+	order string
+	value cryptopay.Amount
+	times int // how many times it was credited: must be 1
+	confs int // the payment's real confirmations when it was credited
+}
+
+// shop is the merchant: orders, each with its address, the books, and
+// the payouts. Its payment function is the one the live handler and the
+// replay both call.
+type shop struct {
+	set     *settlement
+	rng     *source
+	chain   *chain // the truth, read only to record what a credit was worth
+	failPct int    // how often the payment function fails, in percent
+	credits map[string]*credit
+	cursor  []byte // the replay cursor, as saved
+	calls   int
+	payouts []*payout
+}
+
+// paymentKey names one payment into one address: the DedupeKey without
+// its stage, so the unconfirmed and confirmed callbacks share it.
+func paymentKey(currency, address, tx string) string {
+	return currency + ":" + address + ":" + tx
+}
+
+// pay is the merchant's one idempotent payment function: it credits the
+// order named in the callback's data once per payment, once the policy
+// says the payment is confirmed enough, and says "not yet" before.
+func (s *shop) pay(_ context.Context, cb *cryptopay.PaymentCallback) error {
+	s.calls++
+	if s.rng.chance(s.failPct) {
+		return errDown
+	}
+	if !s.set.enough(cb) {
+		return fmt.Errorf("%d confirmations: %w", cb.Confirmations, cryptopay.ErrNotYet)
+	}
+	key := paymentKey(cb.Currency, cb.InputAddress, cb.InputTransactionHash)
+	if _, done := s.credits[key]; done {
+		return nil
+	}
+	s.credits[key] = &credit{order: cb.Data["order"], value: cb.Value, times: 1, confs: s.chain.confirmations(key)}
+	return nil
+}
+
+// payoutState is where a payout is: planned → sent | unknown; unknown →
+// sent | notSent by the lookup; notSent → planned again, or final.
+type payoutState int
+
+const (
+	planned payoutState = iota
+	sent
+	unknown
+	notSent
+)
+
+func (st payoutState) String() string {
+	return [...]string{"planned", "sent", "unknown", "not sent"}[st]
+}
+
+// payout is money the shop owes someone: an Apirone transfer or an
+// AlphaPo withdrawal, each to its own destination.
+type payout struct {
+	id       int
+	state    payoutState
+	final    bool // notSent for good: the shop gave up on it
+	attempts int
+	transfer *cryptopay.TransferParams        // Apirone
+	mark     transferMark                     // stored before each transfer
+	withdraw *cryptopay.AlphaPoWithdrawParams // AlphaPo; ForeignID set per attempt
+	ids      []string                         // each withdrawal attempt's foreign_id
+	trace    []string                         // what happened, for a failure's message
+}
+
+func (p *payout) String() string {
+	if p.transfer != nil {
+		return fmt.Sprintf("transfer %d to %s", p.id, p.transfer.Destinations[0].Address)
+	}
+	return fmt.Sprintf("withdrawal %d to %s", p.id, p.withdraw.Address)
+}
+
+func (p *payout) note(format string, args ...any) {
+	p.trace = append(p.trace, fmt.Sprintf(format, args...))
+}
+
+// send makes one attempt at a planned payout.
+func (s *shop) send(ctx context.Context, p *payout, now time.Time) {
+	p.attempts++
+	var err error
+	if p.transfer != nil {
+		if p.mark, err = s.set.markTransfer(ctx, now); err != nil {
+			p.note("mark: %v", err)
+			return
+		}
+		_, err = s.set.acct.Transfer(ctx, p.transfer)
+	} else {
+		w := *p.withdraw
+		w.ForeignID = fmt.Sprintf("%s-%d", p.withdraw.ForeignID, p.attempts)
+		p.ids = append(p.ids, w.ForeignID)
+		_, err = s.set.ap.WithdrawCrypto(ctx, &w)
+	}
+	switch {
+	case err == nil:
+		p.state = sent
+	case errors.Is(err, cryptopay.ErrOutcomeUnknown):
+		p.state = unknown
+	default: // refused: nothing left, try again later
+		p.state = planned
+	}
+	p.note("attempt %d: %s (%v)", p.attempts, p.state, err)
+}
+
+// settle looks up a payout whose outcome is unknown.
+func (s *shop) settle(ctx context.Context, p *payout) {
+	var made bool
+	var err error
+	if p.transfer != nil {
+		made, err = s.set.findTransfer(ctx, p.transfer, p.mark)
+	} else {
+		made, err = s.set.findWithdrawal(ctx, p.ids[len(p.ids)-1])
+	}
+	switch {
+	case err != nil:
+		p.note("lookup failed: %v", err)
+		return
+	case made:
+		p.state = sent
+	default:
+		p.state = notSent
+	}
+	p.note("lookup: %s", p.state)
+}
