@@ -23,9 +23,9 @@ type settlement struct {
 // package lands, has two gaps the simulation finds (issue 21, item 2):
 // a replayed payment reports 1 confirmation however deep it is, so a BTC
 // payment whose callbacks were all missed is never credited under the
-// default policy (seed 1: "payment btc:… of order 1 (539 confirmations)
+// default policy (seed 1: "payment btc:… of order 1 (791 confirmations)
 // never credited"); and a replayed GET callback lacks its URL's query,
-// so an order named there is credited to order "" (seed 3). Until then
+// so an order named there is credited to order "" (seed 1). Until then
 // the simulation asks 1 confirmation of every currency and names the
 // order in the callback's data.
 const (
