@@ -112,6 +112,7 @@ type payout struct {
 	state    payoutState
 	final    bool // notSent for good: the shop gave up on it
 	attempts int
+	from     payer                            // Apirone: the account or the wallet
 	transfer *cryptopay.TransferParams        // Apirone
 	mark     transferMark                     // stored before each transfer
 	withdraw *cryptopay.AlphaPoWithdrawParams // AlphaPo; ForeignID set per attempt
@@ -121,9 +122,25 @@ type payout struct {
 
 func (p *payout) String() string {
 	if p.transfer != nil {
-		return fmt.Sprintf("transfer %d to %s", p.id, p.transfer.Destinations[0].Address)
+		from := "account"
+		if p.transfer.Currency == "" {
+			from = "wallet"
+		}
+		return fmt.Sprintf("transfer %d from the %s to %s", p.id, from, p.transfer.Destinations[0].Address)
 	}
 	return fmt.Sprintf("withdrawal %d to %s", p.id, p.withdraw.Address)
+}
+
+// route is the FailNext pattern of the Apirone call named, from the
+// payout's account or wallet, or alphaPo for a withdrawal.
+func (p *payout) route(apirone, alphaPo string) string {
+	switch {
+	case p.transfer == nil:
+		return alphaPo
+	case p.transfer.Currency == "":
+		return "/v2/wallets/{wallet}/" + apirone
+	}
+	return "/v2/accounts/{account}/" + apirone
 }
 
 func (p *payout) note(format string, args ...any) {
@@ -139,7 +156,7 @@ func (s *shop) send(ctx context.Context, p *payout, now time.Time) {
 			p.note("mark: %v", err)
 			return
 		}
-		_, err = s.set.acct.Transfer(ctx, p.transfer)
+		_, err = p.from.Transfer(ctx, p.transfer)
 	} else {
 		w := *p.withdraw
 		w.ForeignID = fmt.Sprintf("%s-%d", p.withdraw.ForeignID, p.attempts)
@@ -162,7 +179,7 @@ func (s *shop) settle(ctx context.Context, p *payout) {
 	var made bool
 	var err error
 	if p.transfer != nil {
-		made, err = s.set.findTransfer(ctx, p.transfer, p.mark)
+		made, err = s.set.findTransfer(ctx, p.from, p.transfer, p.mark)
 	} else {
 		made, err = s.set.findWithdrawal(ctx, p.ids[len(p.ids)-1])
 	}

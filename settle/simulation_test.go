@@ -109,6 +109,7 @@ type sim struct {
 	srv     *cryptopaytest.Server
 	net     *network
 	set     *settlement
+	wallet  *cryptopay.Wallet // an LTC wallet, paying out too
 	shop    *shop
 	chain   *chain
 	orders  []order
@@ -138,17 +139,25 @@ func newSim(t *testing.T, seed uint64) *sim {
 	}
 	sh := &shop{set: set, rng: rng, chain: ch, credits: map[string]*credit{}, failPct: 20}
 	net.handler = cryptopay.PaymentCallbackHandler(sh.pay, set.opts...)
-	m := &sim{t: t, ctx: ctx, rng: rng, srv: srv, net: net, set: set, shop: sh, chain: ch}
+	w, err := c.CreateWallet(ctx, &cryptopay.CreateWalletParams{Currency: "ltc", ProcessingFeePolicy: cryptopay.ProcessingFeeFixed})
+	require.NoError(t, err)
+	m := &sim{t: t, ctx: ctx, rng: rng, srv: srv, net: net, set: set, shop: sh, chain: ch, wallet: c.Wallet(w.Wallet, w.TransferKey)}
 	m.fund()
 	return m
 }
 
-// fund gives the Apirone account confirmed BTC in addresses without a
-// callback (not orders: no callback, no credit) and the AlphaPo account
-// confirmed LTC, for the payouts.
+// fund gives the Apirone account confirmed BTC and the wallet confirmed
+// LTC, in addresses without a callback (not orders: no callback, no
+// credit), and the AlphaPo account confirmed LTC, for the payouts.
 func (m *sim) fund() {
-	for range 4 {
-		addr, err := m.set.acct.GenerateAddress(m.ctx, &cryptopay.GenerateAddressParams{Currency: "btc"})
+	for i := range 8 {
+		var addr *cryptopay.Address
+		var err error
+		if i%2 == 0 {
+			addr, err = m.set.acct.GenerateAddress(m.ctx, &cryptopay.GenerateAddressParams{Currency: "btc"})
+		} else {
+			addr, err = m.wallet.GenerateAddress(m.ctx, nil)
+		}
 		require.NoError(m.t, err)
 		_, err = m.srv.Deposit(m.ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(50_000_000), Confirmations: 1})
 		require.NoError(m.t, err)
@@ -310,9 +319,12 @@ var transferFaults = []cryptopaytest.Failure{
 func (m *sim) newPayout(apirone bool) {
 	p := &payout{id: len(m.shop.payouts) + 1}
 	if apirone {
-		p.transfer = &cryptopay.TransferParams{Currency: "btc", Destinations: []cryptopay.Destination{{
+		p.from, p.transfer = m.set.acct, &cryptopay.TransferParams{Currency: "btc", Destinations: []cryptopay.Destination{{
 			Address: fmt.Sprintf("payee%04d.sim", p.id), Amount: cryptopay.Units(int64(20_000 + p.id)),
 		}}}
+		if !walletLookupBroken && m.rng.chance(40) { // from the LTC wallet: a wallet's params name no currency
+			p.from, p.transfer.Currency = m.wallet, ""
+		}
 	} else {
 		p.withdraw = &cryptopay.AlphaPoWithdrawParams{
 			ForeignID: fmt.Sprintf("payout-%d", p.id), EndUserReference: "user-" + strconv.Itoa(p.id), Currency: "LTC",
@@ -339,11 +351,7 @@ func ltcAddress(id int) string {
 func (m *sim) sendOne(p *payout, faults bool) {
 	if faults && m.rng.chance(60) {
 		f := transferFaults[m.rng.intn(len(transferFaults))]
-		pattern := "POST /v2/withdrawal/crypto"
-		if p.transfer != nil {
-			pattern = "POST /v2/accounts/{account}/transfer"
-		}
-		m.srv.FailNext(pattern, 1, f)
+		m.srv.FailNext("POST "+p.route("transfer", "/v2/withdrawal/crypto"), 1, f)
 		p.note("fault %+v", f)
 	}
 	m.shop.send(m.ctx, p, m.srv.Now())
@@ -367,11 +375,7 @@ func (m *sim) settleUnknown(faults bool) {
 			continue
 		}
 		if faults && m.rng.chance(20) { // the lookup fails: still unknown
-			pattern := "/v2/transactions/info"
-			if p.transfer != nil {
-				pattern = "/v2/accounts/{account}/history"
-			}
-			m.srv.FailNext(pattern, 2, cryptopaytest.Failure{Status: http.StatusServiceUnavailable})
+			m.srv.FailNext(p.route("history", "/v2/transactions/info"), 2, cryptopaytest.Failure{Status: http.StatusServiceUnavailable})
 		}
 		m.shop.settle(m.ctx, p)
 		if p.state == notSent {
@@ -488,7 +492,7 @@ func (m *sim) checkPayout(p *payout) []string {
 // foreign_id its attempts used.
 func (m *sim) executed(p *payout) (int, error) {
 	if p.transfer != nil {
-		page, err := m.set.acct.History(m.ctx, &cryptopay.HistoryParams{ItemType: cryptopay.ItemPayment, Address: p.transfer.Destinations[0].Address, Limit: 100})
+		page, err := p.from.History(m.ctx, &cryptopay.HistoryParams{ItemType: cryptopay.ItemPayment, Address: p.transfer.Destinations[0].Address, Limit: 100})
 		if err != nil {
 			return 0, err
 		}
