@@ -15,7 +15,7 @@ import (
 type settlement struct {
 	acct   *cryptopay.Account
 	ap     *cryptopay.AlphaPoClient
-	policy cryptopay.ConfirmationPolicy
+	policy confirmationPolicy
 	opts   []cryptopay.CallbackOption // what the live handler is given
 }
 
@@ -38,8 +38,11 @@ const (
 	walletLookupBroken = true
 )
 
+// confirmationPolicy is the settlement layer's ConfirmationPolicy.
+type confirmationPolicy = cryptopay.ConfirmationPolicy
+
 // policy is the policy the simulation can hold the layer to.
-func policy(p cryptopay.ConfirmationPolicy) cryptopay.ConfirmationPolicy {
+func policy(p confirmationPolicy) confirmationPolicy {
 	if replayReportsOne {
 		p.Default = 1
 	}
@@ -68,8 +71,9 @@ func (s *settlement) replay(ctx context.Context, saved []byte, fn func(context.C
 // margin the FindTransfer doc asks for.
 type transferMark = time.Time
 
-// markTransfer returns the mark to store before sending a transfer.
-func (s *settlement) markTransfer(_ context.Context, now time.Time) (transferMark, error) {
+// markTransfer returns the mark to store before sending a transfer from
+// the payer at now, the merchant's clock.
+func (s *settlement) markTransfer(_ context.Context, _ payer, now time.Time) (transferMark, error) {
 	return now.Add(-time.Minute), nil
 }
 

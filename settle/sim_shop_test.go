@@ -152,7 +152,7 @@ func (s *shop) send(ctx context.Context, p *payout, now time.Time) {
 	p.attempts++
 	var err error
 	if p.transfer != nil {
-		if p.mark, err = s.set.markTransfer(ctx, now); err != nil {
+		if p.mark, err = s.set.markTransfer(ctx, p.from, now); err != nil {
 			p.note("mark: %v", err)
 			return
 		}

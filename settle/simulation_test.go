@@ -68,7 +68,7 @@ const callbackSecret = "sim-callback-secret"
 
 // simPolicy is the merchant's confirmation policy: the default (3) for
 // BTC, 1 for LTC.
-var simPolicy = cryptopay.ConfirmationPolicy{PerCurrency: map[string]int64{"ltc": 1}}
+var simPolicy = confirmationPolicy{PerCurrency: map[string]int64{"ltc": 1}}
 
 // order is one order of the shop, paid into its own address.
 type order struct {
