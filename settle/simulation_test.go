@@ -135,10 +135,10 @@ func newSim(t *testing.T, seed uint64) *sim {
 		acct:   c.Account(created.Account, created.TransferKey),
 		ap:     srv.AlphaPoClient(fast),
 		policy: policy(simPolicy),
-		opts:   []cryptopay.CallbackOption{cryptopay.WithCallbackSecret("secret", callbackSecret)},
+		secret: callbackSecret,
 	}
 	sh := &shop{set: set, rng: rng, chain: ch, credits: map[string]*credit{}, failPct: 20}
-	net.handler = cryptopay.PaymentCallbackHandler(sh.pay, set.opts...)
+	net.handler = set.handler(sh.pay)
 	w, err := c.CreateWallet(ctx, &cryptopay.CreateWalletParams{Currency: "ltc", ProcessingFeePolicy: cryptopay.ProcessingFeeFixed})
 	require.NoError(t, err)
 	m := &sim{t: t, ctx: ctx, rng: rng, srv: srv, net: net, set: set, shop: sh, chain: ch, wallet: c.Wallet(w.Wallet, w.TransferKey)}
@@ -432,6 +432,9 @@ func (m *sim) check() []string {
 	problems := m.checkPayments()
 	for _, p := range m.shop.payouts {
 		problems = append(problems, m.checkPayout(p)...)
+	}
+	if n := m.set.notYetFailures; n > 0 && !notYetIsAnError {
+		problems = append(problems, fmt.Sprintf(`"not yet" reported as a failure %d times`, n))
 	}
 	return append(problems, m.checkAlphaPoBalance()...)
 }
