@@ -46,7 +46,7 @@ Apirone's wallets are the single-currency forerunners of its accounts, with
 ids like "btc-<32 hex digits>". [Client.CreateWallet] makes one and
 [Client.Wallet] returns a [Wallet] handle, which has the calls of the
 wallet API under the names, parameters and results of [Account]'s (the
-calls both have are declared once, on /v2/wallets/{wallet}/... for a
+calls both have share their code, on /v2/wallets/{wallet}/... for a
 wallet); [Wallet.Info] and [Wallet.Balance] answer in the wallet's own
 shapes. A wallet's calls need no currency: a Currency field may stay
 empty, and a currency given anyway must be the wallet's. Answers and
@@ -297,5 +297,18 @@ costs about a second of real backoff, and on a money call it is an
 [ErrOutcomeUnknown]. [github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
+
+# Reading the source
+
+An endpoint method only declares its call: route and arguments,
+parameters, authorization, where the result is and whether it moves money.
+One engine makes every call of both APIs, in four files: request.go holds
+that declaration (endpoint, newEndpoint and the path builder) and builds
+the [net/http.Request] from it; transport.go sends it (backend.do:
+authorization, the tries, each try's context), keeping what changes during
+the call in a callState; response.go reads the answer within its size cap
+and decodes it (the "data" envelope, an error in a 2xx body); retry.go
+decides which failed tries are made again and when. errors.go turns an
+error answer into an [*APIError].
 */
 package cryptopay

@@ -131,10 +131,6 @@ func newAPIError(method, path string, status int, body []byte, secrets ...string
 	return e
 }
 
-// credentials returns what an error answer to ep must not show: its
-// bearer token and its secrets.
-func (ep *endpoint) credentials() []string { return append([]string{ep.bearer}, ep.secrets[:]...) }
-
 // minSecretLen is the length under which a secret is not looked for in an
 // answer: it could match ordinary text. Real keys and tokens are longer.
 const minSecretLen = 8
