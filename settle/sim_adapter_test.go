@@ -9,14 +9,14 @@ import (
 	"github.com/cryptopay-go/cryptopay"
 )
 
-// settlement is every call the simulation makes into the settlement
+// simLayer is every call the simulation makes into the settlement
 // layer, in one place, so that the rest of the simulation does not change
 // when the layer's API does. Cursors pass through as their saved text,
 // as a cron job keeps them.
-type settlement struct {
+type simLayer struct {
 	acct   *cryptopay.Account
 	ap     *cryptopay.AlphaPoClient
-	policy confirmationPolicy
+	policy simConfirmationPolicy
 	secret string // the callback secret, in the data under "secret"
 	// notYetFailures counts the failures the layer reported, live or
 	// replayed, that were only "not yet" (invariant 4: not yet is not an
@@ -25,13 +25,13 @@ type settlement struct {
 }
 
 // handler is the live callback handler serving fn.
-func (s *settlement) handler(fn func(context.Context, *cryptopay.PaymentCallback) error) http.Handler {
+func (s *simLayer) handler(fn func(context.Context, *cryptopay.PaymentCallback) error) http.Handler {
 	return cryptopay.PaymentCallbackHandler(fn, cryptopay.WithCallbackSecret("secret", s.secret),
 		cryptopay.WithCallbackErrorHandler(func(_ *http.Request, err error) { s.countNotYet(err) }))
 }
 
 // countNotYet counts err if it is a failure that was only "not yet".
-func (s *settlement) countNotYet(err error) {
+func (s *simLayer) countNotYet(err error) {
 	if errors.Is(err, cryptopay.ErrNotYet) {
 		s.notYetFailures++
 	}
@@ -63,11 +63,11 @@ const (
 	walletLookupBroken = true
 )
 
-// confirmationPolicy is the settlement layer's ConfirmationPolicy.
-type confirmationPolicy = cryptopay.ConfirmationPolicy
+// simConfirmationPolicy is the settlement layer's ConfirmationPolicy.
+type simConfirmationPolicy = cryptopay.ConfirmationPolicy
 
-// policy is the policy the simulation can hold the layer to.
-func policy(p confirmationPolicy) confirmationPolicy {
+// simPolicyFor is the policy the simulation can hold the layer to.
+func simPolicyFor(p simConfirmationPolicy) simConfirmationPolicy {
 	if replayReportsOne {
 		p.Default = 1
 	}
@@ -75,13 +75,13 @@ func policy(p confirmationPolicy) confirmationPolicy {
 }
 
 // enough reports whether the payment cb reports may be credited.
-func (s *settlement) enough(cb *cryptopay.PaymentCallback) bool {
+func (s *simLayer) enough(cb *cryptopay.PaymentCallback) bool {
 	return s.policy.Enough(cb)
 }
 
 // replay runs one catch-up from the saved cursor text and returns the
 // text to save.
-func (s *settlement) replay(ctx context.Context, saved []byte, fn func(context.Context, *cryptopay.PaymentCallback) error) ([]byte, error) {
+func (s *simLayer) replay(ctx context.Context, saved []byte, fn func(context.Context, *cryptopay.PaymentCallback) error) ([]byte, error) {
 	var cur cryptopay.ReplayCursor
 	if err := cur.UnmarshalText(saved); err != nil {
 		return saved, err
@@ -92,19 +92,19 @@ func (s *settlement) replay(ctx context.Context, saved []byte, fn func(context.C
 	return text, errors.Join(err, merr)
 }
 
-// transferMark is what the merchant stores before sending a transfer, so
+// simMark is what the merchant stores before sending a transfer, so
 // that the lookup can settle it: here the merchant's clock less the
 // margin the FindTransfer doc asks for.
-type transferMark = time.Time
+type simMark = time.Time
 
 // markTransfer returns the mark to store before sending a transfer from
 // the payer at now, the merchant's clock.
-func (s *settlement) markTransfer(_ context.Context, _ payer, now time.Time) (transferMark, error) {
+func (s *simLayer) markTransfer(_ context.Context, _ simPayer, now time.Time) (simMark, error) {
 	return now.Add(-time.Minute), nil
 }
 
-// payer is an Apirone account or wallet that sends transfers.
-type payer interface {
+// simPayer is an Apirone account or wallet that sends transfers.
+type simPayer interface {
 	Transfer(ctx context.Context, p *cryptopay.TransferParams) (*cryptopay.TransferResult, error)
 	History(ctx context.Context, p *cryptopay.HistoryParams) (*cryptopay.HistoryPage, error)
 	FindTransfer(ctx context.Context, p *cryptopay.TransferParams, since time.Time) (*cryptopay.HistoryItem, error)
@@ -112,20 +112,20 @@ type payer interface {
 
 // findTransfer settles a transfer from whose outcome is unknown: true if
 // it was made, false if it was not; an error leaves it unknown.
-func (s *settlement) findTransfer(ctx context.Context, from payer, p *cryptopay.TransferParams, mark transferMark) (bool, error) {
+func (s *simLayer) findTransfer(ctx context.Context, from simPayer, p *cryptopay.TransferParams, mark simMark) (bool, error) {
 	_, err := from.FindTransfer(ctx, p, mark)
-	return found(err)
+	return simFound(err)
 }
 
 // findWithdrawal settles an AlphaPo withdrawal whose outcome is unknown,
 // by its foreign_id, as the WithdrawCrypto doc says.
-func (s *settlement) findWithdrawal(ctx context.Context, foreignID string) (bool, error) {
+func (s *simLayer) findWithdrawal(ctx context.Context, foreignID string) (bool, error) {
 	_, err := s.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: foreignID})
-	return found(err)
+	return simFound(err)
 }
 
-// found reads a lookup's error: nil is found, ErrNotFound is not.
-func found(err error) (bool, error) {
+// simFound reads a lookup's error: nil is found, ErrNotFound is not.
+func simFound(err error) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil

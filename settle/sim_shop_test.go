@@ -10,18 +10,18 @@ import (
 	"github.com/cryptopay-go/cryptopay"
 )
 
-// source is the seeded randomness every choice of a run comes from.
-type source struct{ r *rand.Rand }
+// simRand is the seeded randomness every choice of a run comes from.
+type simRand struct{ r *rand.Rand }
 
-func newSource(seed uint64) *source { return &source{rand.New(rand.NewPCG(seed, 0x5e771e))} }
+func newSimRand(seed uint64) *simRand { return &simRand{rand.New(rand.NewPCG(seed, 0x5e771e))} }
 
-func (s *source) intn(n int) int { return s.r.IntN(n) }
+func (s *simRand) intn(n int) int { return s.r.IntN(n) }
 
 // chance is true pct times in 100.
-func (s *source) chance(pct int) bool { return s.r.IntN(100) < pct }
+func (s *simRand) chance(pct int) bool { return s.r.IntN(100) < pct }
 
 // pick returns an index of weights, each as likely as its weight.
-func (s *source) pick(weights ...int) int {
+func (s *simRand) pick(weights ...int) int {
 	total := 0
 	for _, w := range weights {
 		total += w
@@ -36,91 +36,91 @@ func (s *source) pick(weights ...int) int {
 	panic("unreachable")
 }
 
-func shuffle[T any](s *source, xs []T) {
+func simShuffle[T any](s *simRand, xs []T) {
 	s.r.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
 }
 
-// errDown is the shop's own failure: its database is away.
-var errDown = errors.New("shop: database is down")
+// errSimDown is the shop's own failure: its database is away.
+var errSimDown = errors.New("shop: database is down")
 
-// credit is what the shop's books hold for one payment.
-type credit struct {
+// simCredit is what the shop's books hold for one payment.
+type simCredit struct {
 	order string
 	value cryptopay.Amount
 	times int // how many times it was credited: must be 1
 	confs int // the payment's real confirmations when it was credited
 }
 
-// shop is the merchant: orders, each with its address, the books, and
+// simShop is the merchant: orders, each with its address, the books, and
 // the payouts. Its payment function is the one the live handler and the
 // replay both call.
-type shop struct {
-	set     *settlement
-	rng     *source
-	chain   *chain // the truth, read only to record what a credit was worth
-	failPct int    // how often the payment function fails, in percent
-	credits map[string]*credit
+type simShop struct {
+	set     *simLayer
+	rng     *simRand
+	chain   *simChain // the truth, read only to record what a credit was worth
+	failPct int       // how often the payment function fails, in percent
+	credits map[string]*simCredit
 	cursor  []byte // the replay cursor, as saved
 	calls   int
-	payouts []*payout
+	payouts []*simPayout
 }
 
-// paymentKey names one payment into one address: the DedupeKey without
+// simPaymentKey names one payment into one address: the DedupeKey without
 // its stage, so the unconfirmed and confirmed callbacks share it.
-func paymentKey(currency, address, tx string) string {
+func simPaymentKey(currency, address, tx string) string {
 	return currency + ":" + address + ":" + tx
 }
 
 // pay is the merchant's one idempotent payment function: it credits the
 // order named in the callback's data once per payment, once the policy
 // says the payment is confirmed enough, and says "not yet" before.
-func (s *shop) pay(_ context.Context, cb *cryptopay.PaymentCallback) error {
+func (s *simShop) pay(_ context.Context, cb *cryptopay.PaymentCallback) error {
 	s.calls++
 	if s.rng.chance(s.failPct) {
-		return errDown
+		return errSimDown
 	}
 	if !s.set.enough(cb) {
 		return fmt.Errorf("%d confirmations: %w", cb.Confirmations, cryptopay.ErrNotYet)
 	}
-	key := paymentKey(cb.Currency, cb.InputAddress, cb.InputTransactionHash)
+	key := simPaymentKey(cb.Currency, cb.InputAddress, cb.InputTransactionHash)
 	if _, done := s.credits[key]; done {
 		return nil
 	}
-	s.credits[key] = &credit{order: cb.Data["order"], value: cb.Value, times: 1, confs: s.chain.confirmations(key)}
+	s.credits[key] = &simCredit{order: cb.Data["order"], value: cb.Value, times: 1, confs: s.chain.confirmations(key)}
 	return nil
 }
 
-// payoutState is where a payout is: planned → sent | unknown; unknown →
+// simPayoutState is where a payout is: planned → sent | unknown; unknown →
 // sent | notSent by the lookup; notSent → planned again, or final.
-type payoutState int
+type simPayoutState int
 
 const (
-	planned payoutState = iota
-	sent
-	unknown
-	notSent
+	payoutPlanned simPayoutState = iota
+	payoutSent
+	payoutUnknown
+	payoutNotSent
 )
 
-func (st payoutState) String() string {
+func (st simPayoutState) String() string {
 	return [...]string{"planned", "sent", "unknown", "not sent"}[st]
 }
 
-// payout is money the shop owes someone: an Apirone transfer or an
+// simPayout is money the shop owes someone: an Apirone transfer or an
 // AlphaPo withdrawal, each to its own destination.
-type payout struct {
+type simPayout struct {
 	id       int
-	state    payoutState
+	state    simPayoutState
 	final    bool // notSent for good: the shop gave up on it
 	attempts int
-	from     payer                            // Apirone: the account or the wallet
+	from     simPayer                         // Apirone: the account or the wallet
 	transfer *cryptopay.TransferParams        // Apirone
-	mark     transferMark                     // stored before each transfer
+	mark     simMark                          // stored before each transfer
 	withdraw *cryptopay.AlphaPoWithdrawParams // AlphaPo; ForeignID set per attempt
 	ids      []string                         // each withdrawal attempt's foreign_id
 	trace    []string                         // what happened, for a failure's message
 }
 
-func (p *payout) String() string {
+func (p *simPayout) String() string {
 	if p.transfer != nil {
 		from := "account"
 		if p.transfer.Currency == "" {
@@ -133,7 +133,7 @@ func (p *payout) String() string {
 
 // route is the FailNext pattern of the Apirone call named, from the
 // payout's account or wallet, or alphaPo for a withdrawal.
-func (p *payout) route(apirone, alphaPo string) string {
+func (p *simPayout) route(apirone, alphaPo string) string {
 	switch {
 	case p.transfer == nil:
 		return alphaPo
@@ -143,12 +143,12 @@ func (p *payout) route(apirone, alphaPo string) string {
 	return "/v2/accounts/{account}/" + apirone
 }
 
-func (p *payout) note(format string, args ...any) {
+func (p *simPayout) note(format string, args ...any) {
 	p.trace = append(p.trace, fmt.Sprintf(format, args...))
 }
 
 // send makes one attempt at a planned payout.
-func (s *shop) send(ctx context.Context, p *payout, now time.Time) {
+func (s *simShop) send(ctx context.Context, p *simPayout, now time.Time) {
 	p.attempts++
 	var err error
 	if p.transfer != nil {
@@ -165,17 +165,17 @@ func (s *shop) send(ctx context.Context, p *payout, now time.Time) {
 	}
 	switch {
 	case err == nil:
-		p.state = sent
+		p.state = payoutSent
 	case errors.Is(err, cryptopay.ErrOutcomeUnknown):
-		p.state = unknown
+		p.state = payoutUnknown
 	default: // refused: nothing left, try again later
-		p.state = planned
+		p.state = payoutPlanned
 	}
 	p.note("attempt %d: %s (%v)", p.attempts, p.state, err)
 }
 
 // settle looks up a payout whose outcome is unknown.
-func (s *shop) settle(ctx context.Context, p *payout) {
+func (s *simShop) settle(ctx context.Context, p *simPayout) {
 	var made bool
 	var err error
 	if p.transfer != nil {
@@ -188,9 +188,9 @@ func (s *shop) settle(ctx context.Context, p *payout) {
 		p.note("lookup failed: %v", err)
 		return
 	case made:
-		p.state = sent
+		p.state = payoutSent
 	default:
-		p.state = notSent
+		p.state = payoutNotSent
 	}
 	p.note("lookup: %s", p.state)
 }

@@ -63,37 +63,37 @@ func TestSimulation(t *testing.T) {
 	}
 }
 
-// callbackSecret is the shared secret in every order's callback data.
-const callbackSecret = "sim-callback-secret"
+// simSecret is the shared secret in every order's callback data.
+const simSecret = "sim-callback-secret"
 
 // simPolicy is the merchant's confirmation policy: the default (3) for
 // BTC, 1 for LTC.
-var simPolicy = confirmationPolicy{PerCurrency: map[string]int64{"ltc": 1}}
+var simPolicy = simConfirmationPolicy{PerCurrency: map[string]int64{"ltc": 1}}
 
-// order is one order of the shop, paid into its own address.
-type order struct {
+// simOrder is one order of the shop, paid into its own address.
+type simOrder struct {
 	id, currency, address string
 }
 
-// deposit is one payment made in the simulation: the truth the shop's
+// simDeposit is one payment made in the simulation: the truth the shop's
 // books are checked against.
-type deposit struct {
+type simDeposit struct {
 	key, order, currency string
 	amount               cryptopay.Amount
 	confs, height        int // confirmations when made, at this height
 }
 
-// chain is the simulation's record of the fake's chain: every deposit
+// simChain is the simulation's record of the fake's chain: every deposit
 // and how many blocks were mined since.
-type chain struct {
+type simChain struct {
 	height   int
-	deposits []*deposit
-	byKey    map[string]*deposit
+	deposits []*simDeposit
+	byKey    map[string]*simDeposit
 }
 
 // confirmations returns how many confirmations the payment key has now,
 // or -1 for a payment that was never made.
-func (c *chain) confirmations(key string) int {
+func (c *simChain) confirmations(key string) int {
 	d := c.byKey[key]
 	if d == nil {
 		return -1
@@ -105,23 +105,23 @@ func (c *chain) confirmations(key string) int {
 type sim struct {
 	t       *testing.T
 	ctx     context.Context
-	rng     *source
+	rng     *simRand
 	srv     *cryptopaytest.Server
-	net     *network
-	set     *settlement
+	net     *simNetwork
+	set     *simLayer
 	wallet  *cryptopay.Wallet // an LTC wallet, paying out too
-	shop    *shop
-	chain   *chain
-	orders  []order
+	shop    *simShop
+	chain   *simChain
+	orders  []simOrder
 	steps   []string // what happened, for -v
 	funding *big.Rat // the AlphaPo LTC balance before any withdrawal
 }
 
 func newSim(t *testing.T, seed uint64) *sim {
 	ctx := context.Background()
-	rng := newSource(seed)
+	rng := newSimRand(seed)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	net := &network{rng: rng, faulty: true}
+	net := &simNetwork{rng: rng, faulty: true}
 	srv := cryptopaytest.NewServer(
 		cryptopaytest.WithClock(func() time.Time { return start }),
 		cryptopaytest.WithCallbackClient(&http.Client{Transport: net}),
@@ -130,14 +130,14 @@ func newSim(t *testing.T, seed uint64) *sim {
 	c := srv.Client(fast)
 	created, err := c.CreateAccount(ctx)
 	require.NoError(t, err)
-	ch := &chain{byKey: map[string]*deposit{}}
-	set := &settlement{
+	ch := &simChain{byKey: map[string]*simDeposit{}}
+	set := &simLayer{
 		acct:   c.Account(created.Account, created.TransferKey),
 		ap:     srv.AlphaPoClient(fast),
-		policy: policy(simPolicy),
-		secret: callbackSecret,
+		policy: simPolicyFor(simPolicy),
+		secret: simSecret,
 	}
-	sh := &shop{set: set, rng: rng, chain: ch, credits: map[string]*credit{}, failPct: 20}
+	sh := &simShop{set: set, rng: rng, chain: ch, credits: map[string]*simCredit{}, failPct: 20}
 	net.handler = set.handler(sh.pay)
 	w, err := c.CreateWallet(ctx, &cryptopay.CreateWalletParams{Currency: "ltc", ProcessingFeePolicy: cryptopay.ProcessingFeeFixed})
 	require.NoError(t, err)
@@ -166,7 +166,7 @@ func (m *sim) fund() {
 	require.NoError(m.t, err)
 	m.funding = big.NewRat(1000, 1)
 	_, err = m.srv.AlphaPoDeposit(m.ctx, cryptopaytest.AlphaPoDepositParams{
-		Address: taken.Address, Amount: cryptopay.MustDecimal("1000"), CallbackURL: alphaPoCallbackURL,
+		Address: taken.Address, Amount: cryptopay.MustDecimal("1000"), CallbackURL: simAlphaPoURL,
 	})
 	require.NoError(m.t, err)
 	m.mine(1)
@@ -208,12 +208,12 @@ func (m *sim) step() {
 }
 
 func (m *sim) newOrder() {
-	o := order{id: strconv.Itoa(len(m.orders) + 1), currency: []string{"btc", "ltc"}[m.rng.intn(2)]}
-	cb := &cryptopay.Callback{URL: apironeCallbackURL, Data: map[string]string{"order": o.id, "secret": callbackSecret}}
+	o := simOrder{id: strconv.Itoa(len(m.orders) + 1), currency: []string{"btc", "ltc"}[m.rng.intn(2)]}
+	cb := &cryptopay.Callback{URL: simApironeURL, Data: map[string]string{"order": o.id, "secret": simSecret}}
 	if m.rng.chance(30) { // a GET callback, the order in its URL's query
 		cb.Method = http.MethodGet
 		if !replayLacksQuery {
-			cb.URL = apironeCallbackURL + "?order=" + o.id
+			cb.URL = simApironeURL + "?order=" + o.id
 			delete(cb.Data, "order")
 		}
 	}
@@ -231,8 +231,8 @@ func (m *sim) deposit() {
 	}
 	o := m.orders[m.rng.intn(len(m.orders))]
 	tx := fmt.Sprintf("%016x%016x", m.rng.r.Uint64(), m.rng.r.Uint64())
-	d := &deposit{
-		key: paymentKey(o.currency, o.address, tx), order: o.id, currency: o.currency,
+	d := &simDeposit{
+		key: simPaymentKey(o.currency, o.address, tx), order: o.id, currency: o.currency,
 		amount: cryptopay.NewAmount(int64(10_000 + m.rng.intn(1_000_000))),
 		confs:  []int{0, 1, 2, 5}[m.rng.pick(60, 20, 10, 10)], height: m.chain.height,
 	}
@@ -305,9 +305,9 @@ func (m *sim) replay(faults bool) {
 	m.log("replay (crash %d): %d calls, cursor %q, err %v", crash, m.shop.calls-calls, m.shop.cursor, err)
 }
 
-// transferFaults are what a transfer's or withdrawal's call may meet: the
+// simFaults are what a transfer's or withdrawal's call may meet: the
 // answer lost after the effect, or the call lost before it.
-var transferFaults = []cryptopaytest.Failure{
+var simFaults = []cryptopaytest.Failure{
 	{Drop: true, AfterEffect: true},
 	{Drop: true},
 	{Status: http.StatusServiceUnavailable, AfterEffect: true},
@@ -317,7 +317,7 @@ var transferFaults = []cryptopaytest.Failure{
 // newPayout plans a payout, Apirone or AlphaPo, to its own destination,
 // and sends it.
 func (m *sim) newPayout(apirone bool) {
-	p := &payout{id: len(m.shop.payouts) + 1}
+	p := &simPayout{id: len(m.shop.payouts) + 1}
 	if apirone {
 		p.from, p.transfer = m.set.acct, &cryptopay.TransferParams{Currency: "btc", Destinations: []cryptopay.Destination{{
 			Address: fmt.Sprintf("payee%04d.sim", p.id), Amount: cryptopay.Units(int64(20_000 + p.id)),
@@ -328,7 +328,7 @@ func (m *sim) newPayout(apirone bool) {
 	} else {
 		p.withdraw = &cryptopay.AlphaPoWithdrawParams{
 			ForeignID: fmt.Sprintf("payout-%d", p.id), EndUserReference: "user-" + strconv.Itoa(p.id), Currency: "LTC",
-			Amount: cryptopay.MustDecimal(fmt.Sprintf("1.%02d", p.id%100)), Address: ltcAddress(p.id),
+			Amount: cryptopay.MustDecimal(fmt.Sprintf("1.%02d", p.id%100)), Address: simLTCAddress(p.id),
 		}
 	}
 	m.shop.payouts = append(m.shop.payouts, p)
@@ -336,8 +336,8 @@ func (m *sim) newPayout(apirone bool) {
 	m.sendOne(p, true)
 }
 
-// ltcAddress is a well-formed LTC address of its own for payout id.
-func ltcAddress(id int) string {
+// simLTCAddress is a well-formed LTC address of its own for payout id.
+func simLTCAddress(id int) string {
 	const alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 	var b strings.Builder
 	b.WriteString("ltc1q")
@@ -348,9 +348,9 @@ func ltcAddress(id int) string {
 }
 
 // sendOne sends p, after a fault set up for its call when faults allow.
-func (m *sim) sendOne(p *payout, faults bool) {
+func (m *sim) sendOne(p *simPayout, faults bool) {
 	if faults && m.rng.chance(60) {
-		f := transferFaults[m.rng.intn(len(transferFaults))]
+		f := simFaults[m.rng.intn(len(simFaults))]
 		m.srv.FailNext("POST "+p.route("transfer", "/v2/withdrawal/crypto"), 1, f)
 		p.note("fault %+v", f)
 	}
@@ -361,7 +361,7 @@ func (m *sim) sendOne(p *payout, faults bool) {
 // sendPlanned sends again every payout that is planned.
 func (m *sim) sendPlanned(faults bool) {
 	for _, p := range m.shop.payouts {
-		if p.state == planned {
+		if p.state == payoutPlanned {
 			m.sendOne(p, faults)
 		}
 	}
@@ -371,18 +371,18 @@ func (m *sim) sendPlanned(faults bool) {
 // not sent is planned again, or given up.
 func (m *sim) settleUnknown(faults bool) {
 	for _, p := range m.shop.payouts {
-		if p.state != unknown {
+		if p.state != payoutUnknown {
 			continue
 		}
 		if faults && m.rng.chance(20) { // the lookup fails: still unknown
 			m.srv.FailNext(p.route("history", "/v2/transactions/info"), 2, cryptopaytest.Failure{Status: http.StatusServiceUnavailable})
 		}
 		m.shop.settle(m.ctx, p)
-		if p.state == notSent {
+		if p.state == payoutNotSent {
 			if !faults || m.rng.chance(50) {
 				p.final = true
 			} else {
-				p.state = planned
+				p.state = payoutPlanned
 			}
 		}
 		m.log("%s: %s", p, p.trace[len(p.trace)-1])
@@ -402,8 +402,8 @@ func (m *sim) drain() {
 		m.settleUnknown(false)
 		m.sendPlanned(false)
 		for _, p := range m.shop.payouts {
-			if p.state == planned && round >= 5 {
-				p.state, p.final = notSent, true // refused every time: given up
+			if p.state == payoutPlanned && round >= 5 {
+				p.state, p.final = payoutNotSent, true // refused every time: given up
 				p.note("given up")
 			}
 		}
@@ -419,7 +419,7 @@ func (m *sim) drain() {
 func (m *sim) deposit0() {
 	o := m.orders[0]
 	tx := fmt.Sprintf("late%060x", m.chain.height)
-	d := &deposit{key: paymentKey(o.currency, o.address, tx), order: o.id, currency: o.currency,
+	d := &simDeposit{key: simPaymentKey(o.currency, o.address, tx), order: o.id, currency: o.currency,
 		amount: cryptopay.NewAmount(12_345), height: m.chain.height}
 	m.chain.deposits = append(m.chain.deposits, d)
 	m.chain.byKey[d.key] = d
@@ -470,18 +470,18 @@ func (m *sim) checkPayments() []string {
 
 // checkPayout: sent at most once; sent once if the shop says sent, never
 // if it says not sent; nothing left unknown.
-func (m *sim) checkPayout(p *payout) []string {
+func (m *sim) checkPayout(p *simPayout) []string {
 	made, err := m.executed(p)
 	require.NoError(m.t, err)
 	var problem string
 	switch {
 	case made > 1:
 		problem = fmt.Sprintf("sent %d times", made)
-	case p.state == sent && made != 1:
+	case p.state == payoutSent && made != 1:
 		problem = "the shop says sent, the provider made none"
-	case p.state == notSent && made != 0:
+	case p.state == payoutNotSent && made != 0:
 		problem = "the shop settled it as not sent, the provider made it"
-	case p.state != sent && p.state != notSent:
+	case p.state != payoutSent && p.state != payoutNotSent:
 		problem = "left " + p.state.String()
 	}
 	if problem == "" {
@@ -493,7 +493,7 @@ func (m *sim) checkPayout(p *payout) []string {
 // executed counts the payout's payments as the provider made them: the
 // Apirone payments to its address, the AlphaPo withdrawals under each
 // foreign_id its attempts used.
-func (m *sim) executed(p *payout) (int, error) {
+func (m *sim) executed(p *simPayout) (int, error) {
 	if p.transfer != nil {
 		page, err := p.from.History(m.ctx, &cryptopay.HistoryParams{ItemType: cryptopay.ItemPayment, Address: p.transfer.Destinations[0].Address, Limit: 100})
 		if err != nil {
@@ -504,11 +504,11 @@ func (m *sim) executed(p *payout) (int, error) {
 	made := 0
 	for _, id := range p.ids {
 		_, err := m.set.ap.TransactionInfo(m.ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: id})
-		found, err := found(err)
+		simFound, err := simFound(err)
 		if err != nil {
 			return 0, err
 		}
-		if found {
+		if simFound {
 			made++
 		}
 	}
@@ -520,7 +520,7 @@ func (m *sim) executed(p *payout) (int, error) {
 func (m *sim) checkAlphaPoBalance() []string {
 	want := new(big.Rat).Set(m.funding)
 	for _, p := range m.shop.payouts {
-		if p.withdraw != nil && p.state == sent {
+		if p.withdraw != nil && p.state == payoutSent {
 			want.Sub(want, new(big.Rat).Mul(p.withdraw.Amount.Rat(), big.NewRat(101, 100)))
 		}
 	}
@@ -536,10 +536,10 @@ func (m *sim) checkAlphaPoBalance() []string {
 
 // summary says what the run did.
 func (m *sim) summary() string {
-	states := map[payoutState]int{}
+	states := map[simPayoutState]int{}
 	for _, p := range m.shop.payouts {
 		states[p.state]++
 	}
 	return fmt.Sprintf("%d steps, %d orders, %d payments, %d credited, %d function calls, height %d; callbacks %v (delivered, missed, answer lost, held, duplicated); payouts: %d sent, %d not sent",
-		len(m.steps), len(m.orders), len(m.chain.deposits), len(m.shop.credits), m.shop.calls, m.chain.height, m.net.fates, states[sent], states[notSent])
+		len(m.steps), len(m.orders), len(m.chain.deposits), len(m.shop.credits), m.shop.calls, m.chain.height, m.net.fates, states[payoutSent], states[payoutNotSent])
 }
