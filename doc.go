@@ -7,6 +7,9 @@ and uses the standard library only.
 
 Package [github.com/cryptopay-go/cryptopay/cryptopaytest] is an in-memory
 Apirone + AlphaPo server for your own tests.
+Package [github.com/cryptopay-go/cryptopay/checkout] shows a payment to
+the payer: payment URIs for QR codes, block-explorer links and network
+labels, from either provider's currency codes.
 
 # Clients
 
@@ -247,7 +250,8 @@ subtract, negate and compare exactly ([Amount.Add], [Decimal.Sub],
 [Amount.Cmp], ...), and convert into each other without rounding:
 [Amount.Decimal] and [FormatUnits] give whole coins, [Decimal.Units] and
 [ParseUnits] minor units, failing rather than rounding a value finer than
-one minor unit. The number of decimal places of an Apirone currency is
+one minor unit. A count of decimal places outside 0 to 255 makes the first
+two panic and the last two fail with [ErrInvalidParams]. The number of decimal places of an Apirone currency is
 [CurrencySpec.Decimals], from [Client.ServiceInfo] (8 for btc, 18 for eth).
 Never add an Amount in satoshi to a Decimal in BTC: convert one first.
 
@@ -293,8 +297,10 @@ URL: the base URL and the route, e.g.
 "https://apirone.com/api/v2/accounts/apr-.../balance" or
 "https://app.alphapo.net/api/v2/addresses/take". Turn retries off with
 WithRetry(RetryPolicy{MaxAttempts: 1}): a missing mock on a GET otherwise
-costs about a second of real backoff, and on a money call it is an
-[ErrOutcomeUnknown]. [github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
+costs about a second of real backoff. A money call that meets no mock, or
+a mock's error, is [ErrOutcomeUnknown] all the same, whatever the
+RetryPolicy: the mock fails it as a transport fails after sending.
+[github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
 

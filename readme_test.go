@@ -116,6 +116,7 @@ var readmeImports = map[string]string{
 	"testing":       "testing",
 	"time":          "time",
 	"cryptopay":     "github.com/cryptopay-go/cryptopay",
+	"checkout":      "github.com/cryptopay-go/cryptopay/checkout",
 	"cryptopaytest": "github.com/cryptopay-go/cryptopay/cryptopaytest",
 	"httpmock":      "github.com/jarcoal/httpmock",
 }

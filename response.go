@@ -59,7 +59,7 @@ func decode(c *callState, status int, data []byte, out any) error {
 	if mayBeErrorOnly(data) {
 		var top map[string]json.RawMessage
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
-			return newAPIError(ep.method, ep.path, status, data, c.credentials()...)
+			return c.apiError(status, data)
 		}
 	}
 	if out == nil {

@@ -287,7 +287,7 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, c.credentials()...)
+		t.err = c.apiError(resp.StatusCode, prefix)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
