@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 )
@@ -49,6 +48,9 @@ type simCredit struct {
 	value cryptopay.Amount
 	times int // how many times it was credited: must be 1
 	confs int // the payment's real confirmations when it was credited
+	// replayed: credited from a replayed callback (see
+	// replayTrustsHistory).
+	replayed bool
 }
 
 // simShop is the merchant: orders, each with its address, the books, and
@@ -86,7 +88,7 @@ func (s *simShop) pay(_ context.Context, cb *cryptopay.PaymentCallback) error {
 	if _, done := s.credits[key]; done {
 		return nil
 	}
-	s.credits[key] = &simCredit{order: cb.Data["order"], value: cb.Value, times: 1, confs: s.chain.confirmations(key)}
+	s.credits[key] = &simCredit{order: cb.Data["order"], value: cb.Value, times: 1, confs: s.chain.confirmations(key), replayed: cb.Replayed}
 	return nil
 }
 
@@ -148,11 +150,11 @@ func (p *simPayout) note(format string, args ...any) {
 }
 
 // send makes one attempt at a planned payout.
-func (s *simShop) send(ctx context.Context, p *simPayout, now time.Time) {
+func (s *simShop) send(ctx context.Context, p *simPayout) {
 	p.attempts++
 	var err error
 	if p.transfer != nil {
-		if p.mark, err = s.set.markTransfer(ctx, p.from, now); err != nil {
+		if p.mark, err = s.set.markTransfer(ctx, p.from); err != nil {
 			p.note("mark: %v", err)
 			return
 		}
