@@ -48,11 +48,13 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 	return backend{clientOptions: s, base: base, sleep: sleep}, nil
 }
 
-// useDefaultClient sends every try straight through hc's transport (see
-// backend.roundTrip), each bounded by timeout: hc must be the default client
-// or, in tests, one like it (no jar, no timeout, no redirect followed).
+// useDefaultClient sends every try through a copy of hc that follows no
+// redirect, each try bounded by timeout: hc must be the default client or,
+// in tests, one like it (net/http's transport, no jar, no timeout).
 func (s *clientOptions) useDefaultClient(hc *http.Client, timeout time.Duration) {
-	s.httpClient, s.direct, s.tryTimeout = hc, true, timeout
+	own := *hc
+	own.CheckRedirect = noRedirects
+	s.httpClient, s.defaultClient, s.tryTimeout = &own, true, timeout
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a
@@ -73,8 +75,7 @@ var defaultHTTPClient = &http.Client{
 	},
 }
 
-// noRedirects is the CheckRedirect of every try through a caller's client
-// (the default client follows none either, see backend.roundTrip): a
+// noRedirects is the CheckRedirect of every try (see backend.roundTrip): a
 // redirect answer is returned, so nothing (a transfer, a key in a body or
 // query, a signature) is sent to a URL other than the one the SDK built.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -189,7 +190,7 @@ func (b *backend) send(ctx context.Context, c *callState, out any) error {
 	// client, a dial error proves that a request with a body never left:
 	// net/http resends such a request (it has no GetBody) only if it read
 	// none of the body. Any other such call watches its connection.
-	watch := ep.mustKnowIfSent() && !(b.direct && payload != nil)
+	watch := ep.mustKnowIfSent() && !(b.defaultClient && payload != nil)
 	var req *http.Request
 	for n := 1; ; n++ {
 		tryCtx, gotConn, cancel := b.tryContext(ctx, watch)
@@ -309,26 +310,15 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 // roundTrip sends req once and returns the answer, never following a
 // redirect. A caller's client sends it through a shallow copy, taken now
 // (the caller may change its client later, as httpmock does), whose
-// CheckRedirect returns the redirect answer. The default client, which has
-// no jar and no timeout of its own (see tryContext), sends it straight
-// through its transport, without the redirect bookkeeping of
-// http.Client.Do; what else Do adds is added here: the base URL's user info
-// as Basic authorization, and a *url.Error around a failure.
+// CheckRedirect returns the redirect answer; the default client has that
+// CheckRedirect already (see useDefaultClient).
 func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
-	if !b.direct {
-		hc := *b.httpClient
-		hc.CheckRedirect = noRedirects
-		return hc.Do(req)
+	if b.defaultClient {
+		return b.httpClient.Do(req)
 	}
-	if u := req.URL.User; u != nil && req.Header.Get("Authorization") == "" {
-		password, _ := u.Password()
-		req.SetBasicAuth(u.Username(), password)
-	}
-	resp, err := b.httpClient.Transport.RoundTrip(req)
-	if err != nil {
-		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
-	}
-	return resp, nil
+	hc := *b.httpClient
+	hc.CheckRedirect = noRedirects
+	return hc.Do(req)
 }
 
 // report hands try n of the call c, which started at start, to the logger
