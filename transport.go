@@ -85,14 +85,6 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // value.
 func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	var zero T
-	if m, ok := any(zero).(mirrored[T]); ok {
-		// Into the mirror itself, not through T's UnmarshalJSON (see mirrorOf).
-		w := m.newMirror()
-		if err := b.do(ctx, &ep, w); err != nil {
-			return zero, err
-		}
-		return w.value(), nil
-	}
 	if t := reflect.TypeFor[T](); t.Kind() == reflect.Pointer {
 		// Into a new value, not through a pointer to a nil pointer: one
 		// allocation instead of two.
