@@ -193,6 +193,9 @@ func (b *backend) newRequest(ctx context.Context, c *callState, payload []byte) 
 	req.Host = req.URL.Host
 	// The header values share one backing array, each slice capped at its
 	// own value (an append elsewhere copies), instead of a slice per Set.
+	// What it buys: one allocation for all headers instead of one each,
+	// which keeps Transfer in memory at 69 allocations against the
+	// hand-written call's 70 (Set: 71); time within 2 % (bench/README.md).
 	values := make([]string, 0, 5)
 	set := func(key, value string) {
 		values = append(values, value)

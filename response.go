@@ -95,7 +95,13 @@ func decode(c *callState, status int, data []byte, out any) error {
 
 // hasData reports whether obj, a valid JSON object, has a member named
 // "data" (exactly) that is not null; of several, the last counts, as for
-// encoding/json. It walks the object's bytes without decoding them.
+// encoding/json (FuzzHasData checks it against a decode into a map). It
+// walks the object's bytes without decoding them.
+//
+// What it buys: the "data" member is decoded once, straight into the
+// result. Finding it by decoding into a map instead costs AlphaPo calls
+// 18 % of their time in memory and 3.5 % over loopback (TakeAddress,
+// paired; see bench/README.md).
 func hasData(obj []byte) bool {
 	found := false
 	i := bytes.IndexByte(obj, '{') + 1
