@@ -400,27 +400,22 @@ func (v *AlphaPoCallbackVerifier) parseRequest(r *http.Request) (string, *AlphaP
 // answers:
 //
 //   - exactly 200 (empty body) when fn returns nil;
-//   - 500 when fn returns an error, so AlphaPo retries later;
-//   - 403 when verification fails (fn is not called);
+//   - 500 when fn returns an error, so AlphaPo retries later; an error
+//     that matches ErrNotYet is answered the same way but is no failure
+//     (see PaymentCallbackHandler);
+//   - 403 when verification fails (fn is not called), a zero verifier
+//     refusing every callback;
 //   - 400, 405 or 413 for a malformed, non-POST or oversized request.
 //
-// WithCallbackErrorHandler and WithCallbackLogger report why a callback
-// was refused or failed. AlphaPo signs its callbacks, so there is no
-// shared secret to check: Handler panics when given WithCallbackSecret or
-// WithCallbackConfirm, a mistake in the program's setup.
-func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...CallbackOption) http.Handler {
-	s := newCallbackSettings(opts)
-	if s.hasSecret {
-		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackSecret applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
-	}
-	if s.confirm != nil {
-		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackConfirm applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, cb, err := v.parseRequest(r)
-		ctx := context.WithValue(r.Context(), alphaPoKeyContext{}, key)
-		s.serve(w, r, err, http.MethodPost, func() error { return fn(ctx, cb) }, func(w http.ResponseWriter) {
-			w.WriteHeader(http.StatusOK)
+// It takes the options that say how it reports (CallbackReportOption):
+// WithCallbackErrorHandler, WithCallbackLogger and WithCallbackObserver.
+// AlphaPo signs its callbacks, so WithCallbackSecret and
+// WithCallbackConfirm, which are for Apirone's, do not compile here.
+func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...AlphaPoCallbackOption) http.Handler {
+	return newAlphaPoSettings(opts).handler(http.MethodPost, func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) },
+		func(r *http.Request) (func() error, error) {
+			key, cb, err := v.parseRequest(r)
+			ctx := context.WithValue(r.Context(), alphaPoKeyContext{}, key)
+			return func() error { return fn(ctx, cb) }, err
 		})
-	})
 }

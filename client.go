@@ -10,7 +10,7 @@ import (
 )
 
 // Version is this SDK's version, sent in the default User-Agent.
-const Version = "0.1.0"
+const Version = "1.0.0"
 
 const (
 	// ApironeBaseURL is the Apirone API root; paths start with /v2/.

@@ -46,7 +46,7 @@ Apirone's wallets are the single-currency forerunners of its accounts, with
 ids like "btc-<32 hex digits>". [Client.CreateWallet] makes one and
 [Client.Wallet] returns a [Wallet] handle, which has the calls of the
 wallet API under the names, parameters and results of [Account]'s (the
-calls both have are declared once, on /v2/wallets/{wallet}/... for a
+calls both have share their code, on /v2/wallets/{wallet}/... for a
 wallet); [Wallet.Info] and [Wallet.Balance] answer in the wallet's own
 shapes. A wallet's calls need no currency: a Currency field may stay
 empty, and a currency given anyway must be the wallet's. Answers and

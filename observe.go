@@ -115,3 +115,42 @@ func classify(err error, status int) ErrorClass {
 	}
 	return ClassTransport
 }
+
+// CallbackOutcome is how a callback handler answered one callback, in
+// CallbackReport.
+type CallbackOutcome string
+
+// Callback outcomes, for metrics.
+const (
+	// CallbackAccepted: your function returned nil; answered 200.
+	CallbackAccepted CallbackOutcome = "accepted"
+	// CallbackDeferred: your function returned an error matching
+	// ErrNotYet; answered 500, so that the provider calls again. No
+	// failure: WithCallbackErrorHandler does not hear of it.
+	CallbackDeferred CallbackOutcome = "deferred"
+	// CallbackFailed: your function, or the read WithCallbackConfirm
+	// makes, failed; answered 500.
+	CallbackFailed CallbackOutcome = "failed"
+	// CallbackRefused: not authentic, not shown by the API, or not
+	// readable; answered 4xx, and your function was not called.
+	CallbackRefused CallbackOutcome = "refused"
+)
+
+// CallbackReport describes one callback a handler answered, for the
+// function given to WithCallbackObserver. It holds no secret.
+type CallbackReport struct {
+	Outcome  CallbackOutcome
+	Status   int           // the HTTP status answered
+	Duration time.Duration // from the request's arrival to the answer, your function included
+}
+
+// WithCallbackObserver makes a callback handler of either provider call
+// fn after it answered each callback, with what it answered (see
+// CallbackReport), in the request's goroutine: keep fn fast. It is the
+// place for metrics: every callback is reported, accepted and deferred
+// ones included, which WithCallbackErrorHandler and WithCallbackLogger
+// leave out or log at debug level. r is the request as received: its query,
+// headers and body may hold a secret; use r.URL.Path and r.Context().
+func WithCallbackObserver(fn func(r *http.Request, report CallbackReport)) CallbackReportOption {
+	return CallbackReportOption{func(s *callbackSettings) { s.observer = fn }}
+}

@@ -58,8 +58,7 @@ func TestNoValuePrintsASecret(t *testing.T) {
 	wallet.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
 	secretURL := "https://shop.example/cb?secret=" + callbackSecret
 	callback := &Callback{Method: "GET", URL: secretURL, Data: map[string]string{"secret": callbackSecret}}
-	var settings callbackSettings
-	WithCallbackSecret("secret", callbackSecret)(&settings)
+	settings := *newCallbackSettings([]CallbackOption{WithCallbackSecret("secret", callbackSecret)})
 	pointers := map[string]any{
 		"Client":                  c,
 		"AlphaPoClient":           ap,

@@ -53,7 +53,27 @@ import (
 // Any other error is the lookup's own. One that would match ErrNotFound
 // (an unknown account, say) is returned as text only, so that ErrNotFound
 // always means that no payment matches.
-func (o *owner) FindTransfer(ctx context.Context, p *TransferParams, since time.Time) (*HistoryItem, error) {
+//
+// GET /v2/accounts/{account}/history
+//
+// API docs: https://apirone.com/docs/account/#account-history
+func (a *Account) FindTransfer(ctx context.Context, p *TransferParams, since time.Time) (*HistoryItem, error) {
+	return a.findTransfer(ctx, p, since)
+}
+
+// FindTransfer looks in the wallet's history for the payment that a
+// Transfer with p made at or after since, by the rules and within the
+// limits of [Account.FindTransfer].
+//
+// GET /v2/wallets/{wallet}/history
+//
+// API docs: https://apirone.com/docs/wallet/#wallet-history
+func (w *Wallet) FindTransfer(ctx context.Context, p *TransferParams, since time.Time) (*HistoryItem, error) {
+	return w.findTransfer(ctx, p, since)
+}
+
+// findTransfer is FindTransfer on o's route.
+func (o *owner) findTransfer(ctx context.Context, p *TransferParams, since time.Time) (*HistoryItem, error) {
 	currency, err := p.check(o)
 	if err != nil {
 		return nil, err
@@ -61,11 +81,11 @@ func (o *owner) FindTransfer(ctx context.Context, p *TransferParams, since time.
 	if since.IsZero() {
 		return nil, invalid("since", "is required")
 	}
-	for entry, err := range o.AllHistory(ctx, &HistoryParams{Currency: p.Currency, ItemType: ItemPayment, DateFrom: since}) {
+	for entry, err := range o.allHistory(ctx, &HistoryParams{Currency: p.Currency, ItemType: ItemPayment, DateFrom: since}) {
 		if err != nil {
 			return nil, lookupFailed(err)
 		}
-		item, err := o.HistoryItem(ctx, entry.ID)
+		item, err := o.historyItem(ctx, entry.ID)
 		if err != nil {
 			return nil, lookupFailed(err)
 		}
