@@ -72,7 +72,7 @@ func (b *backend) observeTry(c *callState, t tried, took time.Duration) {
 	if b.observer == nil {
 		return
 	}
-	ep := c.ep
+	ep := &c.ep
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
 		Attempt:           c.tries,
@@ -85,7 +85,7 @@ func (b *backend) observeTry(c *callState, t tried, took time.Duration) {
 
 // observeCall reports the whole call c, which ended with err after took.
 func (b *backend) observeCall(c *callState, err error, took time.Duration) {
-	ep := c.ep
+	ep := &c.ep
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
 		Call:              true,

@@ -177,7 +177,7 @@ func (ep *endpoint) payload() ([]byte, error) {
 // newRequest builds the first try of the call c: ep's URL, the headers
 // (c's bearer token, the signature of payload) and payload as the body.
 func (b *backend) newRequest(ctx context.Context, c *callState, payload []byte) (*http.Request, error) {
-	ep := c.ep
+	ep := &c.ep
 	var body io.Reader
 	if payload != nil {
 		body = newPayloadBody(payload)

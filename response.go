@@ -52,7 +52,7 @@ func readCapped(resp *http.Response, limit int) ([]byte, error) {
 // (or with "data": null) is an error; an answer that is not an object (a
 // bare list) is the result itself.
 func decode(c *callState, status int, data []byte, out any) error {
-	ep := c.ep
+	ep := &c.ep
 	if trimmed := bytes.TrimSpace(data); out != nil && (len(trimmed) == 0 || string(trimmed) == "null") {
 		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
 	}

@@ -101,10 +101,13 @@ func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	return *out, nil
 }
 
-// callState is what changes while one declared call is made; the
-// declaration, ep, says what to send.
+// callState is what changes while one declared call is made, beside ep,
+// the declaration, which says what to send. (ep is a copy, not a pointer:
+// escape analysis does not tell fields apart, so a pointer here would move
+// every declaration to the heap as soon as the bearer token goes into an
+// error.)
 type callState struct {
-	ep *endpoint
+	ep endpoint
 	// bearer is the token sent as "Authorization: Bearer <bearer>", if any:
 	// the declaration's (bearerAuth), or the account's access token
 	// (accountAuth), renewed once after a 401.
@@ -124,7 +127,7 @@ func (c *callState) credentials() []string {
 // send) and decodes a 2xx answer into out, which may be nil when the
 // answer carries nothing to keep.
 func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
-	c := callState{ep: ep, bearer: ep.token}
+	c := callState{ep: *ep, bearer: ep.token}
 	if b.observer == nil {
 		return b.authorizeAndSend(ctx, &c, out)
 	}
@@ -136,7 +139,7 @@ func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
 
 // authorizeAndSend is do without the observer.
 func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) error {
-	ep := c.ep
+	ep := &c.ep
 	if ep.err != nil {
 		return ep.err
 	}
@@ -169,7 +172,7 @@ func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) e
 // send sends the call c, retrying as b.retry allows, and decodes a 2xx
 // answer into out. Any other answer becomes an *APIError.
 func (b *backend) send(ctx context.Context, c *callState, out any) error {
-	ep := c.ep
+	ep := &c.ep
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
@@ -266,7 +269,7 @@ func watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
 // When req's context ends before the answer is decoded, the try fails with
 // the context's error even if the decoding worked.
 func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out any) tried {
-	ctx, ep := req.Context(), c.ep
+	ctx, ep := req.Context(), &c.ep
 	resp, err := b.roundTrip(req)
 	if err != nil {
 		return tried{
@@ -322,7 +325,7 @@ func (b *backend) report(ctx context.Context, c *callState, n int, t tried, star
 		return
 	}
 	took := time.Since(start)
-	b.logTry(ctx, c.ep, n, t, took)
+	b.logTry(ctx, &c.ep, n, t, took)
 	b.observeTry(c, t, took)
 }
 
