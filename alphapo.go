@@ -120,6 +120,7 @@ type TakenAddress struct {
 // string and the tag as a string, a number or null.
 func (t *TakenAddress) UnmarshalJSON(b []byte) error {
 	type fields TakenAddress // without this method
+	*t = TakenAddress{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID  lenientInt    `json:"id"`

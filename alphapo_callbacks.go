@@ -83,6 +83,7 @@ type AlphaPoTransaction struct {
 // AlphaPoTransaction.
 func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoTransaction // without this method
+	*c = AlphaPoTransaction{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID               lenientInt    `json:"id"`
@@ -119,6 +120,7 @@ type AlphaPoCryptoAddress struct {
 // cross_currency as a boolean or its text.
 func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoCryptoAddress // without this method
+	*a = AlphaPoCryptoAddress{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID            lenientInt    `json:"id"`
@@ -179,6 +181,7 @@ type AlphaPoTxEntry struct {
 // or null.
 func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoTxEntry // without this method
+	*e = AlphaPoTxEntry{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID            lenientInt    `json:"id"`

@@ -34,6 +34,7 @@ type AlphaPoCurrency struct {
 // numbers or strings.
 func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoCurrency // without this method
+	*c = AlphaPoCurrency{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID        lenientInt `json:"id"`

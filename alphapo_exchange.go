@@ -57,6 +57,7 @@ type AlphaPoQuote struct {
 // string.
 func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoQuote // without this method
+	*q = AlphaPoQuote{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		FixPeriod lenientInt `json:"fix_period"`
@@ -159,6 +160,7 @@ type AlphaPoExchange struct {
 // string and your id as a string, a number or null.
 func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoExchange // without this method
+	*e = AlphaPoExchange{}      // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID        lenientInt    `json:"id"`

@@ -102,6 +102,7 @@ type AlphaPoInvoice struct {
 // numbers or strings and your ids as strings, numbers or null.
 func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoInvoice // without this method
+	*inv = AlphaPoInvoice{}    // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID               lenientInt    `json:"id"`

@@ -112,6 +112,7 @@ type AlphaPoWithdrawal struct {
 // string and your ids as strings, numbers or null.
 func (wd *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoWithdrawal // without this method
+	*wd = AlphaPoWithdrawal{}     // afresh: no field keeps an earlier value
 	w := struct {
 		*fields
 		ID               lenientInt    `json:"id"`
