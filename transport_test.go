@@ -73,7 +73,7 @@ type tlsClient struct {
 
 var tlsClients = []tlsClient{
 	// The SDK's default client, as it is but for the trusted certificate:
-	// each try straight through its transport, with a context deadline.
+	// each try through a copy that follows no redirect, with a context deadline.
 	{"default client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
 		tr := defaultHTTPClient.Transport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
