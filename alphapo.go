@@ -120,15 +120,15 @@ type TakenAddress struct {
 // string and the tag as a string, a number or null.
 func (t *TakenAddress) UnmarshalJSON(b []byte) error {
 	type fields TakenAddress // without this method
-	*t = TakenAddress{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID  lenientInt    `json:"id"`
 		Tag lenientString `json:"tag"`
-	}{fields: (*fields)(t)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*t = TakenAddress(w.fields) // replaced whole, and untouched on an error
 	t.ID, t.Tag = int64(w.ID), string(w.Tag)
 	return nil
 }

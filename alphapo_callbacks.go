@@ -83,18 +83,18 @@ type AlphaPoTransaction struct {
 // AlphaPoTransaction.
 func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoTransaction // without this method
-	*c = AlphaPoTransaction{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID               lenientInt    `json:"id"`
 		ForeignID        lenientString `json:"foreign_id"`
 		EndUserReference lenientString `json:"end_user_reference"`
 		FixedAt          lenientInt    `json:"fixed_at"`
 		ExpiresAt        lenientInt    `json:"expires_at"`
-	}{fields: (*fields)(c)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*c = AlphaPoTransaction(w.fields) // replaced whole, and untouched on an error
 	c.ID, c.ForeignID, c.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
 	c.FixedAt, c.ExpiresAt = int64(w.FixedAt), int64(w.ExpiresAt)
 	return nil
@@ -120,17 +120,17 @@ type AlphaPoCryptoAddress struct {
 // cross_currency as a boolean or its text.
 func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoCryptoAddress // without this method
-	*a = AlphaPoCryptoAddress{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID            lenientInt    `json:"id"`
 		Tag           lenientString `json:"tag"`
 		ForeignID     lenientString `json:"foreign_id"`
 		CrossCurrency lenientBool   `json:"cross_currency"`
-	}{fields: (*fields)(a)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*a = AlphaPoCryptoAddress(w.fields) // replaced whole, and untouched on an error
 	a.ID, a.Tag, a.ForeignID, a.CrossCurrency = int64(w.ID), string(w.Tag), string(w.ForeignID), bool(w.CrossCurrency)
 	return nil
 }
@@ -181,18 +181,18 @@ type AlphaPoTxEntry struct {
 // or null.
 func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoTxEntry // without this method
-	*e = AlphaPoTxEntry{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID            lenientInt    `json:"id"`
 		Tag           lenientString `json:"tag"`
 		TxID          lenientString `json:"txid"`
 		RiskScore     lenientString `json:"riskscore"`
 		Confirmations lenientInt    `json:"confirmations"`
-	}{fields: (*fields)(e)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*e = AlphaPoTxEntry(w.fields) // replaced whole, and untouched on an error
 	e.ID, e.Tag, e.TxID, e.RiskScore = int64(w.ID), string(w.Tag), string(w.TxID), string(w.RiskScore)
 	e.Confirmations = int64(w.Confirmations)
 	return nil

@@ -34,15 +34,15 @@ type AlphaPoCurrency struct {
 // numbers or strings.
 func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoCurrency // without this method
-	*c = AlphaPoCurrency{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID        lenientInt `json:"id"`
 		Precision lenientInt `json:"precision"`
-	}{fields: (*fields)(c)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*c = AlphaPoCurrency(w.fields) // replaced whole, and untouched on an error
 	c.ID, c.Precision = int64(w.ID), int64(w.Precision)
 	return nil
 }

@@ -57,14 +57,14 @@ type AlphaPoQuote struct {
 // string.
 func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoQuote // without this method
-	*q = AlphaPoQuote{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		FixPeriod lenientInt `json:"fix_period"`
-	}{fields: (*fields)(q)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*q = AlphaPoQuote(w.fields) // replaced whole, and untouched on an error
 	q.FixPeriod = int64(w.FixPeriod)
 	return nil
 }
@@ -160,15 +160,15 @@ type AlphaPoExchange struct {
 // string and your id as a string, a number or null.
 func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoExchange // without this method
-	*e = AlphaPoExchange{}      // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID        lenientInt    `json:"id"`
 		ForeignID lenientString `json:"foreign_id"`
-	}{fields: (*fields)(e)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*e = AlphaPoExchange(w.fields) // replaced whole, and untouched on an error
 	e.ID, e.ForeignID = int64(w.ID), string(w.ForeignID)
 	return nil
 }

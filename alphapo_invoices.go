@@ -102,17 +102,17 @@ type AlphaPoInvoice struct {
 // numbers or strings and your ids as strings, numbers or null.
 func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoInvoice // without this method
-	*inv = AlphaPoInvoice{}    // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID               lenientInt    `json:"id"`
 		ForeignID        lenientString `json:"foreign_id"`
 		EndUserReference lenientString `json:"end_user_reference"`
 		SecondsLeft      lenientInt    `json:"seconds_left"`
-	}{fields: (*fields)(inv)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*inv = AlphaPoInvoice(w.fields) // replaced whole, and untouched on an error
 	inv.ID, inv.ForeignID, inv.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
 	inv.SecondsLeft = int64(w.SecondsLeft)
 	return nil

@@ -112,16 +112,16 @@ type AlphaPoWithdrawal struct {
 // string and your ids as strings, numbers or null.
 func (wd *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
 	type fields AlphaPoWithdrawal // without this method
-	*wd = AlphaPoWithdrawal{}     // afresh: no field keeps an earlier value
-	w := struct {
-		*fields
+	var w struct {
+		fields
 		ID               lenientInt    `json:"id"`
 		ForeignID        lenientString `json:"foreign_id"`
 		EndUserReference lenientString `json:"end_user_reference"`
-	}{fields: (*fields)(wd)}
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	*wd = AlphaPoWithdrawal(w.fields) // replaced whole, and untouched on an error
 	wd.ID, wd.ForeignID, wd.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
 	return nil
 }
