@@ -174,10 +174,9 @@ func (ep *endpoint) payload() ([]byte, error) {
 	return nil, nil
 }
 
-// newRequest builds the first try of the call c: ep's URL, the headers
+// newRequest builds the first try of the call of ep: its URL, the headers
 // (c's bearer token, the signature of payload) and payload as the body.
-func (b *backend) newRequest(ctx context.Context, c *callState, payload []byte) (*http.Request, error) {
-	ep := &c.ep
+func (b *backend) newRequest(ctx context.Context, ep *endpoint, c *callState, payload []byte) (*http.Request, error) {
 	var body io.Reader
 	if payload != nil {
 		body = newPayloadBody(payload)

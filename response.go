@@ -44,22 +44,21 @@ func readCapped(resp *http.Response, limit int) ([]byte, error) {
 	}
 }
 
-// decode turns a 2xx body to the call c into out, in one pass, taking the
-// result from where c.ep.envelope says. An empty or null body is an error, and so is a
+// decode turns a 2xx body to the call of ep into out, in one pass, taking the
+// result from where ep.envelope says. An empty or null body is an error, and so is a
 // JSON object that carries an error instead of a result ("message",
 // "error" or "errors", and nothing else but "code"): that becomes an
 // *APIError with the 2xx status. With inData, an object without "data"
 // (or with "data": null) is an error; an answer that is not an object (a
 // bare list) is the result itself.
-func decode(c *callState, status int, data []byte, out any) error {
-	ep := &c.ep
+func decode(ep *endpoint, c *callState, status int, data []byte, out any) error {
 	if trimmed := bytes.TrimSpace(data); out != nil && (len(trimmed) == 0 || string(trimmed) == "null") {
 		return fmt.Errorf("cryptopay: %s %s: empty response body (status %d)", ep.method, ep.path, status)
 	}
 	if mayBeErrorOnly(data) {
 		var top map[string]json.RawMessage
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
-			return newAPIError(ep.method, ep.path, status, data, c.credentials()...)
+			return newAPIError(ep.method, ep.path, status, data, c.credentials(ep)...)
 		}
 	}
 	if out == nil {

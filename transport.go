@@ -101,13 +101,9 @@ func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	return *out, nil
 }
 
-// callState is what changes while one declared call is made, beside ep,
-// the declaration, which says what to send. (ep is a copy, not a pointer:
-// escape analysis does not tell fields apart, so a pointer here would move
-// every declaration to the heap as soon as the bearer token goes into an
-// error.)
+// callState is what changes while one declared call is made; the
+// declaration (an endpoint) goes beside it and does not change.
 type callState struct {
-	ep endpoint
 	// bearer is the token sent as "Authorization: Bearer <bearer>", if any:
 	// the declaration's (bearerAuth), or the account's access token
 	// (accountAuth), renewed once after a 401.
@@ -117,34 +113,33 @@ type callState struct {
 	tries, status int
 }
 
-// credentials returns what an error answer to the call must not show: its
-// bearer token and the declaration's secrets.
-func (c *callState) credentials() []string {
-	return append([]string{c.bearer}, c.ep.secrets[:]...)
+// credentials returns what an error answer to the call of ep must not
+// show: its bearer token and ep's secrets.
+func (c *callState) credentials(ep *endpoint) []string {
+	return append([]string{c.bearer}, ep.secrets[:]...)
 }
 
 // do performs ep: it authorizes the call as ep.auth says, sends it (see
 // send) and decodes a 2xx answer into out, which may be nil when the
 // answer carries nothing to keep.
 func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
-	c := callState{ep: *ep, bearer: ep.token}
+	c := callState{bearer: ep.token}
 	if b.observer == nil {
-		return b.authorizeAndSend(ctx, &c, out)
+		return b.authorizeAndSend(ctx, ep, &c, out)
 	}
 	start := time.Now()
-	err := b.authorizeAndSend(ctx, &c, out)
-	b.observeCall(&c, err, time.Since(start))
+	err := b.authorizeAndSend(ctx, ep, &c, out)
+	b.observeCall(ep, &c, err, time.Since(start))
 	return err
 }
 
 // authorizeAndSend is do without the observer.
-func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) error {
-	ep := &c.ep
+func (b *backend) authorizeAndSend(ctx context.Context, ep *endpoint, c *callState, out any) error {
 	if ep.err != nil {
 		return ep.err
 	}
 	if ep.auth != accountAuth {
-		return b.send(ctx, c, out)
+		return b.send(ctx, ep, c, out)
 	}
 	a := ep.account
 	token, err := a.accessToken(ctx)
@@ -155,10 +150,10 @@ func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) e
 		if err := a.putTransferKey(ep); err != nil {
 			return err
 		}
-		return b.send(ctx, c, out)
+		return b.send(ctx, ep, c, out)
 	}
 	c.bearer = token
-	err = b.send(ctx, c, out)
+	err = b.send(ctx, ep, c, out)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 		return err
@@ -166,13 +161,12 @@ func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) e
 	if c.bearer, err = a.renewAfter(ctx, token); err != nil {
 		return err
 	}
-	return b.send(ctx, c, out)
+	return b.send(ctx, ep, c, out)
 }
 
-// send sends the call c, retrying as b.retry allows, and decodes a 2xx
-// answer into out. Any other answer becomes an *APIError.
-func (b *backend) send(ctx context.Context, c *callState, out any) error {
-	ep := &c.ep
+// send sends the call of ep (its state in c), retrying as b.retry allows,
+// and decodes a 2xx answer into out. Any other answer becomes an *APIError.
+func (b *backend) send(ctx context.Context, ep *endpoint, c *callState, out any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
@@ -190,7 +184,7 @@ func (b *backend) send(ctx context.Context, c *callState, out any) error {
 	for n := 1; ; n++ {
 		tryCtx, gotConn, cancel := b.tryContext(ctx, watch)
 		if req == nil {
-			if req, err = b.newRequest(tryCtx, c, payload); err != nil {
+			if req, err = b.newRequest(tryCtx, ep, c, payload); err != nil {
 				cancel()
 				return err
 			}
@@ -204,9 +198,9 @@ func (b *backend) send(ctx context.Context, c *callState, out any) error {
 		if b.logger != nil || b.observer != nil {
 			start = time.Now()
 		}
-		t := b.try(req, c, gotConn, out) // reads and decodes the answer: the try's context may end now
+		t := b.try(req, ep, c, gotConn, out) // reads and decodes the answer: the try's context may end now
 		cancel()
-		b.report(ctx, c, n, t, start)
+		b.report(ctx, ep, c, n, t, start)
 		if t.err == nil {
 			return nil
 		}
@@ -268,8 +262,8 @@ func watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
 // sent, or one whose dial error alone proves it never left (see send).
 // When req's context ends before the answer is decoded, the try fails with
 // the context's error even if the decoding worked.
-func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out any) tried {
-	ctx, ep := req.Context(), &c.ep
+func (b *backend) try(req *http.Request, ep *endpoint, c *callState, gotConn *atomic.Bool, out any) tried {
+	ctx := req.Context()
 	resp, err := b.roundTrip(req)
 	if err != nil {
 		return tried{
@@ -283,7 +277,7 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, c.credentials()...)
+		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, c.credentials(ep)...)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
@@ -294,7 +288,7 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 		t.err = fmt.Errorf("cryptopay: %s %s: reading response: %w", ep.method, ep.path, err)
 		t.broken = true
 	default:
-		t.err = decode(c, resp.StatusCode, data, out)
+		t.err = decode(ep, c, resp.StatusCode, data, out)
 	}
 	if err := ctx.Err(); err != nil { // ended while reading or decoding: no late result
 		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
@@ -316,17 +310,17 @@ func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
 	return hc.Do(req)
 }
 
-// report hands try n of the call c, which started at start, to the logger
+// report hands try n of the call of ep, which started at start, to the logger
 // and the observer, when set; c counts its tries either way.
-func (b *backend) report(ctx context.Context, c *callState, n int, t tried, start time.Time) {
+func (b *backend) report(ctx context.Context, ep *endpoint, c *callState, n int, t tried, start time.Time) {
 	c.tries++
 	c.status = t.status
 	if b.logger == nil && b.observer == nil {
 		return
 	}
 	took := time.Since(start)
-	b.logTry(ctx, &c.ep, n, t, took)
-	b.observeTry(c, t, took)
+	b.logTry(ctx, ep, n, t, took)
+	b.observeTry(ep, c, t, took)
 }
 
 // logTry logs try n of ep at debug level, when a logger is set.
