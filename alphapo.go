@@ -56,8 +56,17 @@ func (c AlphaPoClient) Format(f fmt.State, verb rune) {
 // endpoint declares a signed call on route whose answer comes in a
 // {"data": ...} envelope, as every AlphaPo call but Ping does.
 func (c *AlphaPoClient) endpoint(method, route string) endpoint {
+	ep := c.unsignedEndpoint(method, route)
+	ep.auth, ep.envelope = signedAuth, inData
+	return ep
+}
+
+// unsignedEndpoint declares a call on route that carries no signature
+// (Ping): its error answers read as AlphaPo's and show no credential of
+// the client.
+func (c *AlphaPoClient) unsignedEndpoint(method, route string) endpoint {
 	ep := newEndpoint(method, route)
-	ep.auth, ep.envelope, ep.secrets = signedAuth, inData, c.credentials()
+	ep.provider, ep.secrets = alphaPo, c.credentials()
 	return ep
 }
 
@@ -164,7 +173,6 @@ func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (
 //
 // API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) Ping(ctx context.Context) error {
-	ep := newEndpoint(http.MethodGet, "/v2/ping")
-	ep.secrets = c.credentials()
+	ep := c.unsignedEndpoint(http.MethodGet, "/v2/ping")
 	return c.do(ctx, &ep, nil)
 }

@@ -54,7 +54,7 @@ const (
 // The same callback may arrive more than once: see DedupeKey.
 type AlphaPoTransaction struct {
 	ID               int64                  `json:"id"`                   // 0 for a payment request: see PaymentRequestID
-	ForeignID        string                 `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
+	ForeignID        string                 `json:"foreign_id,omitempty"` // your id of a withdrawal, exchange or invoice; a deposit's is CryptoAddress.ForeignID
 	EndUserReference string                 `json:"end_user_reference,omitempty"`
 	Type             AlphaPoTxType          `json:"type"`
 	CryptoAddress    *AlphaPoCryptoAddress  `json:"crypto_address,omitempty"`
@@ -108,6 +108,8 @@ type AlphaPoCryptoAddress struct {
 	ConvertTo string `json:"convert_to,omitempty"`
 	Address   string `json:"address"`
 	Tag       string `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	// ForeignID is, for a deposit, its customer: the foreign_id the
+	// address was taken with, which AlphaPo sends only here.
 	ForeignID string `json:"foreign_id,omitempty"`
 	// CrossCurrency is true on a deposit made in another coin than the
 	// address's (e.g. ETH sent to a USDC address on the same network):

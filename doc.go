@@ -7,6 +7,9 @@ and uses the standard library only.
 
 Package [github.com/cryptopay-go/cryptopay/cryptopaytest] is an in-memory
 Apirone + AlphaPo server for your own tests.
+Package [github.com/cryptopay-go/cryptopay/checkout] shows a payment to
+the payer: payment URIs for QR codes, block-explorer links and network
+labels, from either provider's currency codes.
 
 # Clients
 
@@ -91,9 +94,11 @@ still wraps its cause, so errors.Is(err, [ErrServer]) and errors.As with an
 [*APIError] work too. Then:
 
   - Do not send it again blindly: that may pay twice.
-  - Look it up. Apirone: [Account.FindTransfer] finds the payment a
-    transfer made since a time you give (read its limits). AlphaPo:
-    [AlphaPoClient.TransactionInfo] by the ForeignID you sent.
+  - Look it up. Apirone: [github.com/cryptopay-go/cryptopay/settle.FindTransfer]
+    finds the payment a transfer made after a mark of the history read
+    before sending (settle.ReadMark), by Apirone's own clock; its
+    documentation says what "not found" means and when a resend is safe.
+    AlphaPo: [AlphaPoClient.TransactionInfo] by the ForeignID you sent.
   - Send it again only once the provider shows no such operation (for
     AlphaPo with the same ForeignID, which it refuses a second time). While
     that is unclear, look again later.
@@ -216,14 +221,17 @@ the same database transaction as the credit, under a unique index, and
 treat "already recorded" as success.
 
 Callbacks stop: Apirone after 255 confirmations, AlphaPo after about a
-day of retries. To catch up after downtime, run [Account.Replay] and
-[Account.ReplayInvoices] from a cron job: they walk the account's history
-and invoices from a [ReplayCursor] you keep between runs, and hand each
-event to the function your handler calls, with the same DedupeKey, so
-one idempotent function serves both paths. AlphaPo lists no transactions:
-[AlphaPoClient.Replay] rechecks those you know by id or foreign_id. Each
-method's documentation says what the provider's records can and cannot
-rebuild of a callback. [WithCallbackConfirm] makes an Apirone handler
+day of retries. To catch up after downtime, run settle.Replay and
+settle.ReplayInvoices from a cron job: they walk the account's history
+and invoices from a cursor you keep between runs, and hand each event to
+the function your handler calls, with the same DedupeKey, so one
+idempotent function serves both paths; it returns an error matching
+[ErrNotYet] to be called again later. AlphaPo lists no transactions:
+settle.ReplayAlphaPo rechecks those you know by id or foreign_id. The
+package [github.com/cryptopay-go/cryptopay/settle] is this settlement
+layer (catch-up, lost payouts, payment outcomes, the confirmation policy)
+and states the invariants it keeps; its documentation says what the
+provider's records can and cannot rebuild of a callback. [WithCallbackConfirm] makes an Apirone handler
 re-read each callback through the API (one read per callback), refuse
 what the API does not show and pass on the API's amounts and status.
 
@@ -247,7 +255,8 @@ subtract, negate and compare exactly ([Amount.Add], [Decimal.Sub],
 [Amount.Cmp], ...), and convert into each other without rounding:
 [Amount.Decimal] and [FormatUnits] give whole coins, [Decimal.Units] and
 [ParseUnits] minor units, failing rather than rounding a value finer than
-one minor unit. The number of decimal places of an Apirone currency is
+one minor unit. A count of decimal places outside 0 to 255 makes the first
+two panic and the last two fail with [ErrInvalidParams]. The number of decimal places of an Apirone currency is
 [CurrencySpec.Decimals], from [Client.ServiceInfo] (8 for btc, 18 for eth).
 Never add an Amount in satoshi to a Decimal in BTC: convert one first.
 
@@ -293,8 +302,10 @@ URL: the base URL and the route, e.g.
 "https://apirone.com/api/v2/accounts/apr-.../balance" or
 "https://app.alphapo.net/api/v2/addresses/take". Turn retries off with
 WithRetry(RetryPolicy{MaxAttempts: 1}): a missing mock on a GET otherwise
-costs about a second of real backoff, and on a money call it is an
-[ErrOutcomeUnknown]. [github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
+costs about a second of real backoff. A money call that meets no mock, or
+a mock's error, is [ErrOutcomeUnknown] all the same, whatever the
+RetryPolicy: the mock fails it as a transport fails after sending.
+[github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
 

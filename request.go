@@ -39,6 +39,9 @@ type endpoint struct {
 	// callState.credentials).
 	// (An array: declaring a call allocates nothing for them.)
 	secrets [2]string
+	// provider is whose API the call is on: its error answers are read
+	// by that provider's rules (see newAPIError).
+	provider provider
 	// moneyMoving: the call moves money, so it is never resent once it may
 	// have left, and a failure after the request may have arrived is
 	// reported as ErrOutcomeUnknown.

@@ -58,7 +58,7 @@ func decode(ep *endpoint, c *callState, status int, data []byte, out any) error 
 	if mayBeErrorOnly(data) {
 		var top map[string]json.RawMessage
 		if json.Unmarshal(data, &top) == nil && errorOnly(top) {
-			return newAPIError(ep.method, ep.path, status, data, c.credentials(ep)...)
+			return c.apiError(ep, status, data)
 		}
 	}
 	if out == nil {

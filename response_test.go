@@ -55,25 +55,28 @@ func TestDecodeEnvelopes(t *testing.T) {
 // *APIError whatever their order, spacing or escaping; a result that has
 // such a key among others is a result; AlphaPo's envelope must hold data.
 func TestErrorIn2xxBody(t *testing.T) {
-	for _, body := range []string{
-		`{"message":"Invalid wallet."}`,
-		" \n\t{ \"code\" : 7 , \"message\":\"Invalid wallet.\"}",
-		`{"\u006dessage":"Invalid wallet."}`,
-		`{"error":"Invalid wallet.","errors":null}`,
+	// Each client takes the message from its own provider's member only
+	// (Apirone's "message", AlphaPo's "error"); a body of error members is
+	// an *APIError for both.
+	for _, tc := range []struct{ body, apirone, alphaPo string }{
+		{`{"message":"Invalid wallet."}`, "Invalid wallet.", ""},
+		{" \n\t{ \"code\" : 7 , \"message\":\"Invalid wallet.\"}", "Invalid wallet.", ""},
+		{`{"\u006dessage":"Invalid wallet."}`, "Invalid wallet.", ""},
+		{`{"error":"Invalid wallet.","errors":null}`, "", "Invalid wallet."},
 	} {
 		w := newWire(t)
-		w.respond(http.MethodGet, apironeAccountURL, 200, body)
+		w.respond(http.MethodGet, apironeAccountURL, 200, tc.body)
 		_, err := w.account().Info(context.Background(), "")
 		var apiErr *APIError
-		require.ErrorAs(t, err, &apiErr, body)
-		assert.Equal(t, 200, apiErr.StatusCode, body)
-		assert.Equal(t, "Invalid wallet.", apiErr.Message, body)
+		require.ErrorAs(t, err, &apiErr, tc.body)
+		assert.Equal(t, 200, apiErr.StatusCode, tc.body)
+		assert.Equal(t, tc.apirone, apiErr.Message, tc.body)
 
 		w = newWire(t)
-		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, body)
+		w.respond(http.MethodPost, AlphaPoBaseURL+"/v2/addresses/take", 200, tc.body)
 		_, err = w.alphapo().TakeAddress(context.Background(), takeParams)
-		require.ErrorAs(t, err, &apiErr, body)
-		assert.Equal(t, "Invalid wallet.", apiErr.Message, body)
+		require.ErrorAs(t, err, &apiErr, tc.body)
+		assert.Equal(t, tc.alphaPo, apiErr.Message, tc.body)
 	}
 	for _, body := range []string{`{"message":"note","account":"apr-1"}`, `{"account":"apr-1","error":"note"}`} {
 		w := newWire(t)

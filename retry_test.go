@@ -242,7 +242,7 @@ func TestOutcomeUnknownMessage(t *testing.T) {
 		Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
 	})
 	assert.EqualError(t, err, "cryptopay: POST /v2/accounts/"+testAccountID+"/transfer: 502 Bad Gateway: "+
-		"outcome unknown: the request may have taken effect; look it up (Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again")
+		"outcome unknown: the request may have taken effect; look it up (Apirone: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id) before trying again")
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorIs(t, err, ErrServer)
 	var apiErr *APIError

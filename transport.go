@@ -277,7 +277,7 @@ func (b *backend) try(req *http.Request, ep *endpoint, c *callState, gotConn *at
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = newAPIError(ep.method, ep.path, resp.StatusCode, prefix, c.credentials(ep)...)
+		t.err = c.apiError(ep, resp.StatusCode, prefix)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)

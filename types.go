@@ -592,10 +592,17 @@ func (a Amount) IsZero() bool { return a.Sign() == 0 }
 // CurrencySpec.Decimals always is; Decimal panics otherwise, as
 // strconv.FormatInt does for a bad base.
 func (a Amount) Decimal(decimals int) Decimal {
+	mustDecimals("Amount.Decimal", decimals)
+	return Decimal{text: formatUnits(a, decimals)}
+}
+
+// mustDecimals panics, naming the function fn, when decimals is outside 0
+// to maxDecimals: a count of decimal places that no currency has is a
+// programming error, as a bad base is for strconv.FormatInt.
+func mustDecimals(fn string, decimals int) {
 	if decimals < 0 || decimals > maxDecimals {
-		panic(fmt.Sprintf("cryptopay: Amount.Decimal: decimals %d outside 0 to %d", decimals, maxDecimals))
+		panic(fmt.Sprintf("cryptopay: %s: decimals %d outside 0 to %d", fn, decimals, maxDecimals))
 	}
-	return Decimal{text: FormatUnits(a, decimals)}
 }
 
 // Add returns d + e, exactly, with the fraction digits of the longer one.
@@ -653,7 +660,7 @@ func (d Decimal) unscaled() (n *big.Int, scale int) {
 
 // decimalOf returns the Decimal n / 10^scale written with scale fraction digits.
 func decimalOf(n *big.Int, scale int) Decimal {
-	return Decimal{text: FormatUnits(AmountFromBig(n), scale)}
+	return Decimal{text: formatUnits(AmountFromBig(n), scale)}
 }
 
 // pow10 returns 10^n for n >= 0.
@@ -663,8 +670,15 @@ func pow10(n int) *big.Int {
 
 // FormatUnits renders an amount of minor units in whole coins, exactly:
 // FormatUnits(NewAmount(12345), 8) is "0.00012345". decimals is the
-// currency's number of decimal places (CurrencySpec.Decimals).
+// currency's number of decimal places (CurrencySpec.Decimals): 0 to 255,
+// as for Amount.Decimal, and like it FormatUnits panics outside that range.
 func FormatUnits(a Amount, decimals int) string {
+	mustDecimals("FormatUnits", decimals)
+	return formatUnits(a, decimals)
+}
+
+// formatUnits is FormatUnits for a decimals already known to be in range.
+func formatUnits(a Amount, decimals int) string {
 	s := a.BigInt().String()
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -683,11 +697,13 @@ func FormatUnits(a Amount, decimals int) string {
 // ParseUnits converts an amount in whole coins to minor units, exactly:
 // ParseUnits("0.5", 8) is 50000000. It is ParseDecimal followed by
 // Decimal.Units: an amount with more decimal places than the currency has is
-// an error, not a rounding.
+// an error, not a rounding. Every error matches ErrInvalidParams: coins that
+// ParseDecimal refuses ("1e5", "+1", ".5", "") name the field "amount", a
+// decimals outside 0 to 255 the field "decimals".
 func ParseUnits(coins string, decimals int) (Amount, error) {
 	d, err := ParseDecimal(coins)
 	if err != nil {
-		return Amount{}, err
+		return Amount{}, invalid("amount", "%s", strings.TrimPrefix(err.Error(), "cryptopay: "))
 	}
 	return d.Units(decimals)
 }

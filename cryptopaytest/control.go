@@ -32,7 +32,7 @@ const ControlPrefix = "/_control/"
 //
 //	POST /_control/deposit {"address", "amount", "confirmations", "date", "txid"}
 //	    Deposit: pays amount (minor units) into an Apirone address; date is RFC 3339. → {"payment", "txid", "deliveries"}
-//	POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid"}
+//	POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid", "risk_score"}
 //	    AlphaPoDeposit: pays amount (whole coins, "0.01") into an AlphaPo address. → {"id", "txid", "deliveries"}
 //	POST /_control/alphapo/callback-url {"url"}
 //	    SetAlphaPoCallbackURL: where AlphaPo callbacks go. → {}
@@ -273,6 +273,7 @@ type controlAlphaPoDepositIn struct {
 	Confirmations int               `json:"confirmations"`
 	CallbackURL   string            `json:"callback_url"`
 	TxID          string            `json:"txid"`
+	RiskScore     string            `json:"risk_score"`
 }
 
 type controlAlphaPoDepositOut struct {

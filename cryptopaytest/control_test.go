@@ -121,8 +121,9 @@ func TestControlAPIAlphaPoDeposit(t *testing.T) {
 
 	status, ans := control(t, srv, "POST", "/_control/alphapo/callback-url", `{"url":"`+shop.URL+`"}`)
 	require.Equal(t, http.StatusOK, status, ans.Error)
-	status, dep := control(t, srv, "POST", "/_control/alphapo/deposit", `{"address":"`+taken.Address+`","amount":"0.01","confirmations":1}`)
+	status, dep := control(t, srv, "POST", "/_control/alphapo/deposit", `{"address":"`+taken.Address+`","amount":"0.01","confirmations":1,"risk_score":"0.9"}`)
 	require.Equal(t, http.StatusOK, status, dep.Error)
+	assert.Contains(t, dep.Deliveries[0].Body, `"riskscore":"0.9"`, "the risk score a merchant's hold acts on")
 	assert.NotZero(t, dep.ID)
 	require.Len(t, dep.Deliveries, 1)
 	assert.True(t, dep.Deliveries[0].Acknowledged)

@@ -45,7 +45,7 @@
 //
 //	POST /_control/deposit {"address", "amount", "confirmations", "date", "txid"}
 //	    Deposit: pays amount (minor units) into an Apirone address; date is RFC 3339. → {"payment", "txid", "deliveries"}
-//	POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid"}
+//	POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid", "risk_score"}
 //	    AlphaPoDeposit: pays amount (whole coins, "0.01") into an AlphaPo address. → {"id", "txid", "deliveries"}
 //	POST /_control/alphapo/callback-url {"url"}
 //	    SetAlphaPoCallbackURL: where AlphaPo callbacks go. → {}

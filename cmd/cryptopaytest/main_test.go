@@ -212,7 +212,7 @@ func TestCommandServesAlphaPo(t *testing.T) {
 	require.NoError(t, err)
 	i := slices.IndexFunc(balances, func(b cryptopay.AlphaPoBalance) bool { return b.Currency == "BTC" })
 	require.GreaterOrEqual(t, i, 0)
-	assert.Equal(t, "0.01000000", balances[i].Balance.String())
+	assert.Equal(t, "0.00990000", balances[i].Balance.String(), "0.01 less the 1 % deposit fee")
 	srv.stop(t)
 }
 
