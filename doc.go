@@ -141,7 +141,7 @@ Without [WithHTTPClient], every client shares one [net/http.Client] that
 gives each try 30 s, dials in at most 10 s, keeps up to 64 idle
 connections per host and uses the proxy from the environment. It is not
 [net/http.DefaultClient] and does not use [net/http.DefaultTransport].
-Each try goes straight to its transport, which follows no redirect.
+It follows no redirect.
 
 With WithHTTPClient(hc), hc is never modified. Each try goes through a
 shallow copy of hc, taken at that try, with the SDK's own CheckRedirect:

@@ -125,10 +125,10 @@ const (
 	alphaPo
 )
 
-// apiError builds the *APIError of an error answer to the call c, read as
-// its provider writes errors, with the call's credentials hidden.
-func (c *callState) apiError(status int, body []byte) *APIError {
-	return newAPIError(c.ep.provider, c.ep.method, c.ep.path, status, body, c.credentials()...)
+// apiError builds the *APIError of an error answer to the call of ep,
+// read as ep's provider writes errors, with the call's credentials hidden.
+func (c *callState) apiError(ep *endpoint, status int, body []byte) *APIError {
+	return newAPIError(ep.provider, ep.method, ep.path, status, body, c.credentials(ep)...)
 }
 
 // newAPIError builds an *APIError from a response body prefix, taking the
