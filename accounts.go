@@ -38,12 +38,13 @@ func (c *Client) CreateAccount(ctx context.Context) (*CreatedAccount, error) {
 // with any fmt verb shows the id only. It is safe for concurrent use.
 //
 // The calls an account shares with a wallet (see [Wallet]) are methods of
-// both, declared once.
+// each, with the account's route.
 type Account struct{ owner }
 
-// owner is what an Account and a Wallet share: the id, the transfer key,
-// the token session, and the calls both APIs have, which the two handles
-// embed. The calls are declared on routes relative to the owner's base,
+// owner is what an Account and a Wallet share and embed: the id, the
+// transfer key, the token session, and one unexported helper per call
+// both APIs have, which the two handles' methods of that name call. The
+// helpers declare their calls on routes relative to the owner's base,
 // /v2/accounts/{account} or /v2/wallets/{wallet}, so one declaration
 // serves both APIs.
 type owner struct {
@@ -81,8 +82,8 @@ func (c *Client) Account(id, transferKey string) *Account {
 	return &Account{c.newOwner(accountBase, id, transferKey)}
 }
 
-// ID returns the account or wallet id.
-func (o *owner) ID() string { return o.id }
+// ID returns the account id.
+func (a *Account) ID() string { return a.id }
 
 // Format prints "cryptopay.Account{<id>}" for every verb, for a pointer
 // and a value alike.

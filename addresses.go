@@ -25,16 +25,30 @@ type Address struct {
 	Callback *Callback `json:"callback"`
 }
 
-// GenerateAddress creates a new address in the account or wallet. Each
-// call makes a new address, so a failed call is not retried once the
-// request may have left. A wallet's p may be nil.
+// GenerateAddress creates a new address in the account. Each call makes a
+// new address, so a failed call is not retried once the request may have
+// left. p.Currency is required.
 //
 // POST /v2/accounts/{account}/addresses
+//
+// API docs: https://apirone.com/docs/account/#generate-address
+func (a *Account) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
+	return a.generateAddress(ctx, p)
+}
+
+// GenerateAddress creates a new address in the wallet. Each call makes a
+// new address, so a failed call is not retried once the request may have
+// left. p may be nil.
+//
 // POST /v2/wallets/{wallet}/addresses
 //
-// API docs: https://apirone.com/docs/account/#generate-address,
-// https://apirone.com/docs/wallet/#generate-address
-func (o *owner) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
+// API docs: https://apirone.com/docs/wallet/#generate-address
+func (w *Wallet) GenerateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
+	return w.generateAddress(ctx, p)
+}
+
+// generateAddress is GenerateAddress on o's route.
+func (o *owner) generateAddress(ctx context.Context, p *GenerateAddressParams) (*Address, error) {
 	ep := o.endpoint(http.MethodPost, "/addresses")
 	ep.withBody(p.body(o))
 	return call[*Address](ctx, &o.client.backend, ep)
@@ -76,14 +90,28 @@ type AddressInfo struct {
 	Balance  Balance `json:"balance"`
 }
 
-// AddressInfo returns an address's type, creation time and balance.
+// AddressInfo returns the type, creation time and balance of an address
+// of the account.
 //
 // GET /v2/accounts/{account}/addresses/{address}
+//
+// API docs: https://apirone.com/docs/account/#address-info
+func (a *Account) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
+	return a.addressInfo(ctx, address)
+}
+
+// AddressInfo returns the type, creation time and balance of an address
+// of the wallet.
+//
 // GET /v2/wallets/{wallet}/addresses/{address}
 //
-// API docs: https://apirone.com/docs/account/#address-info,
-// https://apirone.com/docs/wallet/#address-info
-func (o *owner) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
+// API docs: https://apirone.com/docs/wallet/#address-info
+func (w *Wallet) AddressInfo(ctx context.Context, address string) (*AddressInfo, error) {
+	return w.addressInfo(ctx, address)
+}
+
+// addressInfo is AddressInfo on o's route.
+func (o *owner) addressInfo(ctx context.Context, address string) (*AddressInfo, error) {
 	return call[*AddressInfo](ctx, &o.client.backend, o.endpoint(http.MethodGet, "/addresses/{address}", address))
 }
 
@@ -96,14 +124,26 @@ type AddressBalance struct {
 	Balance
 }
 
-// AddressBalance returns the balance of one address.
+// AddressBalance returns the balance of one address of the account.
 //
 // GET /v2/accounts/{account}/addresses/{address}/balance
+//
+// API docs: https://apirone.com/docs/account/#address-balance
+func (a *Account) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
+	return a.addressBalance(ctx, address)
+}
+
+// AddressBalance returns the balance of one address of the wallet.
+//
 // GET /v2/wallets/{wallet}/addresses/{address}/balance
 //
-// API docs: https://apirone.com/docs/account/#address-balance,
-// https://apirone.com/docs/wallet/#address-balance
-func (o *owner) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
+// API docs: https://apirone.com/docs/wallet/#address-balance
+func (w *Wallet) AddressBalance(ctx context.Context, address string) (*AddressBalance, error) {
+	return w.addressBalance(ctx, address)
+}
+
+// addressBalance is AddressBalance on o's route.
+func (o *owner) addressBalance(ctx context.Context, address string) (*AddressBalance, error) {
 	return call[*AddressBalance](ctx, &o.client.backend, o.endpoint(http.MethodGet, "/addresses/{address}/balance", address))
 }
 
@@ -134,15 +174,28 @@ type AddressEntry struct {
 	Balance  Balance `json:"balance"`
 }
 
-// Addresses returns one page of the account's or wallet's addresses. A
-// nil p means the first page of every currency.
+// Addresses returns one page of the account's addresses. A nil p means
+// the first page of every currency.
 //
 // GET /v2/accounts/{account}/addresses
+//
+// API docs: https://apirone.com/docs/account/#account-addresses
+func (a *Account) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
+	return a.addresses(ctx, p)
+}
+
+// Addresses returns one page of the wallet's addresses. A nil p means the
+// first page.
+//
 // GET /v2/wallets/{wallet}/addresses
 //
-// API docs: https://apirone.com/docs/account/#account-addresses,
-// https://apirone.com/docs/wallet/#wallet-addresses
-func (o *owner) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
+// API docs: https://apirone.com/docs/wallet/#wallet-addresses
+func (w *Wallet) Addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
+	return w.addresses(ctx, p)
+}
+
+// addresses is Addresses on o's route.
+func (o *owner) addresses(ctx context.Context, p *AddressesParams) (*AddressPage, error) {
 	ep := o.endpoint(http.MethodGet, "/addresses")
 	ep.withQuery(p.query(o))
 	return call[*AddressPage](ctx, &o.client.backend, ep)
@@ -165,10 +218,30 @@ func (p *AddressesParams) query(o *owner) (url.Values, error) {
 	return q, firstError(addPage(q, p.Limit, p.Offset), addFilter(q, "address", p.Address, "empty", empty))
 }
 
-// AllAddresses ranges over every address matching p, fetching pages of
-// p.Limit (default 100) as the loop asks for them, from p.Offset on. A
-// failed page yields its error once and ends the loop.
-func (o *owner) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
+// AllAddresses ranges over every address of the account matching p,
+// fetching pages of p.Limit (default 100) as the loop asks for them, from
+// p.Offset on. A failed page yields its error once and ends the loop.
+//
+// GET /v2/accounts/{account}/addresses
+//
+// API docs: https://apirone.com/docs/account/#account-addresses
+func (a *Account) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
+	return a.allAddresses(ctx, p)
+}
+
+// AllAddresses ranges over every address of the wallet matching p,
+// fetching pages of p.Limit (default 100) as the loop asks for them, from
+// p.Offset on. A failed page yields its error once and ends the loop.
+//
+// GET /v2/wallets/{wallet}/addresses
+//
+// API docs: https://apirone.com/docs/wallet/#wallet-addresses
+func (w *Wallet) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
+	return w.allAddresses(ctx, p)
+}
+
+// allAddresses is AllAddresses on o's route.
+func (o *owner) allAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[AddressEntry, error] {
 	page := AddressesParams{}
 	if p != nil {
 		page = *p
@@ -176,7 +249,7 @@ func (o *owner) AllAddresses(ctx context.Context, p *AddressesParams) iter.Seq2[
 	return paginate(page.Limit, page.Offset, func(limit, offset int) ([]AddressEntry, Pagination, error) {
 		q := page
 		q.Limit, q.Offset = limit, offset
-		list, err := o.Addresses(ctx, &q)
+		list, err := o.addresses(ctx, &q)
 		if err != nil {
 			return nil, Pagination{}, err
 		}

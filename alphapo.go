@@ -56,8 +56,17 @@ func (c AlphaPoClient) Format(f fmt.State, verb rune) {
 // endpoint declares a signed call on route whose answer comes in a
 // {"data": ...} envelope, as every AlphaPo call but Ping does.
 func (c *AlphaPoClient) endpoint(method, route string) endpoint {
+	ep := c.unsignedEndpoint(method, route)
+	ep.auth, ep.envelope = signedAuth, inData
+	return ep
+}
+
+// unsignedEndpoint declares a call on route that carries no signature
+// (Ping): its error answers read as AlphaPo's and show no credential of
+// the client.
+func (c *AlphaPoClient) unsignedEndpoint(method, route string) endpoint {
 	ep := newEndpoint(method, route)
-	ep.auth, ep.envelope, ep.secrets = signedAuth, inData, c.credentials()
+	ep.provider, ep.secrets = alphaPo, c.credentials()
 	return ep
 }
 
@@ -118,23 +127,19 @@ type TakenAddress struct {
 
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string and the tag as a string, a number or null.
-func (t *TakenAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, t) }
-
-func (*TakenAddress) newMirror() mirrorOf[*TakenAddress] { return new(takenAddressWire) }
-
-type takenAddressFields TakenAddress
-
-// takenAddressWire is the mirror a TakenAddress decodes through (see mirrorOf).
-type takenAddressWire struct {
-	takenAddressFields
-	ID  lenientInt    `json:"id"`
-	Tag lenientString `json:"tag"`
-}
-
-func (w *takenAddressWire) value() *TakenAddress {
-	t := (*TakenAddress)(&w.takenAddressFields)
+func (t *TakenAddress) UnmarshalJSON(b []byte) error {
+	type fields TakenAddress // without this method
+	var w struct {
+		fields
+		ID  lenientInt    `json:"id"`
+		Tag lenientString `json:"tag"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*t = TakenAddress(w.fields) // replaced whole, and untouched on an error
 	t.ID, t.Tag = int64(w.ID), string(w.Tag)
-	return t
+	return nil
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null
@@ -168,7 +173,6 @@ func (c *AlphaPoClient) TakeAddress(ctx context.Context, p *TakeAddressParams) (
 //
 // API docs: https://docs.cryptoprocessing.com/api-documentation/api-reference
 func (c *AlphaPoClient) Ping(ctx context.Context) error {
-	ep := newEndpoint(http.MethodGet, "/v2/ping")
-	ep.secrets = c.credentials()
+	ep := c.unsignedEndpoint(http.MethodGet, "/v2/ping")
 	return c.do(ctx, &ep, nil)
 }

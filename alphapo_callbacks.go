@@ -54,7 +54,7 @@ const (
 // The same callback may arrive more than once: see DedupeKey.
 type AlphaPoTransaction struct {
 	ID               int64                  `json:"id"`                   // 0 for a payment request: see PaymentRequestID
-	ForeignID        string                 `json:"foreign_id,omitempty"` // your id: of the address, withdrawal or invoice
+	ForeignID        string                 `json:"foreign_id,omitempty"` // your id of a withdrawal, exchange or invoice; a deposit's is CryptoAddress.ForeignID
 	EndUserReference string                 `json:"end_user_reference,omitempty"`
 	Type             AlphaPoTxType          `json:"type"`
 	CryptoAddress    *AlphaPoCryptoAddress  `json:"crypto_address,omitempty"`
@@ -81,41 +81,23 @@ type AlphaPoTransaction struct {
 
 // UnmarshalJSON decodes the transaction leniently, as described on
 // AlphaPoTransaction.
-func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error { return decodeMirrored(b, c) }
-
-func (*AlphaPoTransaction) newMirror() mirrorOf[*AlphaPoTransaction] {
-	return new(alphaPoTransactionWire)
-}
-
-type alphaPoTransactionFields AlphaPoTransaction
-
-// alphaPoTransactionWire is the mirror an AlphaPoTransaction decodes
-// through (see mirrorOf).
-type alphaPoTransactionWire struct {
-	alphaPoTransactionFields
-	ID               lenientInt                `json:"id"`
-	ForeignID        lenientString             `json:"foreign_id"`
-	EndUserReference lenientString             `json:"end_user_reference"`
-	FixedAt          lenientInt                `json:"fixed_at"`
-	ExpiresAt        lenientInt                `json:"expires_at"`
-	CryptoAddress    *alphaPoCryptoAddressWire `json:"crypto_address"`
-	Transactions     []alphaPoTxEntryWire      `json:"transactions"`
-}
-
-func (w *alphaPoTransactionWire) value() *AlphaPoTransaction {
-	c := (*AlphaPoTransaction)(&w.alphaPoTransactionFields)
+func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoTransaction // without this method
+	var w struct {
+		fields
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+		FixedAt          lenientInt    `json:"fixed_at"`
+		ExpiresAt        lenientInt    `json:"expires_at"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = AlphaPoTransaction(w.fields) // replaced whole, and untouched on an error
 	c.ID, c.ForeignID, c.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
 	c.FixedAt, c.ExpiresAt = int64(w.FixedAt), int64(w.ExpiresAt)
-	if w.CryptoAddress != nil {
-		c.CryptoAddress = w.CryptoAddress.value()
-	}
-	if w.Transactions != nil {
-		c.Transactions = make([]AlphaPoTxEntry, len(w.Transactions))
-		for i := range w.Transactions {
-			c.Transactions[i] = *w.Transactions[i].value()
-		}
-	}
-	return c
+	return nil
 }
 
 // AlphaPoCryptoAddress is the address an operation concerns: the
@@ -126,6 +108,8 @@ type AlphaPoCryptoAddress struct {
 	ConvertTo string `json:"convert_to,omitempty"`
 	Address   string `json:"address"`
 	Tag       string `json:"tag"` // memo for XRP, XLM, ...; "" when none
+	// ForeignID is, for a deposit, its customer: the foreign_id the
+	// address was taken with, which AlphaPo sends only here.
 	ForeignID string `json:"foreign_id,omitempty"`
 	// CrossCurrency is true on a deposit made in another coin than the
 	// address's (e.g. ETH sent to a USDC address on the same network):
@@ -136,28 +120,21 @@ type AlphaPoCryptoAddress struct {
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string, the tag and foreign id as a string, a number or null, and
 // cross_currency as a boolean or its text.
-func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, a) }
-
-func (*AlphaPoCryptoAddress) newMirror() mirrorOf[*AlphaPoCryptoAddress] {
-	return new(alphaPoCryptoAddressWire)
-}
-
-type alphaPoCryptoAddressFields AlphaPoCryptoAddress
-
-// alphaPoCryptoAddressWire is the mirror an AlphaPoCryptoAddress decodes
-// through (see mirrorOf).
-type alphaPoCryptoAddressWire struct {
-	alphaPoCryptoAddressFields
-	ID            lenientInt    `json:"id"`
-	Tag           lenientString `json:"tag"`
-	ForeignID     lenientString `json:"foreign_id"`
-	CrossCurrency lenientBool   `json:"cross_currency"`
-}
-
-func (w *alphaPoCryptoAddressWire) value() *AlphaPoCryptoAddress {
-	a := (*AlphaPoCryptoAddress)(&w.alphaPoCryptoAddressFields)
+func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoCryptoAddress // without this method
+	var w struct {
+		fields
+		ID            lenientInt    `json:"id"`
+		Tag           lenientString `json:"tag"`
+		ForeignID     lenientString `json:"foreign_id"`
+		CrossCurrency lenientBool   `json:"cross_currency"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*a = AlphaPoCryptoAddress(w.fields) // replaced whole, and untouched on an error
 	a.ID, a.Tag, a.ForeignID, a.CrossCurrency = int64(w.ID), string(w.Tag), string(w.ForeignID), bool(w.CrossCurrency)
-	return a
+	return nil
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null
@@ -204,28 +181,23 @@ type AlphaPoTxEntry struct {
 // UnmarshalJSON decodes the entry, taking the id and confirmations as
 // numbers or strings and the tag, txid and risk score as strings, numbers
 // or null.
-func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error { return decodeMirrored(b, e) }
-
-func (*AlphaPoTxEntry) newMirror() mirrorOf[*AlphaPoTxEntry] { return new(alphaPoTxEntryWire) }
-
-type alphaPoTxEntryFields AlphaPoTxEntry
-
-// alphaPoTxEntryWire is the mirror an AlphaPoTxEntry decodes through (see
-// mirrorOf).
-type alphaPoTxEntryWire struct {
-	alphaPoTxEntryFields
-	ID            lenientInt    `json:"id"`
-	Tag           lenientString `json:"tag"`
-	TxID          lenientString `json:"txid"`
-	RiskScore     lenientString `json:"riskscore"`
-	Confirmations lenientInt    `json:"confirmations"`
-}
-
-func (w *alphaPoTxEntryWire) value() *AlphaPoTxEntry {
-	e := (*AlphaPoTxEntry)(&w.alphaPoTxEntryFields)
+func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoTxEntry // without this method
+	var w struct {
+		fields
+		ID            lenientInt    `json:"id"`
+		Tag           lenientString `json:"tag"`
+		TxID          lenientString `json:"txid"`
+		RiskScore     lenientString `json:"riskscore"`
+		Confirmations lenientInt    `json:"confirmations"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = AlphaPoTxEntry(w.fields) // replaced whole, and untouched on an error
 	e.ID, e.Tag, e.TxID, e.RiskScore = int64(w.ID), string(w.Tag), string(w.TxID), string(w.RiskScore)
 	e.Confirmations = int64(w.Confirmations)
-	return e
+	return nil
 }
 
 // AlphaPoFee is a fee AlphaPo charged for an operation.
@@ -256,16 +228,12 @@ func (c *AlphaPoTransaction) DedupeKey() string {
 // payment request) or status, the fields that identify it, is
 // ErrCallbackMalformed.
 func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
-	var cb *AlphaPoTransaction
-	w := new(alphaPoTransactionWire)
-	err := json.Unmarshal(body, w)
-	switch {
-	case (err != nil || w.Type == AlphaPoTxPaymentRequest) && isPaymentRequest(body):
+	cb := new(AlphaPoTransaction)
+	err := json.Unmarshal(body, cb)
+	if (err != nil || cb.Type == AlphaPoTxPaymentRequest) && isPaymentRequest(body) {
 		// Rare, and its currencies are objects: its own decoder, second.
 		cb = new(AlphaPoTransaction)
 		err = decodePaymentRequest(body, cb)
-	case err == nil:
-		cb = w.value()
 	}
 	if err != nil {
 		return nil, malformed("%v", err)
@@ -437,27 +405,22 @@ func (v *AlphaPoCallbackVerifier) parseRequest(r *http.Request) (string, *AlphaP
 // answers:
 //
 //   - exactly 200 (empty body) when fn returns nil;
-//   - 500 when fn returns an error, so AlphaPo retries later;
-//   - 403 when verification fails (fn is not called);
+//   - 500 when fn returns an error, so AlphaPo retries later; an error
+//     that matches ErrNotYet is answered the same way but is no failure
+//     (see PaymentCallbackHandler);
+//   - 403 when verification fails (fn is not called), a zero verifier
+//     refusing every callback;
 //   - 400, 405 or 413 for a malformed, non-POST or oversized request.
 //
-// WithCallbackErrorHandler and WithCallbackLogger report why a callback
-// was refused or failed. AlphaPo signs its callbacks, so there is no
-// shared secret to check: Handler panics when given WithCallbackSecret or
-// WithCallbackConfirm, a mistake in the program's setup.
-func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...CallbackOption) http.Handler {
-	s := newCallbackSettings(opts)
-	if s.hasSecret {
-		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackSecret applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
-	}
-	if s.confirm != nil {
-		panic("cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackConfirm applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature")
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, cb, err := v.parseRequest(r)
-		ctx := context.WithValue(r.Context(), alphaPoKeyContext{}, key)
-		s.serve(w, r, err, http.MethodPost, func() error { return fn(ctx, cb) }, func(w http.ResponseWriter) {
-			w.WriteHeader(http.StatusOK)
+// It takes the options that say how it reports (CallbackReportOption):
+// WithCallbackErrorHandler, WithCallbackLogger and WithCallbackObserver.
+// AlphaPo signs its callbacks, so WithCallbackSecret and
+// WithCallbackConfirm, which are for Apirone's, do not compile here.
+func (v *AlphaPoCallbackVerifier) Handler(fn func(context.Context, *AlphaPoTransaction) error, opts ...AlphaPoCallbackOption) http.Handler {
+	return newAlphaPoSettings(opts).handler(http.MethodPost, func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) },
+		func(r *http.Request) (func() error, error) {
+			key, cb, err := v.parseRequest(r)
+			ctx := context.WithValue(r.Context(), alphaPoKeyContext{}, key)
+			return func() error { return fn(ctx, cb) }, err
 		})
-	})
 }

@@ -89,39 +89,60 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 		file string
 		want *AlphaPoTransaction
 	}{
+		// Published examples, one per type: testdata/README.md names the
+		// page and tab of each.
 		{"deposit.json", &AlphaPoTransaction{
-			ID: 2686563, EndUserReference: "customer-17", Type: AlphaPoTxDeposit,
+			ID: 1, EndUserReference: "12345", Type: AlphaPoTxDeposit,
 			CryptoAddress: &AlphaPoCryptoAddress{
-				ID: 381738, Currency: "ETH", Address: "0xd61180ff0cf74dc3ee8e264751f18c47060729b9", ForeignID: "customer-17",
+				ID: 1, Currency: "BTC", Address: "39mFf3X46YzUtfdwVQpYXPCMydc74ccbAZ", ForeignID: "user-id:2048",
 			},
-			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.01000000")},
-			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.01000000"), AmountMinusFee: decp("0.00939500")},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("6.53157512")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("6.53157512"), AmountMinusFee: decp("6.5119800")},
 			Transactions: []AlphaPoTxEntry{{
-				ID: 714657, Currency: "ETH", TransactionType: "blockchain", Type: "deposit",
-				Address: "0xd61180ff0cf74dc3ee8e264751f18c47060729b9", Amount: dec("0.01000000"),
-				TxID:      "0x6b353da88a8ba2df4926c1ccc58991f484a683ba57ec3dde70e812b5c8c7fa1d",
-				RiskScore: "0.5", Confirmations: 9,
+				ID: 1, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
+				Address: "39mFf3X46YzUtfdwVQpYXPCMydc74ccbAZ", Amount: dec("6.53157512"),
+				TxID:      "3950ad8149421a850d01dff88f024810e363ac18c9e8dd9bc0b9116e7937ad93",
+				RiskScore: "0.5", Confirmations: 3,
 			}},
-			Fees: []AlphaPoFee{
-				{Type: "transfer", Currency: "ETH", Amount: dec("0.00010500")},
-				{Type: "deposit", Currency: "ETH", Amount: dec("0.00050000")},
+			Fees:   []AlphaPoFee{{Type: "deposit", Currency: "BTC", Amount: dec("0.01959472")}},
+			Status: AlphaPoStatusConfirmed,
+		}},
+		{"deposit_exchange.json", &AlphaPoTransaction{
+			ID: 2686510, Type: AlphaPoTxDepositExchange,
+			CryptoAddress: &AlphaPoCryptoAddress{
+				ID: 382270, Currency: "BTC", ConvertTo: "EUR", Address: "31vnLqxVJ1iShJ5Ly586q8XKucECx12bZS", ForeignID: "13a",
 			},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.01000000")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("84.17070222"), AmountMinusFee: decp("79.96216711")},
+			Transactions: []AlphaPoTxEntry{
+				{
+					ID: 714576, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
+					Address: "31vnLqxVJ1iShJ5Ly586q8XKucECx12bZS", Amount: dec("0.01000000"),
+					TxID:      "3a491da90a1ce5a318d0aeff6867ab98a03219abae29ed68d702291703c3538b",
+					RiskScore: "0.42", Confirmations: 1,
+				},
+				{
+					ID: 714577, Currency: "BTC", CurrencyTo: "EUR", TransactionType: "exchange", Type: "exchange",
+					Amount: dec("0.01000000"), AmountTo: decp("84.17070222"),
+				},
+			},
+			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("4.20853511")}},
 			Status: AlphaPoStatusConfirmed,
 		}},
 		{"invoice.json", &AlphaPoTransaction{
-			ID: 588, ForeignID: "order-1042", EndUserReference: "customer-17", Type: AlphaPoTxInvoice,
+			ID: 588, ForeignID: "8FW1KI7LesB9yxWcK1K", EndUserReference: "12345", Type: AlphaPoTxInvoice,
 			CryptoAddress: &AlphaPoCryptoAddress{
-				ID: 386897, Currency: "BTC", ConvertTo: "EUR", Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk",
+				ID: 386897, Currency: "BTC", Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk",
 			},
 			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.02000000"), RemainingAmount: decp("0.01000000")},
-			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("520.00000000")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.02000000")},
 			Transactions: []AlphaPoTxEntry{{
 				ID: 750294, Currency: "BTC", TransactionType: "blockchain", Type: "deposit",
 				Address: "2Mvo6FMduhHz1BTDHsQ5GyRoifcG3y4ycpk", Amount: dec("0.01000000"),
 				TxID: "528dcda13270f8590853405600bf5634d53aa66d2ce5d3a873006a670f9da788", Confirmations: 0,
 			}},
 			Fees:    []AlphaPoFee{{Type: "fee_crypto_deposit", Currency: "BTC", Amount: dec("0.0008")}},
-			Status:  AlphaPoStatusProcessing,
+			Status:  AlphaPoStatusConfirmed,
 			FixedAt: 1592307241, ExpiresAt: 1592308141,
 		}},
 		// The "Exchange rate is fixed" example of
@@ -141,52 +162,58 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 			FixedAt: 1769773958, ExpiresAt: 1769774157, ValidUntil: 1769774157,
 		}},
 		{"withdrawal.json", &AlphaPoTransaction{
-			ID: 132506128, ForeignID: "payout-77", EndUserReference: "customer-17", Type: AlphaPoTxWithdrawal,
+			ID: 1, ForeignID: "10", Type: AlphaPoTxWithdrawal,
 			CryptoAddress: &AlphaPoCryptoAddress{
-				ID: 3776972, Currency: "XRP", Address: "rLW9gnQo7BQhU6igk5keqYnH3TVrCxGRzm", Tag: "1234567",
+				ID: 1, Currency: "BTC", Address: "115Mn1jCjBh1CNqug7yAB21Hq2rw8PfmTA",
 			},
-			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "XRP", Amount: dec("25.5")},
-			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "XRP", Amount: dec("25.50000000")},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.02000000")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.02000000")},
 			Transactions: []AlphaPoTxEntry{{
-				ID: 3745618, Currency: "XRP", TransactionType: "blockchain", Type: "withdrawal",
-				Address: "rLW9gnQo7BQhU6igk5keqYnH3TVrCxGRzm", Tag: "1234567", Amount: dec("25.5"),
-				TxID: "E08D6E9754025BA2534A78707605E0601F03ACE063687A0CA1BDDACFCD1698C7", Confirmations: 3,
+				ID: 1, Currency: "BTC", TransactionType: "blockchain", Type: "withdrawal",
+				Address: "115Mn1jCjBh1CNqug7yAB21Hq2rw8PfmTA", Amount: dec("0.02"),
+				TxID: "bb040d895ef7141ea0b06b04227d8f5dd4ee12d5b890e6e5633f6439393a666b", Confirmations: 3,
 			}},
-			Fees:   []AlphaPoFee{},
+			Fees: []AlphaPoFee{
+				{Type: "mining", Currency: "BTC", Amount: dec("0.00007402")},
+				{Type: "withdrawal", Currency: "BTC", Amount: dec("0.00002000")},
+			},
 			Status: AlphaPoStatusConfirmed,
 		}},
+		// Amounts in its movements are numbers, as published.
 		{"withdrawal_exchange.json", &AlphaPoTransaction{
-			ID: 132506129, ForeignID: "payout-78", EndUserReference: "customer-17", Type: AlphaPoTxWithdrawalExchange,
+			ID: 1, ForeignID: "20", Type: AlphaPoTxWithdrawalExchange,
 			CryptoAddress: &AlphaPoCryptoAddress{
-				ID: 3776973, Currency: "ETH", Address: "0x071B2E45e2CD08011555755b93d5C76D2E62C4Cd",
+				ID: 1, Currency: "EUR", ConvertTo: "BTC", Address: "1K2btnZ8cqNFBPhaq729Mdj8W6G3w2nBbL",
 			},
-			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("804.25693204")},
-			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "ETH", Amount: dec("0.67715984")},
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("381")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.10882300")},
 			Transactions: []AlphaPoTxEntry{
 				{
-					ID: 3745619, Currency: "EUR", CurrencyTo: "ETH", TransactionType: "exchange", Type: "exchange",
-					Amount: dec("804.25693204"), AmountTo: decp("0.67715984"),
+					ID: 1, Currency: "EUR", CurrencyTo: "BTC", TransactionType: "exchange", Type: "exchange",
+					Amount: dec("381"), AmountTo: decp("0.10882300"),
 				},
 				{
-					ID: 3745620, Currency: "ETH", TransactionType: "blockchain", Type: "withdrawal",
-					Address: "0x071B2E45e2CD08011555755b93d5C76D2E62C4Cd", Amount: dec("0.67715984"),
-					TxID: "0x1f3ab0bd6bdb84b0a1c2d4bbf52e1c2d12c6e4d3f45f0a8c9b0f4c0a9bd7a1e2",
+					ID: 1, Currency: "BTC", TransactionType: "blockchain", Type: "withdrawal",
+					Address: "1K2btnZ8cqNFBPhaq729Mdj8W6G3w2nBbL", Amount: dec("0.10882300"),
+					TxID: "aa3345b96389e126f1ce88a670d1b1e38f2c3f73fb3ecfff8d9da1b1ce6964a6", Confirmations: 3,
 				},
 			},
-			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("8.04256932")}},
-			Status: AlphaPoStatusPending,
+			Fees: []AlphaPoFee{
+				{Type: "exchange", Currency: "EUR", Amount: dec("3.04800000")},
+				{Type: "mining", Currency: "EUR", Amount: dec("0.04489780")},
+			},
+			Status: AlphaPoStatusConfirmed,
 		}},
 		{"exchange.json", &AlphaPoTransaction{
-			ID: 2686999, ForeignID: "exchange-5", Type: AlphaPoTxExchange,
-			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.5")},
-			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("13000.12")},
+			ID: 2686900, Type: AlphaPoTxExchange,
+			CurrencySent:     &AlphaPoCurrencyAmount{Currency: "EUR", Amount: dec("26.75248865")},
+			CurrencyReceived: &AlphaPoCurrencyAmount{Currency: "BTC", Amount: dec("0.00300000")},
 			Transactions: []AlphaPoTxEntry{{
-				ID: 714999, Currency: "BTC", CurrencyTo: "EUR", TransactionType: "exchange", Type: "exchange",
-				Amount: dec("0.50000000"), AmountTo: decp("13000.12"),
+				ID: 715072, Currency: "EUR", CurrencyTo: "BTC", TransactionType: "exchange", Type: "exchange",
+				Amount: dec("26.75248865"), AmountTo: decp("0.00300000"),
 			}},
-			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("130.0")}},
-			Error:  "Not enough funds",
-			Status: AlphaPoStatusDeclined,
+			Fees:   []AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: dec("0.26752489")}},
+			Status: AlphaPoStatusConfirmed,
 		}},
 	}
 	v := testVerifier(t)
@@ -255,7 +282,7 @@ func TestAlphaPoVerifyRejects(t *testing.T) {
 		edit(h)
 		return h
 	}
-	tampered := []byte(strings.Replace(string(body), `"amount": "0.01000000"`, `"amount": "10.01000000"`, 1))
+	tampered := []byte(strings.Replace(string(body), `"amount": "6.53157512"`, `"amount": "16.53157512"`, 1))
 	require.NotEqual(t, body, tampered)
 
 	tests := []struct {
@@ -376,7 +403,7 @@ func TestAlphaPoCallbackHandler(t *testing.T) {
 				return
 			}
 			require.Len(t, got, 1)
-			assert.Equal(t, int64(2686563), got[0].ID)
+			assert.Equal(t, int64(1), got[0].ID)
 		})
 	}
 	rec := serve(testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return nil }), signedRequest(body))

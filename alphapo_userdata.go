@@ -3,6 +3,8 @@ package cryptopay
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Who sends or receives the funds, for SenderType and ReceiverType
@@ -21,7 +23,9 @@ const (
 // beside it says which fields are filled: for AlphaPoNaturalPerson all of
 // FirstName, LastName and DateOfBirth, for AlphaPoLegalEntity both
 // LegalName and CountryOfRegistration, and none of the other kind's. The
-// calls check this before anything is sent.
+// calls check this before anything is sent, and that the values make
+// sense: names not blank and free of control characters, a date of birth
+// from 1900-01-01 to today.
 //
 // API docs: https://docs.cryptoprocessing.com/api-reference/user-data-collection
 type AlphaPoUserData struct {
@@ -64,15 +68,15 @@ func checkUserData(role, kind string, data *AlphaPoUserData, self bool) error {
 	f := func(name string) string { return dataField + "." + name }
 	if kind == AlphaPoNaturalPerson {
 		return firstError(
-			required(f("first_name"), data.FirstName),
-			required(f("last_name"), data.LastName),
+			checkName(f("first_name"), data.FirstName),
+			checkName(f("last_name"), data.LastName),
 			checkDate(f("date_of_birth"), data.DateOfBirth),
 			absent(f("legal_name"), data.LegalName, kind),
 			absent(f("country_of_registration"), data.CountryOfRegistration, kind),
 		)
 	}
 	return firstError(
-		required(f("legal_name"), data.LegalName),
+		checkName(f("legal_name"), data.LegalName),
 		checkCountry(f("country_of_registration"), data.CountryOfRegistration),
 		absent(f("first_name"), data.FirstName, kind),
 		absent(f("last_name"), data.LastName, kind),
@@ -88,13 +92,43 @@ func absent(field, value, kind string) error {
 	return nil
 }
 
-// checkDate checks a required calendar date written YYYY-MM-DD.
+// checkName checks a required name: UTF-8 text with something besides
+// white space, and no control character (no NUL, tab or line break).
+func checkName(field, value string) error {
+	switch {
+	case strings.TrimFunc(value, unicode.IsSpace) == "":
+		return invalid(field, "is required")
+	case !utf8.ValidString(value):
+		return invalid(field, "must be UTF-8 text")
+	case strings.IndexFunc(value, unicode.IsControl) >= 0:
+		return invalid(field, "must not hold a control character (a line break, tab or NUL), got %.40q", value)
+	}
+	return nil
+}
+
+// earliestBirth is the earliest date of birth accepted: no one born before
+// it is alive.
+var earliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// latestZone is the offset from UTC of the time zone furthest ahead
+// (UTC+14, Kiribati's Line Islands): a date of birth after today there is
+// in the future everywhere.
+const latestZone = 14 * time.Hour
+
+// checkDate checks a required date of birth written YYYY-MM-DD, from
+// earliestBirth to today.
 func checkDate(field, value string) error {
 	if value == "" {
 		return invalid(field, "is required")
 	}
-	if _, err := time.Parse(time.DateOnly, value); err != nil {
+	born, err := time.Parse(time.DateOnly, value)
+	switch {
+	case err != nil:
 		return invalid(field, "must be a date written YYYY-MM-DD, got %.20q", value)
+	case born.Before(earliestBirth):
+		return invalid(field, "must not be before %s, got %s", earliestBirth.Format(time.DateOnly), value)
+	case born.After(time.Now().UTC().Add(latestZone)):
+		return invalid(field, "must not be in the future, got %s", value)
 	}
 	return nil
 }

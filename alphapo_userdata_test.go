@@ -3,6 +3,7 @@ package cryptopay
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,6 +48,17 @@ func TestWithdrawCryptoChecksUserData(t *testing.T) {
 		"birth date d.m.y":      {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = "17.08.1995" }), field: "sender_data.date_of_birth"},
 		"birth date no day":     {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = "1995-02-30" }), field: "sender_data.date_of_birth"},
 		"birth date with time":  {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = "1995-08-17T00:00:00Z" }), field: "sender_data.date_of_birth"},
+		"blank first name":      {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.FirstName = "   " }), field: "sender_data.first_name"},
+		"tab for last name":     {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.LastName = "\t" }), field: "sender_data.last_name"},
+		"NUL in first name":     {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.FirstName = "Fried\x00rich" }), field: "sender_data.first_name"},
+		"newline in last name":  {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.LastName = "Müller\nX-Injected: 1" }), field: "sender_data.last_name"},
+		"not UTF-8 last name":   {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.LastName = "M\xfcller" }), field: "sender_data.last_name"},
+		"born in the future":    {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = time.Now().AddDate(0, 0, 2).Format(time.DateOnly) }), field: "sender_data.date_of_birth"},
+		"born in year 3000":     {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = "3000-01-01" }), field: "sender_data.date_of_birth"},
+		"born in year 0":        {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = "0000-01-01" }), field: "sender_data.date_of_birth"},
+		"born before 1900":      {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.DateOfBirth = "1899-12-31" }), field: "sender_data.date_of_birth"},
+		"blank legal name":      {senderType: AlphaPoLegalEntity, sender: withCompany(func(d *AlphaPoUserData) { d.LegalName = " \u00a0" }), field: "sender_data.legal_name"},
+		"CR in legal name":      {senderType: AlphaPoLegalEntity, sender: withCompany(func(d *AlphaPoUserData) { d.LegalName = "Example\rGmbH" }), field: "sender_data.legal_name"},
 		"person with company":   {senderType: AlphaPoNaturalPerson, sender: with(func(d *AlphaPoUserData) { d.LegalName = "Example GmbH" }), field: "sender_data.legal_name"},
 		"no legal name":         {senderType: AlphaPoLegalEntity, sender: withCompany(func(d *AlphaPoUserData) { d.LegalName = "" }), field: "sender_data.legal_name"},
 		"no country":            {senderType: AlphaPoLegalEntity, sender: withCompany(func(d *AlphaPoUserData) { d.CountryOfRegistration = "" }), field: "sender_data.country_of_registration"},
@@ -92,4 +104,16 @@ func TestTakeAddressChecksSenderData(t *testing.T) {
 		SenderType: AlphaPoLegalEntity, SenderData: &AlphaPoUserData{LegalName: "Example GmbH", CountryOfRegistration: "XKX"},
 	})
 	rejected(t, w, err, "sender_data.country_of_registration")
+}
+
+// TestUserDataDatesOfBirthInRange: the earliest and the latest dates of
+// birth that make sense pass: 1900-01-01, and today wherever on Earth it is
+// already today (UTC+14).
+func TestUserDataDatesOfBirthInRange(t *testing.T) {
+	latest := time.Now().UTC().Add(14 * time.Hour).Format(time.DateOnly)
+	for _, date := range []string{"1900-01-01", "1995-08-17", latest} {
+		d := person()
+		d.DateOfBirth = date
+		assert.NoError(t, checkUserData("sender", AlphaPoNaturalPerson, d, false), date)
+	}
 }

@@ -170,17 +170,16 @@ func alphapoWire() []alphapoRow {
 			want: pairs,
 		},
 		{
-			// Response: docs.cryptoprocessing.com/api-reference/currencies/list-of-currency-rates
-			// (its "description" fields are ignored).
+			// Response: docs.cryptoprocessing.com/api-reference/endpoints/currencies-rates.
 			name: "AlphaPoClient.CurrencyRates", fixture: "alphapo/currencies_rates.json",
 			call: func(ctx context.Context, c *AlphaPoClient) (any, error) {
 				return c.CurrencyRates(ctx, &AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
 			},
 			method: "POST", path: "/api/v2/currencies/rates", body: `{"currency_from":"BTC","currency_to":"EUR"}`, signed: true,
 			want: []AlphaPoPair{{
-				CurrencyFrom: AlphaPoPairCurrency{Currency: "BTC", Type: "crypto", MinAmount: dec("0.00010000"), MinAmountDepositWithExchange: dec("0.00010000")},
+				CurrencyFrom: AlphaPoPairCurrency{Currency: "BTC", Type: "crypto", MinAmount: dec("0.00010000"), MinAmountDepositWithExchange: dec("0.00020000")},
 				CurrencyTo:   AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
-				RateFrom:     dec("1"), RateTo: dec("20693.84879354"),
+				RateFrom:     dec("1"), RateTo: dec("58077.41037702"),
 			}},
 		},
 
@@ -297,9 +296,8 @@ func alphapoWire() []alphapoRow {
 			},
 		},
 		{
-			// Request and response: coinspaid/docs, /v2/invoices/create
-			// (numeric foreign_id, "name", fixed rate times); the request
-			// adds end_user_reference, which the current docs require.
+			// Response: the "2nd Type of Invoice response" (a timer) of
+			// coinspaid/docs api-documentation/callbacks.md (testdata/README.md).
 			name: "AlphaPoClient.CreateInvoice with timer", fixture: "alphapo/invoices_create_timer.json",
 			call: func(ctx context.Context, c *AlphaPoClient) (any, error) {
 				return c.CreateInvoice(ctx, &AlphaPoInvoiceParams{
@@ -313,10 +311,11 @@ func alphapoWire() []alphapoRow {
 				`"currency":"EUR","sender_currency":"BTC","amount":"106.75","foreign_id":"164","end_user_reference":"12345",` +
 				`"url_success":"https://merchant.name.com/url_success","url_failed":"https://merchant.name.com/url_failed"}`,
 			want: &AlphaPoInvoice{
-				ID: 79, URL: "https://app.coinspaid.com/invoice/RB9NZv", ForeignID: "164", Name: "TEST NAME", Status: "created",
-				Currency: "EUR", Amount: dec("106.75"), SenderCurrency: "BTC",
-				FixedAt:   UnixTime{time.Unix(1581929889, 0).UTC()},
-				ReleaseAt: UnixTime{time.Unix(1581930789, 0).UTC()},
+				ID: 26, URL: "https://wallet.coinspaid.com/invoice/XJrbOG", ForeignID: "197", Title: "Invoice Title", Status: "pending",
+				Currency: "BTC", Amount: dec("0.01000000"),
+				FixedAt:     UnixTime{time.Unix(1592315493, 0).UTC()},
+				ReleaseAt:   UnixTime{time.Unix(1592316393, 0).UTC()},
+				SecondsLeft: 899,
 			},
 		},
 

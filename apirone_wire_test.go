@@ -129,10 +129,14 @@ func apironeWire(t *testing.T) []wireRow {
 		Account: testAccountID,
 		Info: []CurrencyInfo{
 			{Currency: "btc", Created: ts(t, "2022-03-13T10:13:00.904188"), Units: "satoshi",
-				Destinations: []Destination{{Address: "3N1nvw5pTR9wEZSq1GcJJjt7dXi2AUtp1Rn", Amount: Percent(100)}}, Fee: FeeNormal},
-			{Currency: "ltc", Created: ts(t, "2022-03-13T14:33:43.388854"), Units: "satoshi", Destinations: none, Fee: FeeNormal},
-			{Currency: "doge", Created: ts(t, "2022-03-13T14:33:43.425453"), Units: "satoshi", Destinations: none, Fee: FeeNormal},
-			{Currency: "bch", Created: ts(t, "2022-03-13T14:33:43.440855"), Units: "satoshi", Destinations: none, Fee: FeeNormal},
+				Destinations: []Destination{{Address: "3N1nvw5pTR9wEZSq1GcJJjt7dXi2AUtp1Rn", Amount: Percent(100)}}, Fee: FeeNormal,
+				ProcessingFeePolicy: ProcessingFeePercentage},
+			{Currency: "ltc", Created: ts(t, "2022-03-13T14:33:43.388854"), Units: "satoshi", Destinations: none, Fee: FeeNormal,
+				ProcessingFeePolicy: ProcessingFeeFixed},
+			{Currency: "doge", Created: ts(t, "2022-03-13T14:33:43.425453"), Units: "satoshi", Destinations: none, Fee: FeeNormal,
+				ProcessingFeePolicy: ProcessingFeeFixed},
+			{Currency: "bch", Created: ts(t, "2022-03-13T14:33:43.440855"), Units: "satoshi", Destinations: none, Fee: FeeNormal,
+				ProcessingFeePolicy: ProcessingFeeFixed},
 		},
 	}
 	addressEntry := AddressEntry{

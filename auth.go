@@ -134,26 +134,41 @@ type loginBody struct {
 	Password string `json:"password"`
 }
 
-// Login signs in with the account or wallet id and transfer key.
-// Afterwards the protected calls send "Authorization: Bearer <access token>"
-// and no transfer key; the access token is renewed shortly before it
-// expires (its exp claim), though no earlier than half its lifetime after
-// it was obtained, and once after a 401, with concurrent calls sharing one
+// Login signs in with the account id and transfer key. Afterwards the
+// protected calls send "Authorization: Bearer <access token>" and no
+// transfer key; the access token is renewed shortly before it expires (its
+// exp claim), though no earlier than half its lifetime after it was
+// obtained, and once after a 401, with concurrent calls sharing one
 // renewal.
 //
 // POST /v2/auth/login
 //
 // API docs: https://apirone.com/docs/authorization
-func (o *owner) Login(ctx context.Context) error {
+func (a *Account) Login(ctx context.Context) error { return a.login(ctx) }
+
+// Login signs in with the wallet id and transfer key. Afterwards the
+// protected calls send "Authorization: Bearer <access token>" and no
+// transfer key; the access token is renewed shortly before it expires (its
+// exp claim), though no earlier than half its lifetime after it was
+// obtained, and once after a 401, with concurrent calls sharing one
+// renewal.
+//
+// POST /v2/auth/login
+//
+// API docs: https://apirone.com/docs/authorization
+func (w *Wallet) Login(ctx context.Context) error { return w.login(ctx) }
+
+// login is Login with o's id and transfer key.
+func (o *owner) login(ctx context.Context) error {
 	if err := o.session.acquire(ctx); err != nil {
 		return err
 	}
 	defer o.session.release()
-	return o.login(ctx)
+	return o.signIn(ctx)
 }
 
-// login runs with the session lock held.
-func (o *owner) login(ctx context.Context) error {
+// signIn is login with the session lock held.
+func (o *owner) signIn(ctx context.Context) error {
 	ep := newEndpoint(http.MethodPost, "/v2/auth/login")
 	ep.secrets = [2]string{o.transferKey.reveal()}
 	ep.withBody(o.loginBody())
@@ -180,33 +195,58 @@ func (o *owner) loginBody() (any, error) {
 // tokenEndpoint declares one of the token calls, which send token as it is.
 func tokenEndpoint(route, token string) endpoint {
 	ep := newEndpoint(http.MethodPost, route)
-	ep.auth, ep.bearer = bearerAuth, token
+	ep.auth, ep.token = bearerAuth, token
 	return ep
 }
 
-// UseTokens makes the protected calls use tokens the caller
+// UseTokens makes the account's protected calls use tokens the caller
 // stored from an earlier Login (see Tokens), renewing them as Login does.
-func (o *owner) UseTokens(t Tokens) {
+func (a *Account) UseTokens(t Tokens) { a.useTokens(t) }
+
+// UseTokens makes the wallet's protected calls use tokens the caller
+// stored from an earlier Login (see Tokens), renewing them as Login does.
+func (w *Wallet) UseTokens(t Tokens) { w.useTokens(t) }
+
+// useTokens is UseTokens on o's session.
+func (o *owner) useTokens(t Tokens) {
 	o.session.lock <- struct{}{}
 	defer o.session.release()
 	o.session.set(t, time.Time{})
 }
 
-// Tokens returns the current tokens, e.g. to store them; both
+// Tokens returns the account's current tokens, e.g. to store them; both
 // are empty before Login or UseTokens.
-func (o *owner) Tokens() Tokens {
+func (a *Account) Tokens() Tokens { return a.tokens() }
+
+// Tokens returns the wallet's current tokens, e.g. to store them; both
+// are empty before Login or UseTokens.
+func (w *Wallet) Tokens() Tokens { return w.tokens() }
+
+// tokens is Tokens of o's session.
+func (o *owner) tokens() Tokens {
 	o.session.lock <- struct{}{}
 	defer o.session.release()
 	return Tokens{Access: o.session.access.reveal(), Refresh: o.session.refresh.reveal()}
 }
 
-// Logout ends the token session on the server and forgets the tokens:
-// protected calls go back to the transfer key.
+// Logout ends the account's token session on the server and forgets the
+// tokens: protected calls go back to the transfer key.
 //
 // POST /v2/auth/logout
 //
 // API docs: https://apirone.com/docs/authorization
-func (o *owner) Logout(ctx context.Context) error {
+func (a *Account) Logout(ctx context.Context) error { return a.logout(ctx) }
+
+// Logout ends the wallet's token session on the server and forgets the
+// tokens: protected calls go back to the transfer key.
+//
+// POST /v2/auth/logout
+//
+// API docs: https://apirone.com/docs/authorization
+func (w *Wallet) Logout(ctx context.Context) error { return w.logout(ctx) }
+
+// logout is Logout of o's session.
+func (o *owner) logout(ctx context.Context) error {
 	if err := o.session.acquire(ctx); err != nil {
 		return err
 	}
@@ -255,14 +295,27 @@ func (o *owner) renewAfter(ctx context.Context, stale string) (string, error) {
 	return s.access.reveal(), nil
 }
 
-// Refresh renews the access token now, whatever its expiry: with the
-// refresh token, or by signing in again with the transfer key when that
-// fails or no tokens are stored. Calls made meanwhile wait for it.
+// Refresh renews the account's access token now, whatever its expiry:
+// with the refresh token, or by signing in again with the transfer key
+// when that fails or no tokens are stored. Calls made meanwhile wait for
+// it.
 //
 // POST /v2/auth/refresh-token
 //
 // API docs: https://apirone.com/docs/authorization
-func (o *owner) Refresh(ctx context.Context) error {
+func (a *Account) Refresh(ctx context.Context) error { return a.refresh(ctx) }
+
+// Refresh renews the wallet's access token now, whatever its expiry: with
+// the refresh token, or by signing in again with the transfer key when
+// that fails or no tokens are stored. Calls made meanwhile wait for it.
+//
+// POST /v2/auth/refresh-token
+//
+// API docs: https://apirone.com/docs/authorization
+func (w *Wallet) Refresh(ctx context.Context) error { return w.refresh(ctx) }
+
+// refresh is Refresh of o's session.
+func (o *owner) refresh(ctx context.Context) error {
 	if err := o.session.acquire(ctx); err != nil {
 		return err
 	}
@@ -287,7 +340,7 @@ func (o *owner) renew(ctx context.Context) error {
 		return nil
 	}
 	if o.transferKey.reveal() != "" {
-		return o.login(ctx)
+		return o.signIn(ctx)
 	}
 	if err == nil {
 		err = errors.New("cryptopay: POST /v2/auth/refresh-token: no access-token in the answer")

@@ -29,6 +29,40 @@ func (cb Callback) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.Callback{Method:%s URL:%s DataKeys:%v}", cb.Method, redactURL(cb.URL), keys)
 }
 
+// DeliveredData returns the data a payment callback sent as cb says
+// carries, as PaymentCallback.Data holds it: cb.Data for a POST callback;
+// for a GET callback (Method "GET", any case) also the parameters of the
+// URL's query, which come first in the URL Apirone calls and so win over
+// data of the same name, less the names of the payment's own fields
+// (value, input_address, ...), which a GET callback's query gives to the
+// payment. It returns nil for no data, and never cb.Data itself for GET.
+func (cb *Callback) DeliveredData() map[string]string {
+	if !strings.EqualFold(cb.Method, http.MethodGet) {
+		return cb.Data
+	}
+	var query url.Values
+	if u, err := url.Parse(cb.URL); err == nil {
+		query = u.Query()
+	}
+	var data map[string]string
+	set := func(k, v string) {
+		if _, isField := paymentQueryFields[k]; isField {
+			return
+		}
+		if data == nil {
+			data = make(map[string]string)
+		}
+		data[k] = v
+	}
+	for k, v := range cb.Data {
+		set(k, v)
+	}
+	for k, v := range query {
+		set(k, v[0])
+	}
+	return data
+}
+
 // maxCallbackURL is Apirone's limit on callback URL length.
 const maxCallbackURL = 1023
 
@@ -59,16 +93,30 @@ type AccountCallback struct {
 	Callback *Callback `json:"callback"`
 }
 
-// CallbackInfo returns the account's saved callback for currency, or the
-// wallet's (currency may then be ""; see [Wallet]). It needs the transfer
-// key, which it sends in the query, or tokens from Login.
+// CallbackInfo returns the account's saved callback for currency, which is
+// required. It needs the transfer key, which it sends in the query, or
+// tokens from Login.
 //
 // GET /v2/accounts/{account}/callback
+//
+// API docs: https://apirone.com/docs/account/#account-callback-info
+func (a *Account) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
+	return a.callbackInfo(ctx, currency)
+}
+
+// CallbackInfo returns the wallet's saved callback. currency may be "";
+// one given must be the wallet's. It needs the transfer key, which it
+// sends in the query, or tokens from Login.
+//
 // GET /v2/wallets/{wallet}/callback
 //
-// API docs: https://apirone.com/docs/account/#account-callback-info,
-// https://apirone.com/docs/wallet/#wallet-callback-info
-func (o *owner) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
+// API docs: https://apirone.com/docs/wallet/#wallet-callback-info
+func (w *Wallet) CallbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
+	return w.callbackInfo(ctx, currency)
+}
+
+// callbackInfo is CallbackInfo on o's route.
+func (o *owner) callbackInfo(ctx context.Context, currency string) (*AccountCallback, error) {
 	ep := o.protected(http.MethodGet, "/callback")
 	cur, err := o.currency(currency, true)
 	ep.withQuery(optionalQuery("currency", cur), err)
@@ -84,15 +132,30 @@ type AddressCallback struct {
 	Callback *Callback `json:"callback"`
 }
 
-// AddressCallbackInfo returns the callback saved for address. It needs the
-// transfer key, which it sends in the query, or tokens from Login.
+// AddressCallbackInfo returns the callback saved for an address of the
+// account. It needs the transfer key, which it sends in the query, or
+// tokens from Login.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback
+//
+// API docs: https://apirone.com/docs/account/#address-callback-info
+func (a *Account) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
+	return a.addressCallbackInfo(ctx, address)
+}
+
+// AddressCallbackInfo returns the callback saved for an address of the
+// wallet. It needs the transfer key, which it sends in the query, or
+// tokens from Login.
+//
 // GET /v2/wallets/{wallet}/addresses/{address}/callback
 //
-// API docs: https://apirone.com/docs/account/#address-callback-info,
-// https://apirone.com/docs/wallet/#address-callback-info
-func (o *owner) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
+// API docs: https://apirone.com/docs/wallet/#address-callback-info
+func (w *Wallet) AddressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
+	return w.addressCallbackInfo(ctx, address)
+}
+
+// addressCallbackInfo is AddressCallbackInfo on o's route.
+func (o *owner) addressCallbackInfo(ctx context.Context, address string) (*AddressCallback, error) {
 	return call[*AddressCallback](ctx, &o.client.backend, o.protected(http.MethodGet, "/addresses/{address}/callback", address))
 }
 
@@ -139,16 +202,30 @@ type CallbackLogResponse struct {
 	Content string            `json:"content"` // the first 4096 bytes of the body
 }
 
-// AddressCallbackLog returns one page of the callback log of address. It
-// needs the transfer key, which it sends in the query, or tokens from Login.
-// A nil p means the first page.
+// AddressCallbackLog returns one page of the callback log of an address of
+// the account. It needs the transfer key, which it sends in the query, or
+// tokens from Login. A nil p means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/callback-log
+//
+// API docs: https://apirone.com/docs/account/#address-callback-log
+func (a *Account) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
+	return a.addressCallbackLog(ctx, address, p)
+}
+
+// AddressCallbackLog returns one page of the callback log of an address of
+// the wallet. It needs the transfer key, which it sends in the query, or
+// tokens from Login. A nil p means the first page.
+//
 // GET /v2/wallets/{wallet}/addresses/{address}/callback-log
 //
-// API docs: https://apirone.com/docs/account/#address-callback-log,
-// https://apirone.com/docs/wallet/#address-callback-log
-func (o *owner) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
+// API docs: https://apirone.com/docs/wallet/#address-callback-log
+func (w *Wallet) AddressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
+	return w.addressCallbackLog(ctx, address, p)
+}
+
+// addressCallbackLog is AddressCallbackLog on o's route.
+func (o *owner) addressCallbackLog(ctx context.Context, address string, p *PageParams) (*CallbackLogPage, error) {
 	ep := o.protected(http.MethodGet, "/addresses/{address}/callback-log", address)
 	ep.withQuery(p.query())
 	return call[*CallbackLogPage](ctx, &o.client.backend, ep)

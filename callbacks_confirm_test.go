@@ -2,9 +2,12 @@ package cryptopay_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -161,14 +164,214 @@ func TestInvoiceCallbackConfirm(t *testing.T) {
 	assert.True(t, errors.Is(failure, cryptopay.ErrInvalidParams), "%v", failure)
 }
 
-// WithCallbackConfirm is for Apirone handlers only.
-func TestAlphaPoHandlerRefusesConfirm(t *testing.T) {
+// WithCallbackConfirm(nil) would take every forged callback at its word:
+// it panics when the handler is set up.
+func TestCallbackConfirmNil(t *testing.T) {
+	assert.PanicsWithValue(t, "cryptopay: WithCallbackConfirm: nil *Account: a handler would take forged callbacks at their word", func() {
+		cryptopay.PaymentCallbackHandler(func(context.Context, *cryptopay.PaymentCallback) error { return nil }, cryptopay.WithCallbackConfirm(nil))
+	})
+}
+
+// confirmingShop is a payment handler under WithCallbackConfirm that
+// credits each DedupeKey once, to the order its data names.
+type confirmingShop struct {
+	*httptest.Server
+	credited map[string]string // DedupeKey: order
+	refused  []error
+}
+
+func newConfirmingShop(t *testing.T, acct *cryptopay.Account) *confirmingShop {
+	shop := &confirmingShop{credited: map[string]string{}}
+	shop.Server = httptest.NewServer(cryptopay.PaymentCallbackHandler(func(_ context.Context, cb *cryptopay.PaymentCallback) error {
+		if _, seen := shop.credited[cb.DedupeKey()]; !seen {
+			shop.credited[cb.DedupeKey()] = cb.Data["order"]
+		}
+		return nil
+	}, cryptopay.WithCallbackConfirm(acct), cryptopay.WithCallbackErrorHandler(func(_ *http.Request, err error) {
+		shop.refused = append(shop.refused, err)
+	})))
+	t.Cleanup(shop.Close)
+	return shop
+}
+
+// The attack on confirmation without a secret: the attacker pays his own
+// cheap order, then replays its real payment's callback with the data of
+// an expensive order. The API confirms the transaction; the data must be
+// checked too, or the expensive order is credited and the genuine
+// callback, with the same DedupeKey, is dropped as a duplicate. Both
+// callback forms: data in the POST body, and in the GET query.
+func TestCallbackConfirmForgedData(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		t.Run(method, func(t *testing.T) {
+			ctx := context.Background()
+			srv := cryptopaytest.NewServer(dropCallbacks) // the attacker sends first: the shop gets none yet
+			defer srv.Close()
+			acct := newShopAccount(t, srv)
+			shop := newConfirmingShop(t, acct)
+
+			cheap, err := acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{Currency: "btc",
+				Callback: &cryptopay.Callback{Method: method, URL: shop.URL + "/pay?shop=main", Data: map[string]string{"order": "cheap-1"}}})
+			require.NoError(t, err)
+			dep, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: cheap.Address, Amount: cryptopay.NewAmount(1000), Confirmations: 1})
+			require.NoError(t, err)
+			require.Len(t, dep.Deliveries, 1)
+			genuine := dep.Deliveries[0]
+
+			for name, forge := range map[string]func(string) string{
+				"order replaced": func(s string) string { return strings.Replace(s, "cheap-1", "expensive-2", 1) },
+				"data added":     func(s string) string { return addData(t, method, s, "note", "x") },
+				"query replaced": func(s string) string { return strings.Replace(s, "shop=main", "shop=other", 1) },
+			} {
+				forged := forge(callbackText(genuine))
+				if forged == callbackText(genuine) {
+					continue // POST data does not carry the URL's query
+				}
+				assert.Equal(t, http.StatusForbidden, deliverText(t, method, genuine.URL, forged), name)
+			}
+			assert.Empty(t, shop.credited, "no forged callback credited")
+			for _, err := range shop.refused {
+				assert.ErrorIs(t, err, cryptopay.ErrCallbackUnverified)
+			}
+
+			assert.Equal(t, http.StatusOK, deliverText(t, method, genuine.URL, callbackText(genuine)))
+			assert.Equal(t, map[string]string{strings.Join([]string{"btc", cheap.Address, dep.TxID, "confirmed"}, ":"): "cheap-1"}, shop.credited,
+				"the genuine callback credits its own order")
+		})
+	}
+}
+
+// An account's callback carries no wallet: a callback that names one is
+// forged, and refused rather than passed on with a wallet the API does
+// not show.
+func TestCallbackConfirmForgedWallet(t *testing.T) {
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer(dropCallbacks)
+	defer srv.Close()
+	acct := newShopAccount(t, srv)
+	shop := newConfirmingShop(t, acct)
+	addr, err := acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{Currency: "btc",
+		Callback: &cryptopay.Callback{URL: shop.URL, Data: map[string]string{"order": "1"}}})
+	require.NoError(t, err)
+	dep, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(1000), Confirmations: 1})
+	require.NoError(t, err)
+	body := dep.Deliveries[0].Body
+	forged := strings.Replace(body, `"input_address"`, `"wallet":"btc-00000000000000000000000000000000","input_address"`, 1)
+	require.NotEqual(t, body, forged)
+
+	assert.Equal(t, http.StatusForbidden, post(t, shop.URL, forged))
+	assert.Empty(t, shop.credited)
+	assert.Equal(t, http.StatusOK, post(t, shop.URL, body))
+	assert.Len(t, shop.credited, 1)
+}
+
+// A callback whose input_address or invoice id could not be a path
+// segment is malformed: 400, reported as ErrCallbackMalformed at warn
+// level, never 500 and an error line.
+func TestCallbackConfirmMalformedPath(t *testing.T) {
 	srv := cryptopaytest.NewServer()
 	defer srv.Close()
-	v, err := cryptopay.NewAlphaPoCallbackVerifier(srv.AlphaPoCredentials())
+	acct := newShopAccount(t, srv)
+	var refused []error
+	var logs strings.Builder
+	opts := []cryptopay.CallbackOption{
+		cryptopay.WithCallbackConfirm(acct),
+		cryptopay.WithCallbackErrorHandler(func(_ *http.Request, err error) { refused = append(refused, err) }),
+		cryptopay.WithCallbackLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+	}
+	payment := cryptopay.PaymentCallbackHandler(func(context.Context, *cryptopay.PaymentCallback) error { return nil }, opts...)
+	invoice := cryptopay.InvoiceCallbackHandler(func(context.Context, *cryptopay.InvoiceCallback) error { return nil }, opts...)
+	for _, bad := range []string{"a/b", "..", ".", "a?b", "a%2fb"} {
+		refused, logs = nil, strings.Builder{}
+		rec := httptest.NewRecorder()
+		payment.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/cb",
+			strings.NewReader(`{"input_address":"`+bad+`","input_transaction_hash":"h","account":"`+acct.ID()+`"}`)))
+		assert.Equal(t, http.StatusBadRequest, rec.Code, bad)
+		rec = httptest.NewRecorder()
+		invoice.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/inv", strings.NewReader(`{"invoice":"`+bad+`","status":"paid"}`)))
+		assert.Equal(t, http.StatusBadRequest, rec.Code, bad)
+		require.Len(t, refused, 2, bad)
+		for _, err := range refused {
+			assert.ErrorIs(t, err, cryptopay.ErrCallbackMalformed, bad)
+			assert.NotErrorIs(t, err, cryptopay.ErrInvalidParams, bad)
+		}
+		assert.NotContains(t, logs.String(), "level=ERROR", bad)
+	}
+}
+
+// dropCallbacks makes the fake's callbacks fail before they reach the
+// shop (503), so that a test delivers them itself.
+var dropCallbacks = cryptopaytest.WithCallbackClient(&http.Client{Transport: dropAll{}})
+
+type dropAll struct{}
+
+func (dropAll) RoundTrip(*http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusServiceUnavailable, Body: http.NoBody, Header: http.Header{}}, nil
+}
+
+// callbackText is what identifies a delivery: its body, or for GET its URL.
+func callbackText(d cryptopaytest.Delivery) string {
+	if d.Method == http.MethodGet {
+		return d.URL
+	}
+	return d.Body
+}
+
+// deliverText sends a callback as callbackText gives it and returns the status.
+func deliverText(t *testing.T, method, target, text string) int {
+	t.Helper()
+	if method == http.MethodPost {
+		return post(t, target, text)
+	}
+	resp, err := http.Get(text)
 	require.NoError(t, err)
-	assert.Panics(t, func() {
-		v.Handler(func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil },
-			cryptopay.WithCallbackConfirm(srv.Client().Account("apr-0", "")))
-	})
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// addData adds key=value to the callback's data.
+func addData(t *testing.T, method, text, key, value string) string {
+	t.Helper()
+	if method == http.MethodGet {
+		return text + "&" + url.QueryEscape(key) + "=" + url.QueryEscape(value)
+	}
+	var body map[string]any
+	require.NoError(t, json.Unmarshal([]byte(text), &body))
+	data, _ := body["data"].(map[string]any)
+	data[key] = value
+	out, err := json.Marshal(body)
+	require.NoError(t, err)
+	return string(out)
+}
+
+// With a secret too, the data is checked with the secret in it, and the
+// function gets it without: the check runs before the secret is removed.
+// Without the transfer key the address's callback cannot be read: 500, so
+// that Apirone calls again, never a callback taken at its word.
+func TestCallbackConfirmWithSecret(t *testing.T) {
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer(dropCallbacks)
+	defer srv.Close()
+	acct := newShopAccount(t, srv)
+	var got []map[string]string
+	handle := func(_ context.Context, cb *cryptopay.PaymentCallback) error {
+		got = append(got, cb.Data)
+		return nil
+	}
+	shop := httptest.NewServer(cryptopay.PaymentCallbackHandler(handle, cryptopay.WithCallbackSecret("secret", "s3cret"), cryptopay.WithCallbackConfirm(acct)))
+	defer shop.Close()
+	noKey := srv.Client(cryptopay.WithRetry(cryptopay.RetryPolicy{MaxAttempts: 1})).Account(acct.ID(), "")
+	keyless := httptest.NewServer(cryptopay.PaymentCallbackHandler(handle, cryptopay.WithCallbackConfirm(noKey)))
+	defer keyless.Close()
+
+	addr, err := acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{Currency: "btc",
+		Callback: &cryptopay.Callback{URL: shop.URL, Data: map[string]string{"order": "1", "secret": "s3cret"}}})
+	require.NoError(t, err)
+	dep, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addr.Address, Amount: cryptopay.NewAmount(1000)})
+	require.NoError(t, err)
+	body := dep.Deliveries[0].Body
+
+	assert.Equal(t, http.StatusOK, post(t, shop.URL, body))
+	assert.Equal(t, []map[string]string{{"order": "1"}}, got)
+	assert.Equal(t, http.StatusInternalServerError, post(t, keyless.URL, body))
+	assert.Len(t, got, 1)
 }

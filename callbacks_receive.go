@@ -188,40 +188,44 @@ func decodeCallbackData(raw json.RawMessage) (map[string]string, error) {
 // fromQuery fills p from the GET form described on ParsePaymentCallback.
 func (p *PaymentCallback) fromQuery(q url.Values) error {
 	for key, values := range q {
-		v := values[0]
-		var err error
-		switch key {
-		case "value":
-			p.Value, err = ParseAmount(v)
-		case "confirmations":
-			p.Confirmations, err = parseInt64(v, "an integer")
-		case "input_address":
-			p.InputAddress = v
-		case "input_transaction_hash":
-			p.InputTransactionHash = v
-		case "account":
-			p.Account = v
-		case "wallet":
-			p.Wallet = v
-		case "currency":
-			p.Currency = v
-		case "transaction_hash":
-			p.TransactionHash = v
-		case "payment":
-			p.Payment = v
-		case "destinations":
-			p.Destinations, err = parseQueryDestinations(v)
-		default:
+		set, isField := paymentQueryFields[key]
+		if !isField {
 			if p.Data == nil {
 				p.Data = make(map[string]string)
 			}
-			p.Data[key] = v
+			p.Data[key] = values[0]
+			continue
 		}
-		if err != nil {
+		if err := set(p, values[0]); err != nil {
 			return malformed("query parameter %s: %v", key, err)
 		}
 	}
 	return nil
+}
+
+// paymentQueryFields are the query parameters of a GET payment callback
+// that are the payment's own fields, each with its setter; every other
+// parameter is data.
+var paymentQueryFields = map[string]func(p *PaymentCallback, v string) error{
+	"value": func(p *PaymentCallback, v string) (err error) {
+		p.Value, err = ParseAmount(v)
+		return err
+	},
+	"confirmations": func(p *PaymentCallback, v string) (err error) {
+		p.Confirmations, err = parseInt64(v, "an integer")
+		return err
+	},
+	"input_address":          func(p *PaymentCallback, v string) error { p.InputAddress = v; return nil },
+	"input_transaction_hash": func(p *PaymentCallback, v string) error { p.InputTransactionHash = v; return nil },
+	"account":                func(p *PaymentCallback, v string) error { p.Account = v; return nil },
+	"wallet":                 func(p *PaymentCallback, v string) error { p.Wallet = v; return nil },
+	"currency":               func(p *PaymentCallback, v string) error { p.Currency = v; return nil },
+	"transaction_hash":       func(p *PaymentCallback, v string) error { p.TransactionHash = v; return nil },
+	"payment":                func(p *PaymentCallback, v string) error { p.Payment = v; return nil },
+	"destinations": func(p *PaymentCallback, v string) (err error) {
+		p.Destinations, err = parseQueryDestinations(v)
+		return err
+	},
 }
 
 // parseQueryDestinations reads destinations from a query value: a JSON
@@ -353,16 +357,50 @@ func malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrCallbackMalformed, fmt.Sprintf(format, args...))
 }
 
-// CallbackOption configures the callback handlers the SDK ships:
-// PaymentCallbackHandler, InvoiceCallbackHandler and
-// AlphaPoCallbackVerifier.Handler.
-type CallbackOption func(*callbackSettings)
+// CallbackOption configures the Apirone callback handlers,
+// PaymentCallbackHandler and InvoiceCallbackHandler, and Account.Replay.
+// WithCallbackSecret and WithCallbackConfirm are CallbackOptions only:
+// AlphaPo signs its callbacks, and AlphaPoCallbackVerifier.Handler, which
+// takes AlphaPoCallbackOptions, does not compile with them. The options
+// that say how a handler reports (CallbackReportOption) are both.
+type CallbackOption interface {
+	applyApirone(*callbackSettings)
+}
+
+// AlphaPoCallbackOption configures AlphaPoCallbackVerifier.Handler: a
+// CallbackReportOption.
+type AlphaPoCallbackOption interface {
+	applyAlphaPo(*callbackSettings)
+}
+
+// CallbackReportOption says how a callback handler of either provider
+// reports what it refused, failed or deferred: WithCallbackErrorHandler,
+// WithCallbackLogger and WithCallbackObserver. It is a CallbackOption and
+// an AlphaPoCallbackOption. Its zero value changes nothing.
+type CallbackReportOption struct {
+	set func(*callbackSettings)
+}
+
+func (o CallbackReportOption) applyApirone(s *callbackSettings) { o.apply(s) }
+func (o CallbackReportOption) applyAlphaPo(s *callbackSettings) { o.apply(s) }
+
+func (o CallbackReportOption) apply(s *callbackSettings) {
+	if o.set != nil {
+		o.set(s)
+	}
+}
+
+// apironeOption is an option only the Apirone handlers take.
+type apironeOption func(*callbackSettings)
+
+func (o apironeOption) applyApirone(s *callbackSettings) { o(s) }
 
 type callbackSettings struct {
 	secrets   []acceptedSecret // every WithCallbackSecret given
 	hasSecret bool             // WithCallbackSecret was given, even with no value
 	onError   func(*http.Request, error)
 	logger    *slog.Logger
+	observer  func(*http.Request, CallbackReport)
 	confirm   *Account // WithCallbackConfirm's; nil: callbacks are taken at their word
 }
 
@@ -372,10 +410,26 @@ type acceptedSecret struct {
 	value secret
 }
 
+// newCallbackSettings applies the options of an Apirone handler; a nil
+// option is skipped.
 func newCallbackSettings(opts []CallbackOption) *callbackSettings {
 	s := new(callbackSettings)
 	for _, opt := range opts {
-		opt(s)
+		if opt != nil {
+			opt.applyApirone(s)
+		}
+	}
+	return s
+}
+
+// newAlphaPoSettings applies the options of an AlphaPo handler; a nil
+// option is skipped.
+func newAlphaPoSettings(opts []AlphaPoCallbackOption) *callbackSettings {
+	s := new(callbackSettings)
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyAlphaPo(s)
+		}
 	}
 	return s
 }
@@ -397,23 +451,23 @@ func newCallbackSettings(opts []CallbackOption) *callbackSettings {
 // matches any of them, each compared in constant time. "Receiving
 // callbacks" in the package documentation says when to drop the old one.
 //
-// AlphaPo callbacks are signed: AlphaPoCallbackVerifier.Handler panics
-// when given this option rather than let it suggest a check it does not
-// make.
+// AlphaPo callbacks are signed: AlphaPoCallbackVerifier.Handler does not
+// take this option (it does not compile).
 func WithCallbackSecret(key string, values ...string) CallbackOption {
-	return func(s *callbackSettings) {
+	return apironeOption(func(s *callbackSettings) {
 		s.hasSecret = true
 		for _, v := range values {
 			s.secrets = append(s.secrets, acceptedSecret{key, newSecret(v)})
 		}
-	}
+	})
 }
 
 // WithCallbackErrorHandler makes the handler call fn, before it answers,
 // for every callback it refuses or fails to process, with the reason:
 //
 //   - errors.Is(err, ErrCallbackUnverified): a missing or wrong secret or
-//     signature (answered 403);
+//     signature, or with WithCallbackConfirm a callback the API does not
+//     show (answered 403);
 //   - errors.Is(err, ErrCallbackMalformed), ErrCallbackTooLarge or
 //     ErrCallbackMethod: not a callback the handler can read (400, 413,
 //     405);
@@ -421,23 +475,28 @@ func WithCallbackSecret(key string, values ...string) CallbackOption {
 //     errors.Is and errors.As reach it; or, with WithCallbackConfirm, the
 //     failure of the read that confirms the callback (500).
 //
-// err never holds a callback secret, the AlphaPo key or an expected
-// signature. r is the request as received, and its query, headers and
-// body may: log r.URL.Path, not r.URL. Callbacks answered with success are
-// not reported. fn runs on the request's goroutine: keep it short.
-func WithCallbackErrorHandler(fn func(r *http.Request, err error)) CallbackOption {
-	return func(s *callbackSettings) { s.onError = fn }
+// A callback your function defers with ErrNotYet is no failure, and fn
+// does not hear of it (WithCallbackObserver does); nor of callbacks
+// answered with success. err never holds a callback secret, the AlphaPo
+// key or an expected signature. r is the request as received, and its
+// query, headers and body may: log r.URL.Path, not r.URL. fn runs on the
+// request's goroutine: keep it short.
+func WithCallbackErrorHandler(fn func(r *http.Request, err error)) CallbackReportOption {
+	return CallbackReportOption{func(s *callbackSettings) { s.onError = fn }}
 }
 
 // WithCallbackLogger makes the handler log every callback it refuses at
-// slog.LevelWarn ("cryptopay: callback refused") and every one your
-// function fails at slog.LevelError ("cryptopay: callback not
-// processed"), with the attributes method, path (never the query, which
-// may hold the secret) and reason (the text of the error
-// WithCallbackErrorHandler gets). Keep secrets out of the callback URL's
-// path. A nil logger logs nothing.
-func WithCallbackLogger(logger *slog.Logger) CallbackOption {
-	return func(s *callbackSettings) { s.logger = logger }
+// slog.LevelWarn ("cryptopay: callback refused"), every one your function
+// fails at slog.LevelError ("cryptopay: callback not processed") and
+// every one your function defers with ErrNotYet at slog.LevelDebug
+// ("cryptopay: callback deferred": a payment waiting for its
+// confirmations is healthy, and a success is not logged at all), with the
+// attributes method, path (never the query, which may hold the secret)
+// and reason (the text of the error your function or the check
+// returned). Keep secrets out of the callback URL's path. A nil logger
+// logs nothing.
+func WithCallbackLogger(logger *slog.Logger) CallbackReportOption {
+	return CallbackReportOption{func(s *callbackSettings) { s.logger = logger }}
 }
 
 // VerifyCallbackSecret checks that an Apirone callback request carries
@@ -503,20 +562,24 @@ func secretMatches(got, want string) bool {
 // with the request's context and answers:
 //
 //   - 200 text/plain "*ok*" when fn returns nil: Apirone stops calling;
-//   - 500 when fn returns an error: Apirone calls again on the next block;
+//   - 500 when fn returns an error: Apirone calls again on the next block.
+//     An error that matches ErrNotYet (a payment still short of the
+//     confirmations you require) is answered the same way but is no
+//     failure: it is logged at debug level and not reported to
+//     WithCallbackErrorHandler (see WithCallbackObserver);
 //   - 400, 405 or 413 for a malformed, wrong-method or oversized request;
 //   - 403 when WithCallbackSecret is set and the secret is missing or
 //     wrong; fn is not called. The secret is checked before anything else
 //     in the callback is parsed, so a forged callback costs little CPU
 //     however large its numbers, and gets 403 even when malformed.
 //   - with WithCallbackConfirm, 403 when the API does not show the
-//     payment, and fn gets the amount and confirmation state the API
-//     shows.
+//     payment, or holds other data for the address, and fn gets the
+//     amount and confirmation state the API shows.
 //
 // The answers other than 200 say nothing of why: WithCallbackErrorHandler
 // and WithCallbackLogger report the reason to you.
 //
-// Answering "*ok*" ends the callbacks for that payment: return an error
+// Answering "*ok*" ends the callbacks for that payment: return ErrNotYet
 // while the payment has fewer confirmations than you require.
 func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, opts ...CallbackOption) http.Handler {
 	return apironeHandler(func(r *http.Request, body []byte) (*PaymentCallback, map[string]string, error) {
@@ -530,10 +593,10 @@ func PaymentCallbackHandler(fn func(context.Context, *PaymentCallback) error, op
 
 // InvoiceCallbackHandler returns an http.Handler for Apirone invoice
 // callbacks (see ParseInvoiceCallback), answering and reporting as
-// PaymentCallbackHandler does. Invoice callbacks carry no data: put the
-// secret of WithCallbackSecret in the callback URL's query. Re-fetch the
-// invoice in fn before acting on its status, or let WithCallbackConfirm
-// put the API's status in the callback.
+// PaymentCallbackHandler does, ErrNotYet included. Invoice callbacks
+// carry no data: put the secret of WithCallbackSecret in the callback
+// URL's query. Re-fetch the invoice in fn before acting on its status, or
+// let WithCallbackConfirm put the API's status in the callback.
 func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, opts ...CallbackOption) http.Handler {
 	return apironeHandler(func(r *http.Request, body []byte) (*InvoiceCallback, map[string]string, error) {
 		cb, err := parseInvoiceCallback(r, body)
@@ -543,75 +606,126 @@ func InvoiceCallbackHandler(fn func(context.Context, *InvoiceCallback) error, op
 
 // apironeHandler reads a callback, checks its secret (see verifySecret)
 // before it parses anything else, then parses it, confirms it through the
-// API with confirm if WithCallbackConfirm asks, calls fn and answers
-// Apirone. A confirmation that refuses the callback answers as a failed
-// check; one that fails otherwise answers as fn failing.
+// API with confirm if WithCallbackConfirm asks, removes the secret's keys
+// from its data, calls fn and answers Apirone. A confirmation that
+// refuses the callback (ErrCallbackUnverified, ErrCallbackMalformed)
+// answers as a failed check; one that fails otherwise answers as fn
+// failing.
 func apironeHandler[T any](parse func(*http.Request, []byte) (*T, map[string]string, error), confirm func(*Account, context.Context, *T) error,
 	fn func(context.Context, *T) error, opts []CallbackOption) http.Handler {
 	s := newCallbackSettings(opts)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ok := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, "*ok*")
+	}
+	return s.handler("GET, POST", ok, func(r *http.Request) (func() error, error) {
 		body, err := readApironeBody(r)
 		if err == nil && s.hasSecret {
 			err = verifySecret(r, body, s.secrets)
 		}
-		var cb *T
-		var data map[string]string
-		if err == nil {
-			cb, data, err = parse(r, body)
+		if err != nil {
+			return nil, err
+		}
+		cb, data, err := parse(r, body)
+		if err != nil {
+			return nil, err
+		}
+		handle := func() error { return fn(r.Context(), cb) }
+		if s.confirm != nil {
+			switch cerr := confirm(s.confirm, r.Context(), cb); {
+			case errors.Is(cerr, ErrCallbackUnverified), errors.Is(cerr, ErrCallbackMalformed):
+				return nil, cerr
+			case cerr != nil:
+				handle = func() error { return cerr }
+			}
 		}
 		for _, sec := range s.secrets {
 			delete(data, sec.key)
 		}
-		handle := func() error { return fn(r.Context(), cb) }
-		if err == nil && s.confirm != nil {
-			if cerr := confirm(s.confirm, r.Context(), cb); errors.Is(cerr, ErrCallbackUnverified) {
-				err = cerr
-			} else if cerr != nil {
-				handle = func() error { return cerr }
-			}
-		}
-		s.serve(w, r, err, "GET, POST", handle, func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "text/plain")
-			w.WriteHeader(http.StatusOK)
-			io.WriteString(w, "*ok*")
-		})
+		return handle, nil
 	})
 }
 
-// serve answers a callback request: a parse or verification error with
-// its status; otherwise it runs handle and answers with ok on success, or
-// 500 so that the provider calls again. It reports every refusal and
-// failure (see WithCallbackErrorHandler, WithCallbackLogger). Error bodies
-// never hold a secret, an expected signature or the merchant's error.
-func (s *callbackSettings) serve(w http.ResponseWriter, r *http.Request, err error, allow string, handle func() error, ok func(http.ResponseWriter)) {
-	if err == nil {
-		if err = handle(); err == nil {
-			ok(w)
-			return
+// handler returns the http.Handler of a callback endpoint. read turns a
+// request into the call of the merchant's function, or refuses it with an
+// error; the handler answers (see answer) and tells the observer.
+func (s *callbackSettings) handler(allow string, ok func(http.ResponseWriter), read func(*http.Request) (func() error, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		handle, err := read(r)
+		outcome, status := s.answer(w, r, err, allow, handle, ok)
+		if s.observer != nil {
+			s.observer(r, CallbackReport{Outcome: outcome, Status: status, Duration: time.Since(start)})
 		}
-		s.report(r, slog.LevelError, "cryptopay: callback not processed", fmt.Errorf("cryptopay: callback not processed: %w", err))
-		http.Error(w, "callback not processed", http.StatusInternalServerError)
-		return
-	}
-	s.report(r, slog.LevelWarn, "cryptopay: callback refused", err)
-	switch {
-	case errors.Is(err, ErrCallbackUnverified):
-		http.Error(w, "forbidden", http.StatusForbidden)
-	case errors.Is(err, ErrCallbackMethod):
-		w.Header().Set("Allow", allow)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	case errors.Is(err, ErrCallbackTooLarge):
-		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
-	default:
-		http.Error(w, err.Error(), http.StatusBadRequest)
-	}
+	})
 }
 
-// report hands err to the error handler and the logger, if set.
+// answer answers a callback request: a parse or verification error with
+// its status; otherwise it runs handle and answers with ok on success, or
+// 500 so that the provider calls again. It reports every refusal and
+// failure (see WithCallbackErrorHandler, WithCallbackLogger) and logs a
+// deferral. Error bodies never hold a secret, an expected signature or
+// the merchant's error.
+func (s *callbackSettings) answer(w http.ResponseWriter, r *http.Request, err error, allow string, handle func() error, ok func(http.ResponseWriter)) (CallbackOutcome, int) {
+	if err != nil {
+		s.report(r, slog.LevelWarn, "cryptopay: callback refused", err)
+		status := refusalStatus(err)
+		if status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", allow)
+		}
+		http.Error(w, refusalText(status, err), status)
+		return CallbackRefused, status
+	}
+	switch err = handle(); {
+	case err == nil:
+		ok(w)
+		return CallbackAccepted, http.StatusOK
+	case errors.Is(err, ErrNotYet):
+		s.log(r, slog.LevelDebug, "cryptopay: callback deferred", err)
+		http.Error(w, "callback deferred", http.StatusInternalServerError)
+		return CallbackDeferred, http.StatusInternalServerError
+	}
+	s.report(r, slog.LevelError, "cryptopay: callback not processed", fmt.Errorf("cryptopay: callback not processed: %w", err))
+	http.Error(w, "callback not processed", http.StatusInternalServerError)
+	return CallbackFailed, http.StatusInternalServerError
+}
+
+// refusalStatus is the HTTP status that answers a callback refused with err.
+func refusalStatus(err error) int {
+	switch {
+	case errors.Is(err, ErrCallbackUnverified):
+		return http.StatusForbidden
+	case errors.Is(err, ErrCallbackMethod):
+		return http.StatusMethodNotAllowed
+	case errors.Is(err, ErrCallbackTooLarge):
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
+
+// refusalText is the body of a refusal: the reason for a callback that
+// could not be read, nothing about a check that failed.
+func refusalText(status int, err error) string {
+	switch status {
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusMethodNotAllowed:
+		return "method not allowed"
+	}
+	return err.Error()
+}
+
+// report hands err to the error handler, if set, and logs it.
 func (s *callbackSettings) report(r *http.Request, level slog.Level, msg string, err error) {
 	if s.onError != nil {
 		s.onError(r, err)
 	}
+	s.log(r, level, msg, err)
+}
+
+// log logs err with the request's method and path, if a logger is set.
+func (s *callbackSettings) log(r *http.Request, level slog.Level, msg string, err error) {
 	if s.logger != nil {
 		s.logger.LogAttrs(r.Context(), level, msg,
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("reason", err.Error()))

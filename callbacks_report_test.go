@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -27,16 +30,16 @@ func (e *ledgerError) Error() string { return "ledger locked for order " + e.ord
 func TestCallbackFailuresReported(t *testing.T) {
 	const secret = "cb-secret-7f3a91"
 	failing := &ledgerError{order: "1042"}
-	payment := func(fnErr error, opts ...CallbackOption) http.Handler {
+	payment := func(fnErr error, opts ...CallbackReportOption) http.Handler {
 		return PaymentCallbackHandler(func(context.Context, *PaymentCallback) error { return fnErr },
-			append(opts, WithCallbackSecret("secret", secret))...)
+			apironeOptions(opts, WithCallbackSecret("secret", secret))...)
 	}
-	invoice := func(fnErr error, opts ...CallbackOption) http.Handler {
+	invoice := func(fnErr error, opts ...CallbackReportOption) http.Handler {
 		return InvoiceCallbackHandler(func(context.Context, *InvoiceCallback) error { return fnErr },
-			append(opts, WithCallbackSecret("secret", secret))...)
+			apironeOptions(opts, WithCallbackSecret("secret", secret))...)
 	}
-	alphaPo := func(fnErr error, opts ...CallbackOption) http.Handler {
-		return testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return fnErr }, opts...)
+	alphaPo := func(fnErr error, opts ...CallbackReportOption) http.Handler {
+		return testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return fnErr }, alphaPoOptions(opts)...)
 	}
 	paid := `{"input_address":"a","input_transaction_hash":"h","confirmations":1,"data":{"secret":"` + secret + `"}}`
 	alphaPoBody := []byte(`{"id":7,"type":"deposit","status":"confirmed"}`)
@@ -45,7 +48,7 @@ func TestCallbackFailuresReported(t *testing.T) {
 
 	tests := []struct {
 		name    string
-		handler func(fnErr error, opts ...CallbackOption) http.Handler
+		handler func(fnErr error, opts ...CallbackReportOption) http.Handler
 		req     *http.Request
 		fnErr   error
 		status  int
@@ -115,10 +118,21 @@ func TestCallbackSuccessNotReported(t *testing.T) {
 	assert.Empty(t, logs.String())
 }
 
-func TestAlphaPoHandlerRefusesCallbackSecret(t *testing.T) {
-	assert.PanicsWithValue(t, "cryptopay: AlphaPoCallbackVerifier.Handler: WithCallbackSecret applies to Apirone callbacks only; AlphaPo callbacks are verified by their signature", func() {
-		testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return nil }, WithCallbackSecret("secret", "s"))
-	})
+// apironeOptions is opts and more, for an Apirone handler.
+func apironeOptions(opts []CallbackReportOption, more ...CallbackOption) []CallbackOption {
+	for _, o := range opts {
+		more = append(more, o)
+	}
+	return more
+}
+
+// alphaPoOptions is opts, for an AlphaPo handler.
+func alphaPoOptions(opts []CallbackReportOption) []AlphaPoCallbackOption {
+	var all []AlphaPoCallbackOption
+	for _, o := range opts {
+		all = append(all, o)
+	}
+	return all
 }
 
 // TestVerifyCallbackSecret: the exported check accepts and refuses what
@@ -171,4 +185,122 @@ func TestVerifyCallbackSecret(t *testing.T) {
 	}
 	assert.ErrorIs(t, VerifyCallbackSecret(postCallback("/cb", body(`{"secret":"`+secret+`"}`)), "secret", ""),
 		ErrCallbackUnverified, "an empty value matches nothing")
+}
+
+// TestCallbackOptionsCompileChecked: each handler's variadic option type
+// is assignable from exactly the options it honours, by the compiler's
+// rules (reflect.Type.AssignableTo implements Go's assignability), so
+// handing WithCallbackSecret or WithCallbackConfirm to the AlphaPo handler
+// does not compile, and the reporting options go to every handler.
+func TestCallbackOptionsCompileChecked(t *testing.T) {
+	optionOf := func(handler any) reflect.Type { // the element type of the last, variadic parameter
+		ft := reflect.TypeOf(handler)
+		require.True(t, ft.IsVariadic())
+		return ft.In(ft.NumIn() - 1).Elem()
+	}
+	returned := func(option any) reflect.Type { return reflect.TypeOf(option).Out(0) }
+	handlers := map[string]reflect.Type{
+		"PaymentCallbackHandler":          optionOf(PaymentCallbackHandler),
+		"InvoiceCallbackHandler":          optionOf(InvoiceCallbackHandler),
+		"AlphaPoCallbackVerifier.Handler": optionOf((*AlphaPoCallbackVerifier).Handler),
+	}
+	apironeOnly := map[string]reflect.Type{
+		"WithCallbackSecret":  returned(WithCallbackSecret),
+		"WithCallbackConfirm": returned(WithCallbackConfirm),
+	}
+	reporting := map[string]reflect.Type{
+		"WithCallbackErrorHandler": returned(WithCallbackErrorHandler),
+		"WithCallbackLogger":       returned(WithCallbackLogger),
+		"WithCallbackObserver":     returned(WithCallbackObserver),
+	}
+	for h, param := range handlers {
+		for o, typ := range reporting {
+			assert.True(t, typ.AssignableTo(param), "%s(%s) must compile", h, o)
+		}
+		for o, typ := range apironeOnly {
+			assert.Equal(t, h != "AlphaPoCallbackVerifier.Handler", typ.AssignableTo(param), "%s(%s) compiles", h, o)
+		}
+	}
+}
+
+// TestCallbackNotYet: a function that returns ErrNotYet (wrapped) gets
+// the provider to call again (500), as a failure would, but it is no
+// failure: the error handler does not hear of it, the logger logs it at
+// debug level, and the observer reports it deferred. Every other answer
+// reaches the observer with its outcome.
+func TestCallbackNotYet(t *testing.T) {
+	notYet := fmt.Errorf("order 7: 0 of 2 confirmations: %w", ErrNotYet)
+	failing := errors.New("ledger down")
+	payment := func(fnErr error, opts ...CallbackReportOption) http.Handler {
+		return PaymentCallbackHandler(func(context.Context, *PaymentCallback) error { return fnErr }, apironeOptions(opts)...)
+	}
+	invoice := func(fnErr error, opts ...CallbackReportOption) http.Handler {
+		return InvoiceCallbackHandler(func(context.Context, *InvoiceCallback) error { return fnErr }, apironeOptions(opts)...)
+	}
+	alphaPo := func(fnErr error, opts ...CallbackReportOption) http.Handler {
+		return testVerifier(t).Handler(func(context.Context, *AlphaPoTransaction) error { return fnErr }, alphaPoOptions(opts)...)
+	}
+	handlers := []struct {
+		name    string
+		handler func(fnErr error, opts ...CallbackReportOption) http.Handler
+		good    func() *http.Request
+		bad     func() *http.Request
+	}{
+		{"payment", payment, func() *http.Request { return postCallback("/cb", `{"input_address":"a"}`) },
+			func() *http.Request { return postCallback("/cb", `{}`) }},
+		{"invoice", invoice, func() *http.Request { return postCallback("/inv", `{"invoice":"i","status":"paid"}`) },
+			func() *http.Request { return postCallback("/inv", `{}`) }},
+		{"alphapo", alphaPo, func() *http.Request { return signedRequest([]byte(`{"id":7,"type":"deposit","status":"confirmed"}`)) },
+			func() *http.Request { return signedRequest([]byte(`{"id":7}`)) }},
+	}
+	cases := []struct {
+		name     string
+		fnErr    error
+		bad      bool
+		status   int
+		outcome  CallbackOutcome
+		reported bool
+		level    string
+	}{
+		{"not yet", notYet, false, 500, CallbackDeferred, false, "DEBUG"},
+		{"failed", failing, false, 500, CallbackFailed, true, "ERROR"},
+		{"accepted", nil, false, 200, CallbackAccepted, false, ""},
+		{"refused", nil, true, 400, CallbackRefused, true, "WARN"},
+	}
+	for _, h := range handlers {
+		for _, tc := range cases {
+			t.Run(h.name+"/"+tc.name, func(t *testing.T) {
+				var reported []error
+				var reports []CallbackReport
+				var logs bytes.Buffer
+				handler := h.handler(tc.fnErr,
+					WithCallbackErrorHandler(func(_ *http.Request, err error) { reported = append(reported, err) }),
+					WithCallbackLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+					WithCallbackObserver(func(_ *http.Request, r CallbackReport) { reports = append(reports, r) }))
+				req := h.good()
+				if tc.bad {
+					req = h.bad()
+				}
+				rec := serve(handler, req)
+				assert.Equal(t, tc.status, rec.Code)
+				assert.Equal(t, tc.reported, len(reported) == 1, "reported to the error handler: %v", reported)
+				require.Len(t, reports, 1)
+				assert.Equal(t, tc.outcome, reports[0].Outcome)
+				assert.Equal(t, tc.status, reports[0].Status)
+				assert.Positive(t, reports[0].Duration)
+				if tc.level == "" {
+					assert.Empty(t, logs.String())
+					return
+				}
+				var line struct{ Level, Msg, Reason string }
+				require.NoError(t, json.Unmarshal(logs.Bytes(), &line), "one JSON line: %s", logs.String())
+				assert.Equal(t, tc.level, line.Level)
+				if tc.fnErr == notYet {
+					assert.Equal(t, "cryptopay: callback deferred", line.Msg)
+					assert.Equal(t, notYet.Error(), line.Reason)
+					assert.NotContains(t, rec.Body.String(), "order 7", "the answer never holds the merchant's error")
+				}
+			})
+		}
+	}
 }

@@ -1,10 +1,8 @@
 package cryptopay
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,7 +10,7 @@ import (
 )
 
 // Version is this SDK's version, sent in the default User-Agent.
-const Version = "0.1.0"
+const Version = "1.0.0"
 
 const (
 	// ApironeBaseURL is the Apirone API root; paths start with /v2/.
@@ -50,11 +48,10 @@ type clientOptions struct {
 	// http.Client.Timeout); 0 with a caller's client, whose own Timeout
 	// applies.
 	tryTimeout time.Duration
-	// direct, set for the default client only: each try calls its
-	// transport directly (see backend.roundTrip). (Not the transport
-	// itself: fmt would print it, reading fields it changes, when a Client
-	// is printed with a verb it cannot take.)
-	direct bool
+	// defaultClient is set when httpClient is the SDK's own (see
+	// useDefaultClient): its transport is net/http's and it follows no
+	// redirect.
+	defaultClient bool
 }
 
 // WithHTTPClient sends requests through c instead of the default client,
@@ -142,66 +139,3 @@ func NewClient(opts ...Option) (*Client, error) {
 func (c Client) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "cryptopay.Client{%s}", redactURL(c.baseURL.reveal()))
 }
-
-// backend is the one request path both APIs share: it builds, signs, sends,
-// retries and decodes every call.
-type backend struct {
-	clientOptions
-	// sign, when set, returns the X-Processing-Key and
-	// X-Processing-Signature headers for the exact body bytes.
-	sign func(body []byte) (key, signature string)
-	// base is baseURL parsed once, which each request's URL copies (see
-	// requestURL). Behind a pointer, it prints as an address only.
-	base *url.URL
-	// sleep waits d or until ctx is done; tests replace it.
-	sleep func(ctx context.Context, d time.Duration) error
-}
-
-func newBackend(defaultBase string, opts []Option) (backend, error) {
-	s := clientOptions{baseURL: newSecret(defaultBase), userAgent: defaultUserAgent, retry: RetryPolicy{}.withDefaults()}
-	for _, opt := range opts {
-		if err := opt(&s); err != nil {
-			return backend{}, err
-		}
-	}
-	if s.httpClient == nil {
-		s.useDefaultClient(defaultHTTPClient, defaultTimeout)
-	}
-	base, err := url.Parse(s.baseURL.reveal())
-	if err != nil { // cannot happen: WithBaseURL checked it
-		return backend{}, invalid("WithBaseURL", "%v", redactURLError(err))
-	}
-	base.Host = strings.TrimSuffix(base.Host, ":") // as http.NewRequest leaves it
-	return backend{clientOptions: s, base: base, sleep: sleep}, nil
-}
-
-// useDefaultClient sends every try straight through hc's transport (see
-// backend.roundTrip), each bounded by timeout: hc must be the default client
-// or, in tests, one like it (no jar, no timeout, no redirect followed).
-func (s *clientOptions) useDefaultClient(hc *http.Client, timeout time.Duration) {
-	s.httpClient, s.direct, s.tryTimeout = hc, true, timeout
-}
-
-// defaultHTTPClient serves every client made without WithHTTPClient: a
-// keep-alive pool sized for concurrent use (Go's default keeps 2 idle
-// connections per host); each try through it gets defaultTimeout (see
-// clientOptions.tryTimeout). Like every client, it follows no redirect
-// (see noRedirects).
-var defaultHTTPClient = &http.Client{
-	Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   64,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	},
-}
-
-// noRedirects is the CheckRedirect of every try through a caller's client
-// (the default client follows none either, see backend.roundTrip): a
-// redirect answer is returned, so nothing (a transfer, a key in a body or
-// query, a signature) is sent to a URL other than the one the SDK built.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

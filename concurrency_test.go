@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -107,87 +106,4 @@ func checkConcurrentCalls(acct *Account, ap *AlphaPoClient, g int) error {
 		return fmt.Errorf("goroutine %d: address %q", g, taken.Address)
 	}
 	return nil
-}
-
-// TestHugeBodyIsCutAtTheCap serves a 100 MiB body: the call fails at once
-// when Content-Length gives the size, else once 10 MiB have been read,
-// without reading (or allocating) the rest.
-func TestHugeBodyIsCutAtTheCap(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		contentLength bool
-		maxAlloc      uint64
-	}{
-		{"streamed", false, 32 << 20}, // a doubling buffer: 4 KiB, 8 KiB, ... 8 MiB, then 10 MiB + 1 B
-		{"with Content-Length", true, 1 << 20},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var written atomic.Int64
-			served := make(chan struct{})
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				defer close(served)
-				if tc.contentLength {
-					w.Header().Set("Content-Length", fmt.Sprint(100<<20+2))
-				}
-				endless(100<<20)(&countingWriter{w: w, n: &written}, r)
-			}))
-			defer srv.Close()
-			transport := &http.Transport{}
-			defer transport.CloseIdleConnections()
-			c, err := NewClient(WithHTTPClient(&http.Client{Transport: transport}), WithBaseURL(srv.URL))
-			require.NoError(t, err)
-
-			runtime.GC()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			_, err = c.Account(testAccountID, "").Info(context.Background(), "")
-			runtime.ReadMemStats(&after)
-			<-served
-
-			assert.ErrorContains(t, err, "response larger than 10485760 bytes")
-			assert.Less(t, written.Load(), int64(50<<20), "the server could not send the whole body")
-			assert.Less(t, after.TotalAlloc-before.TotalAlloc, tc.maxAlloc, "allocated while reading")
-		})
-	}
-}
-
-type countingWriter struct {
-	w http.ResponseWriter
-	n *atomic.Int64
-}
-
-func (c *countingWriter) Header() http.Header { return c.w.Header() }
-func (c *countingWriter) WriteHeader(s int)   { c.w.WriteHeader(s) }
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
-func TestReadCappedBoundary(t *testing.T) {
-	for _, tc := range []struct {
-		body          string
-		contentLength int64
-		tooLarge      bool
-	}{
-		{"0123456789", -1, false},
-		{"0123456789", 10, false},
-		{"0123456789a", -1, true},
-		{"0123456789a", 11, true},
-		{"", 0, false},
-		{strings.Repeat("x", 5000), -1, true}, // past the first 4 KiB buffer
-	} {
-		resp := &http.Response{Body: io.NopCloser(strings.NewReader(tc.body)), ContentLength: tc.contentLength}
-		got, err := readCapped(resp, 10)
-		if tc.tooLarge {
-			assert.ErrorIs(t, err, errTooLarge, "%d bytes, Content-Length %d", len(tc.body), tc.contentLength)
-			continue
-		}
-		require.NoError(t, err)
-		assert.Equal(t, tc.body, string(got))
-	}
-	big := strings.Repeat("y", 100_000)
-	got, err := readCapped(&http.Response{Body: io.NopCloser(strings.NewReader(big)), ContentLength: -1}, 100_000)
-	require.NoError(t, err)
-	assert.Equal(t, big, string(got), "a body of exactly the cap, read through several doublings")
 }

@@ -7,6 +7,9 @@ and uses the standard library only.
 
 Package [github.com/cryptopay-go/cryptopay/cryptopaytest] is an in-memory
 Apirone + AlphaPo server for your own tests.
+Package [github.com/cryptopay-go/cryptopay/checkout] shows a payment to
+the payer: payment URIs for QR codes, block-explorer links and network
+labels, from either provider's currency codes.
 
 # Clients
 
@@ -46,7 +49,7 @@ Apirone's wallets are the single-currency forerunners of its accounts, with
 ids like "btc-<32 hex digits>". [Client.CreateWallet] makes one and
 [Client.Wallet] returns a [Wallet] handle, which has the calls of the
 wallet API under the names, parameters and results of [Account]'s (the
-calls both have are declared once, on /v2/wallets/{wallet}/... for a
+calls both have share their code, on /v2/wallets/{wallet}/... for a
 wallet); [Wallet.Info] and [Wallet.Balance] answer in the wallet's own
 shapes. A wallet's calls need no currency: a Currency field may stay
 empty, and a currency given anyway must be the wallet's. Answers and
@@ -138,7 +141,7 @@ Without [WithHTTPClient], every client shares one [net/http.Client] that
 gives each try 30 s, dials in at most 10 s, keeps up to 64 idle
 connections per host and uses the proxy from the environment. It is not
 [net/http.DefaultClient] and does not use [net/http.DefaultTransport].
-Each try goes straight to its transport, which follows no redirect.
+It follows no redirect.
 
 With WithHTTPClient(hc), hc is never modified. Each try goes through a
 shallow copy of hc, taken at that try, with the SDK's own CheckRedirect:
@@ -252,7 +255,8 @@ subtract, negate and compare exactly ([Amount.Add], [Decimal.Sub],
 [Amount.Cmp], ...), and convert into each other without rounding:
 [Amount.Decimal] and [FormatUnits] give whole coins, [Decimal.Units] and
 [ParseUnits] minor units, failing rather than rounding a value finer than
-one minor unit. The number of decimal places of an Apirone currency is
+one minor unit. A count of decimal places outside 0 to 255 makes the first
+two panic and the last two fail with [ErrInvalidParams]. The number of decimal places of an Apirone currency is
 [CurrencySpec.Decimals], from [Client.ServiceInfo] (8 for btc, 18 for eth).
 Never add an Amount in satoshi to a Decimal in BTC: convert one first.
 
@@ -298,9 +302,33 @@ URL: the base URL and the route, e.g.
 "https://apirone.com/api/v2/accounts/apr-.../balance" or
 "https://app.alphapo.net/api/v2/addresses/take". Turn retries off with
 WithRetry(RetryPolicy{MaxAttempts: 1}): a missing mock on a GET otherwise
-costs about a second of real backoff, and on a money call it is an
-[ErrOutcomeUnknown]. [github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
+costs about a second of real backoff. A money call that meets no mock, or
+a mock's error, is [ErrOutcomeUnknown] all the same, whatever the
+RetryPolicy: the mock fails it as a transport fails after sending.
+[github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
+
+# A complete service
+
+The repository's examples/merchant (a module of its own) is a merchant
+backend on a database that does each pattern above: credit.go credits a
+callback once under its DedupeKey, payouts.go settles a payout whose
+answer was lost instead of sending it again, catchup.go replays what the
+callbacks missed (package settle) from cursors kept in the database, and
+store.go says how many instances share one PostgreSQL.
+
+# Reading the source
+
+An endpoint method only declares its call: route and arguments,
+parameters, authorization, where the result is and whether it moves money.
+One engine makes every call of both APIs, in four files: request.go holds
+that declaration (endpoint, newEndpoint and the path builder) and builds
+the [net/http.Request] from it; transport.go sends it (backend.do:
+authorization, the tries, each try's context), keeping what changes during
+the call in a callState; response.go reads the answer within its size cap
+and decodes it (the "data" envelope, an error in a 2xx body); retry.go
+decides which failed tries are made again and when. errors.go turns an
+error answer into an [*APIError].
 */
 package cryptopay

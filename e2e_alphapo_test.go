@@ -73,7 +73,8 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	assert.Equal(t, cryptopay.AlphaPoTxDeposit, seen.Type)
 	assert.Equal(t, cryptopay.AlphaPoStatusNotConfirmed, seen.Status)
 	assert.Equal(t, addr.Address, seen.CryptoAddress.Address)
-	assert.Equal(t, "customer-17", seen.ForeignID)
+	assert.Equal(t, "customer-17", seen.CryptoAddress.ForeignID, "a deposit's customer is the address's foreign_id")
+	assert.Empty(t, seen.ForeignID, "as in AlphaPo's deposit callback, there is no top-level foreign_id")
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{Currency: "LTC", Amount: cryptopay.MustDecimal("2.50000000")}, seen.CurrencySent)
 	assert.Equal(t, "0.00000000", alphaPoBalance(t, ap, "LTC"), "not confirmed yet")
 
@@ -83,7 +84,8 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, confirmed.Status)
 	assert.Equal(t, seen.ID, confirmed.ID)
 	assert.NotEqual(t, seen.DedupeKey(), confirmed.DedupeKey(), "a new status is a new event")
-	assert.Equal(t, "2.50000000", alphaPoBalance(t, ap, "LTC"))
+	assert.Equal(t, "2.47500000", alphaPoBalance(t, ap, "LTC"), "amount_minus_fee: 2.5 less the fake's 1 % deposit fee")
+	assert.Equal(t, cryptopay.MustDecimal("2.47500000"), *confirmed.CurrencyReceived.AmountMinusFee)
 
 	w, err := ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
 		ForeignID: "payout-1", EndUserReference: "user-17", Currency: "LTC",
@@ -91,7 +93,7 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "processing", w.Status)
-	assert.Equal(t, "1.49000000", alphaPoBalance(t, ap, "LTC"), "the amount and the fake's 1 % fee")
+	assert.Equal(t, "1.46500000", alphaPoBalance(t, ap, "LTC"), "the amount and the fake's 1 % fee")
 
 	_, err = srv.Mine(ctx, 1)
 	require.NoError(t, err)

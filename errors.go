@@ -48,16 +48,28 @@ const maxErrorBody = 4 << 10
 
 // APIError is an answer from the provider with an HTTP status of 300 or
 // more, or a 2xx answer whose JSON body carries an error ("message",
-// "error" or "errors") instead of a result. Its Error text holds the method, the path (never the query, which may
-// carry a transfer key), the status and the provider's message.
+// "error" or "errors") instead of a result. Its Error text holds the
+// method, the path (never the query, which may carry a transfer key), the
+// status and the provider's message.
+//
+// Each client reads only its own provider's error members: an Apirone
+// call's answer fills Message from "message" alone, an AlphaPo call's
+// fills Message, Code and Fields from "error", "code" and "errors". Any
+// other member is in Body only.
 type APIError struct {
-	StatusCode int               // HTTP status
-	Method     string            // request method
-	Path       string            // request path, without query
-	Message    string            // Apirone "message" or AlphaPo "error"
-	Code       string            // AlphaPo "code", e.g. "bad_header_signature"
-	Fields     map[string]string // AlphaPo "errors": field name to message
-	Body       []byte            // the first bytes of the response body (at most 4 KiB)
+	StatusCode int    // HTTP status
+	Method     string // request method
+	Path       string // request path, without query
+	// Message is the provider's error text: Apirone's "message" on an
+	// Apirone call, AlphaPo's "error" on an AlphaPo call.
+	Message string
+	// Code is AlphaPo's "code", e.g. "bad_header_signature"; always ""
+	// on an Apirone call.
+	Code string
+	// Fields is AlphaPo's "errors", field name to message; always nil on
+	// an Apirone call.
+	Fields map[string]string
+	Body   []byte // the first bytes of the response body (at most 4 KiB)
 }
 
 // Error returns e.g. `cryptopay: POST /v2/accounts/apr-.../transfer: 400 Bad Request: Invalid wallet.`.
@@ -99,42 +111,69 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// newAPIError builds an *APIError from a response body prefix. Bodies that
-// are not JSON (an HTML page from a proxy, plain text) leave Message empty.
-// secrets are the credentials the call carried or the client holds: an
-// answer that echoes one shows REDACTED in its place (see redact).
-func newAPIError(method, path string, status int, body []byte, secrets ...string) *APIError {
+// provider is the API a call is made to, which says how its error answers
+// read (see newAPIError).
+type provider uint8
+
+const (
+	// apirone writes {"message": "..."}
+	// (https://apirone.com/docs/account: "Error response").
+	apirone provider = iota
+	// alphaPo writes {"error": "...", "code": "..."} or
+	// {"errors": {"field": "message"}}
+	// (https://docs.cryptoprocessing.com/api-documentation/api-reference).
+	alphaPo
+)
+
+// apiError builds the *APIError of an error answer to the call of ep,
+// read as ep's provider writes errors, with the call's credentials hidden.
+func (c *callState) apiError(ep *endpoint, status int, body []byte) *APIError {
+	return newAPIError(ep.provider, ep.method, ep.path, status, body, c.credentials(ep)...)
+}
+
+// newAPIError builds an *APIError from a response body prefix, taking the
+// error members of provider p only. Bodies that are not JSON (an HTML page
+// from a proxy, plain text) leave Message empty. secrets are the
+// credentials the call carried or the client holds: an answer that echoes
+// one shows REDACTED in its place (see redact).
+func newAPIError(p provider, method, path string, status int, body []byte, secrets ...string) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path}
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
 	e.Body = body
-	var wire struct {
-		Message string                     `json:"message"`
-		Error   string                     `json:"error"`
-		Code    json.RawMessage            `json:"code"`
-		Errors  map[string]json.RawMessage `json:"errors"`
-	}
-	if json.Unmarshal(body, &wire) == nil {
-		e.Message = wire.Message
-		if e.Message == "" {
-			e.Message = wire.Error
+	if p == alphaPo {
+		e.readAlphaPo(body)
+	} else {
+		var wire struct {
+			Message string `json:"message"`
 		}
-		e.Code = rawText(wire.Code)
-		if len(wire.Errors) > 0 {
-			e.Fields = make(map[string]string, len(wire.Errors))
-			for k, v := range wire.Errors {
-				e.Fields[k] = rawText(v)
-			}
+		if json.Unmarshal(body, &wire) == nil {
+			e.Message = wire.Message
 		}
 	}
 	e.redact(secrets)
 	return e
 }
 
-// credentials returns what an error answer to ep must not show: its
-// bearer token and its secrets.
-func (ep *endpoint) credentials() []string { return append([]string{ep.bearer}, ep.secrets[:]...) }
+// readAlphaPo fills Message, Code and Fields from an AlphaPo error body.
+func (e *APIError) readAlphaPo(body []byte) {
+	var wire struct {
+		Error  string                     `json:"error"`
+		Code   json.RawMessage            `json:"code"`
+		Errors map[string]json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &wire) != nil {
+		return
+	}
+	e.Message, e.Code = wire.Error, rawText(wire.Code)
+	if len(wire.Errors) > 0 {
+		e.Fields = make(map[string]string, len(wire.Errors))
+		for k, v := range wire.Errors {
+			e.Fields[k] = rawText(v)
+		}
+	}
+}
 
 // minSecretLen is the length under which a secret is not looked for in an
 // answer: it could match ordinary text. Real keys and tokens are longer.

@@ -2,6 +2,7 @@ package cryptopay_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -14,7 +15,10 @@ import (
 
 // Testing with httpmock: activate the mock on the *http.Client you pass
 // with WithHTTPClient, turn retries off, register the full URLs (base URL
-// and route), and answer with the providers' reference bodies.
+// and route), and answer with the providers' reference bodies. A money
+// call whose request meets no responder (or a responder's error) is
+// ErrOutcomeUnknown even with one try: the mock fails it as a transport
+// would after sending, so the SDK cannot know that nothing was sent.
 func ExampleWithHTTPClient_httpmock() {
 	hc := &http.Client{}
 	httpmock.ActivateNonDefault(hc) // not httpmock.Activate: the SDK does not use http.DefaultTransport
@@ -29,7 +33,7 @@ func ExampleWithHTTPClient_httpmock() {
 	opts := []cryptopay.Option{
 		cryptopay.WithHTTPClient(hc),
 		// One try: a missing responder fails at once instead of after real
-		// backoff, and a money call is not reported as ErrOutcomeUnknown.
+		// backoff.
 		cryptopay.WithRetry(cryptopay.RetryPolicy{MaxAttempts: 1}),
 	}
 	ctx := context.Background()
@@ -55,9 +59,25 @@ func ExampleWithHTTPClient_httpmock() {
 		log.Fatal(err)
 	}
 	fmt.Println(addr.Currency, addr.Address)
-	fmt.Println(httpmock.GetTotalCallCount(), "calls")
+
+	// A Transfer is ErrOutcomeUnknown with one try, whether its request
+	// meets no responder or one that fails as a broken connection would.
+	transfer := func() error {
+		_, err := c.Account(acctID, "transfer-key").Transfer(ctx, &cryptopay.TransferParams{
+			Currency:     "btc",
+			Destinations: []cryptopay.Destination{{Address: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: cryptopay.Units(10000)}},
+		})
+		return err
+	}
+	fmt.Println("no responder, outcome unknown:", errors.Is(transfer(), cryptopay.ErrOutcomeUnknown))
+	httpmock.RegisterResponder(http.MethodPost, cryptopay.ApironeBaseURL+"/v2/accounts/"+acctID+"/transfer",
+		httpmock.NewErrorResponder(errors.New("connection reset by peer")))
+	fmt.Println("connection reset, outcome unknown:", errors.Is(transfer(), cryptopay.ErrOutcomeUnknown))
+	fmt.Println(httpmock.GetTotalCallCount(), "calls answered by responders") // the transfer was tried once
 	// Output:
 	// btc 0 satoshi available
 	// BTC 2NFZ9SmEm3mQ7jqVF4vPXBwCyn9KpmEwkTj
-	// 2 calls
+	// no responder, outcome unknown: true
+	// connection reset, outcome unknown: true
+	// 3 calls answered by responders
 }

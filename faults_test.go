@@ -147,7 +147,11 @@ func faultCases() []faultCase {
 				var apiErr *APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, 200, apiErr.StatusCode)
-				assert.Equal(t, "Invalid wallet.", apiErr.Message)
+				want := "Invalid wallet." // Apirone's "message"
+				if apiErr.Path == "/v2/addresses/take" {
+					want = "bad_request" // AlphaPo's "error"
+				}
+				assert.Equal(t, want, apiErr.Message)
 			},
 		},
 	}...)

@@ -54,7 +54,7 @@ func FuzzResponse(f *testing.F) {
 			ep.envelope = inData
 		}
 		v := rt.new()
-		if decode(&ep, 200, body, v) != nil {
+		if decode(&ep, &callState{}, 200, body, v) != nil {
 			return
 		}
 		out, err := json.Marshal(v)
@@ -136,9 +136,9 @@ func FuzzDestinationAmount(f *testing.F) {
 	})
 }
 
-// FuzzAPIErrorBody feeds any error answer to newAPIError: it keeps at most
-// 4 KiB of the body, matches the sentinel of its status, and prints the
-// provider's message only when the body is JSON.
+// FuzzAPIErrorBody feeds any error answer to newAPIError, as each
+// provider's: it keeps at most 4 KiB of the body, matches the sentinel of
+// its status, and prints the provider's message only when the body is JSON.
 func FuzzAPIErrorBody(f *testing.F) {
 	f.Add(400, []byte(`{"message": "Invalid wallet."}`))
 	f.Add(400, []byte(`{"errors": {"currency": ["is required", "is invalid"]}}`))
@@ -146,20 +146,25 @@ func FuzzAPIErrorBody(f *testing.F) {
 	f.Add(429, []byte(`error code: 1015`))
 	f.Add(502, []byte(`<html><body>502 Bad Gateway</body></html>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := newAPIError(http.MethodPost, "/v2/addresses/take", status, body)
-		if len(e.Body) > maxErrorBody || !bytes.HasPrefix(body, e.Body) {
-			t.Fatalf("Body %q is not a prefix of at most %d bytes", e.Body, maxErrorBody)
-		}
-		prefix := fmt.Sprintf("cryptopay: POST /v2/addresses/take: %d %s", status, http.StatusText(status))
-		msg := e.Error()
-		if !strings.HasPrefix(msg, prefix) {
-			t.Fatalf("Error() = %q", msg)
-		}
-		if !json.Valid(e.Body) && msg != prefix {
-			t.Fatalf("a body that is not JSON shows in Error(): %q", msg)
-		}
-		if e.Is(ErrServer) != (status >= 500) || e.Is(ErrNotFound) != (status == 404) {
-			t.Fatalf("status %d matches the wrong sentinel", status)
+		for _, p := range []provider{apirone, alphaPo} {
+			e := newAPIError(p, http.MethodPost, "/v2/addresses/take", status, body)
+			if len(e.Body) > maxErrorBody || !bytes.HasPrefix(body, e.Body) {
+				t.Fatalf("Body %q is not a prefix of at most %d bytes", e.Body, maxErrorBody)
+			}
+			prefix := fmt.Sprintf("cryptopay: POST /v2/addresses/take: %d %s", status, http.StatusText(status))
+			msg := e.Error()
+			if !strings.HasPrefix(msg, prefix) {
+				t.Fatalf("Error() = %q", msg)
+			}
+			if !json.Valid(e.Body) && msg != prefix {
+				t.Fatalf("a body that is not JSON shows in Error(): %q", msg)
+			}
+			if p == apirone && (e.Code != "" || e.Fields != nil) {
+				t.Fatalf("an Apirone error took AlphaPo's members: %+v", e)
+			}
+			if e.Is(ErrServer) != (status >= 500) || e.Is(ErrNotFound) != (status == 404) {
+				t.Fatalf("status %d matches the wrong sentinel", status)
+			}
 		}
 	})
 }

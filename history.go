@@ -60,15 +60,28 @@ type HistoryEntry struct {
 	Amount      Amount   `json:"amount"` // minor units; negative for payments
 }
 
-// History returns one page of the account's or wallet's payments and
-// receipts, newest first. A nil p means the first page, unfiltered.
+// History returns one page of the account's payments and receipts, newest
+// first. A nil p means the first page, unfiltered.
 //
 // GET /v2/accounts/{account}/history
+//
+// API docs: https://apirone.com/docs/account/#account-history
+func (a *Account) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
+	return a.history(ctx, p)
+}
+
+// History returns one page of the wallet's payments and receipts, newest
+// first. A nil p means the first page, unfiltered.
+//
 // GET /v2/wallets/{wallet}/history
 //
-// API docs: https://apirone.com/docs/account/#account-history,
-// https://apirone.com/docs/wallet/#wallet-history
-func (o *owner) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
+// API docs: https://apirone.com/docs/wallet/#wallet-history
+func (w *Wallet) History(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
+	return w.history(ctx, p)
+}
+
+// history is History on o's route.
+func (o *owner) history(ctx context.Context, p *HistoryParams) (*HistoryPage, error) {
 	ep := o.endpoint(http.MethodGet, "/history")
 	ep.withQuery(p.query(o))
 	return call[*HistoryPage](ctx, &o.client.backend, ep)
@@ -88,10 +101,30 @@ func (p *HistoryParams) query(o *owner) (url.Values, error) {
 		"address", p.Address, "date_from", filterTime(p.DateFrom), "date_to", filterTime(p.DateTo)))
 }
 
-// AllHistory ranges over every history item matching p, fetching pages of
-// p.Limit (default 100) as the loop asks for them, from p.Offset on. A
-// failed page yields its error once and ends the loop.
-func (o *owner) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
+// AllHistory ranges over every item of the account's history matching p,
+// fetching pages of p.Limit (default 100) as the loop asks for them, from
+// p.Offset on. A failed page yields its error once and ends the loop.
+//
+// GET /v2/accounts/{account}/history
+//
+// API docs: https://apirone.com/docs/account/#account-history
+func (a *Account) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
+	return a.allHistory(ctx, p)
+}
+
+// AllHistory ranges over every item of the wallet's history matching p,
+// fetching pages of p.Limit (default 100) as the loop asks for them, from
+// p.Offset on. A failed page yields its error once and ends the loop.
+//
+// GET /v2/wallets/{wallet}/history
+//
+// API docs: https://apirone.com/docs/wallet/#wallet-history
+func (w *Wallet) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
+	return w.allHistory(ctx, p)
+}
+
+// allHistory is AllHistory on o's route.
+func (o *owner) allHistory(ctx context.Context, p *HistoryParams) iter.Seq2[HistoryEntry, error] {
 	page := HistoryParams{}
 	if p != nil {
 		page = *p
@@ -99,7 +132,7 @@ func (o *owner) AllHistory(ctx context.Context, p *HistoryParams) iter.Seq2[Hist
 	return paginate(page.Limit, page.Offset, func(limit, offset int) ([]HistoryEntry, Pagination, error) {
 		q := page
 		q.Limit, q.Offset = limit, offset
-		h, err := o.History(ctx, &q)
+		h, err := o.history(ctx, &q)
 		if err != nil {
 			return nil, Pagination{}, err
 		}
@@ -122,15 +155,28 @@ type HistoryItem struct {
 	Fee          FeeInfo         `json:"fee"`
 }
 
-// HistoryItem returns one payment or receipt by its id (HistoryEntry.ID,
-// TransferResult.ID, PaymentCallback.Payment).
+// HistoryItem returns one payment or receipt of the account by its id
+// (HistoryEntry.ID, TransferResult.ID, PaymentCallback.Payment).
 //
 // GET /v2/accounts/{account}/history/{id}
+//
+// API docs: https://apirone.com/docs/account/#account-history-item
+func (a *Account) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
+	return a.historyItem(ctx, id)
+}
+
+// HistoryItem returns one payment or receipt of the wallet by its id
+// (HistoryEntry.ID, TransferResult.ID, PaymentCallback.Payment).
+//
 // GET /v2/wallets/{wallet}/history/{id}
 //
-// API docs: https://apirone.com/docs/account/#account-history-item,
-// https://apirone.com/docs/wallet/#wallet-history-item
-func (o *owner) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
+// API docs: https://apirone.com/docs/wallet/#wallet-history-item
+func (w *Wallet) HistoryItem(ctx context.Context, id string) (*HistoryItem, error) {
+	return w.historyItem(ctx, id)
+}
+
+// historyItem is HistoryItem on o's route.
+func (o *owner) historyItem(ctx context.Context, id string) (*HistoryItem, error) {
 	return call[*HistoryItem](ctx, &o.client.backend, o.endpoint(http.MethodGet, "/history/{id}", id))
 }
 
@@ -161,15 +207,28 @@ type Block struct {
 	Deleted bool   `json:"deleted"`
 }
 
-// AddressHistory returns one page of an address's transactions. A nil p
-// means the first page.
+// AddressHistory returns one page of the transactions of an address of
+// the account. A nil p means the first page.
 //
 // GET /v2/accounts/{account}/addresses/{address}/history
+//
+// API docs: https://apirone.com/docs/account/#account-address-history
+func (a *Account) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
+	return a.addressHistory(ctx, address, p)
+}
+
+// AddressHistory returns one page of the transactions of an address of
+// the wallet. A nil p means the first page.
+//
 // GET /v2/wallets/{wallet}/addresses/{address}/history
 //
-// API docs: https://apirone.com/docs/account/#account-address-history,
-// https://apirone.com/docs/wallet/#address-history
-func (o *owner) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
+// API docs: https://apirone.com/docs/wallet/#address-history
+func (w *Wallet) AddressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
+	return w.addressHistory(ctx, address, p)
+}
+
+// addressHistory is AddressHistory on o's route.
+func (o *owner) addressHistory(ctx context.Context, address string, p *PageParams) (*AddressHistoryPage, error) {
 	ep := o.endpoint(http.MethodGet, "/addresses/{address}/history", address)
 	ep.withQuery(p.query())
 	return call[*AddressHistoryPage](ctx, &o.client.backend, ep)

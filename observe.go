@@ -67,14 +67,14 @@ func WithObserver(fn func(CallInfo)) Option {
 	}
 }
 
-// observeTry reports try t of ep, which took took.
-func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
+// observeTry reports try t of the call of ep, which took took.
+func (b *backend) observeTry(ep *endpoint, c *callState, t tried, took time.Duration) {
 	if b.observer == nil {
 		return
 	}
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
-		Attempt:           ep.tries,
+		Attempt:           c.tries,
 		Status:            t.status,
 		Duration:          took,
 		Class:             classify(t.err, t.status),
@@ -82,16 +82,16 @@ func (b *backend) observeTry(ep *endpoint, t tried, took time.Duration) {
 	})
 }
 
-// observeCall reports the whole call ep, which ended with err after took.
-func (b *backend) observeCall(ep *endpoint, err error, took time.Duration) {
+// observeCall reports the whole call of ep, which ended with err after took.
+func (b *backend) observeCall(ep *endpoint, c *callState, err error, took time.Duration) {
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
 		Call:              true,
-		Attempt:           ep.tries,
-		Status:            ep.status,
+		Attempt:           c.tries,
+		Status:            c.status,
 		Duration:          took,
-		Class:             classify(err, ep.status),
-		MoneyMayHaveMoved: ep.moneyMoving && ep.tries > 0 && (err == nil || errors.Is(err, ErrOutcomeUnknown)),
+		Class:             classify(err, c.status),
+		MoneyMayHaveMoved: ep.moneyMoving && c.tries > 0 && (err == nil || errors.Is(err, ErrOutcomeUnknown)),
 	})
 }
 
@@ -112,4 +112,43 @@ func classify(err error, status int) ErrorClass {
 		return ClassResponse
 	}
 	return ClassTransport
+}
+
+// CallbackOutcome is how a callback handler answered one callback, in
+// CallbackReport.
+type CallbackOutcome string
+
+// Callback outcomes, for metrics.
+const (
+	// CallbackAccepted: your function returned nil; answered 200.
+	CallbackAccepted CallbackOutcome = "accepted"
+	// CallbackDeferred: your function returned an error matching
+	// ErrNotYet; answered 500, so that the provider calls again. No
+	// failure: WithCallbackErrorHandler does not hear of it.
+	CallbackDeferred CallbackOutcome = "deferred"
+	// CallbackFailed: your function, or the read WithCallbackConfirm
+	// makes, failed; answered 500.
+	CallbackFailed CallbackOutcome = "failed"
+	// CallbackRefused: not authentic, not shown by the API, or not
+	// readable; answered 4xx, and your function was not called.
+	CallbackRefused CallbackOutcome = "refused"
+)
+
+// CallbackReport describes one callback a handler answered, for the
+// function given to WithCallbackObserver. It holds no secret.
+type CallbackReport struct {
+	Outcome  CallbackOutcome
+	Status   int           // the HTTP status answered
+	Duration time.Duration // from the request's arrival to the answer, your function included
+}
+
+// WithCallbackObserver makes a callback handler of either provider call
+// fn after it answered each callback, with what it answered (see
+// CallbackReport), in the request's goroutine: keep fn fast. It is the
+// place for metrics: every callback is reported, accepted and deferred
+// ones included, which WithCallbackErrorHandler and WithCallbackLogger
+// leave out or log at debug level. r is the request as received: its query,
+// headers and body may hold a secret; use r.URL.Path and r.Context().
+func WithCallbackObserver(fn func(r *http.Request, report CallbackReport)) CallbackReportOption {
+	return CallbackReportOption{func(s *callbackSettings) { s.observer = fn }}
 }

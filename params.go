@@ -10,69 +10,12 @@ import (
 	"unicode/utf8"
 )
 
-// pathSegment checks a value that goes into a URL path and returns it
-// escaped. Values that would change the URL's shape are rejected.
-func pathSegment(field, value string) (string, error) {
-	switch {
-	case value == "":
-		return "", invalid(field, "is required")
-	case value == "." || value == "..":
-		return "", invalid(field, "%q is not allowed in a path", value)
-	case strings.ContainsAny(value, "/?#\\%") || hasControl(value):
-		return "", invalid(field, "must not contain '/', '?', '#', '\\\\', '%%' or control characters")
-	}
-	return url.PathEscape(value), nil
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return true
-		}
-	}
-	return false
-}
-
 // required returns an ErrInvalidParams error naming field when value is empty.
 func required(field, value string) error {
 	if value == "" {
 		return invalid(field, "is required")
 	}
 	return nil
-}
-
-// newEndpoint declares a call of method on route, a path template whose
-// {name} parts are filled, in order, with args (one each): every argument
-// is checked as a path segment, named after its part (see pathSegment),
-// and escaped. A bad argument is recorded in the endpoint, so nothing is
-// sent.
-func newEndpoint(method, route string, args ...string) endpoint {
-	return newEndpointIn(method, "", "", route, args...)
-}
-
-// newEndpointIn is newEndpoint on route following an owner's base route
-// (such as "/v2/accounts/{account}"), already filled and escaped as
-// basePath: a call joins them only in its path.
-func newEndpointIn(method, base, basePath, route string, args ...string) endpoint {
-	ep := endpoint{method: method, base: base, route: route, path: route, auth: noAuth}
-	if basePath == "" && len(args) == 0 {
-		return ep
-	}
-	var path strings.Builder // one allocation
-	path.Grow(len(basePath) + len(route) + 48)
-	path.WriteString(basePath)
-	rest := route
-	for ; len(args) > 0 && strings.IndexByte(rest, '{') >= 0; args = args[1:] {
-		open, end := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
-		seg, err := pathSegment(rest[open+1:end], args[0])
-		ep.check(err)
-		path.WriteString(rest[:open])
-		path.WriteString(seg)
-		rest = rest[end+1:]
-	}
-	path.WriteString(rest)
-	ep.path = path.String()
-	return ep
 }
 
 // optionalQuery builds a query from name, value pairs, leaving out empty values.

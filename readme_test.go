@@ -3,6 +3,7 @@ package cryptopay_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"go/ast"
 	"go/importer"
@@ -10,13 +11,21 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/cryptopaytest"
 )
 
 // TestREADMECompiles type-checks every ```go block of README.md, so a
@@ -116,6 +125,7 @@ var readmeImports = map[string]string{
 	"testing":       "testing",
 	"time":          "time",
 	"cryptopay":     "github.com/cryptopay-go/cryptopay",
+	"checkout":      "github.com/cryptopay-go/cryptopay/checkout",
 	"cryptopaytest": "github.com/cryptopay-go/cryptopay/cryptopaytest",
 	"settle":        "github.com/cryptopay-go/cryptopay/settle",
 	"httpmock":      "github.com/jarcoal/httpmock",
@@ -241,4 +251,114 @@ func exportImporter(t *testing.T, fset *token.FileSet, pkgs [][]*ast.File) types
 		}
 		return os.Open(file)
 	})
+}
+
+// TestREADMEAlphaPoHandlerCreditsTheCustomer: the customer the README's
+// AlphaPo handler credits (the third argument of its creditOnce call, a
+// field path on cb) is the same for a deposit cryptopaytest delivers as
+// for AlphaPo's documented deposit callback
+// (testdata/alphapo/callbacks/deposit.json): the foreign_id the address
+// was taken with. A handler written from the README works against the
+// provider as it does against the fake.
+func TestREADMEAlphaPoHandlerCreditsTheCustomer(t *testing.T) {
+	customer := readmeAlphaPoCustomer(t)
+	require.Equal(t, []string{"CryptoAddress", "ForeignID"}, customer, "the README reads the customer here")
+
+	documented, err := os.ReadFile("testdata/alphapo/callbacks/deposit.json")
+	require.NoError(t, err)
+	srv := cryptopaytest.NewServer()
+	defer srv.Close()
+	key, secret := srv.AlphaPoCredentials()
+	v, err := cryptopay.NewAlphaPoCallbackVerifier(key, secret)
+	require.NoError(t, err)
+	fromDocs, err := v.ParseRequest(cryptopaytest.NewAlphaPoCallbackRequest("/alphapo", key, secret, documented))
+	require.NoError(t, err)
+	const docsCustomer = "user-id:2048" // crypto_address.foreign_id of the documented body
+
+	got := make(chan *cryptopay.AlphaPoTransaction, 1)
+	shop := httptest.NewServer(v.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
+		got <- cb
+		return nil
+	}))
+	defer shop.Close()
+	ctx := context.Background()
+	taken, err := srv.AlphaPoClient().TakeAddress(ctx, &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: docsCustomer, EndUserReference: "12345"})
+	require.NoError(t, err)
+	_, err = srv.AlphaPoDeposit(ctx, cryptopaytest.AlphaPoDepositParams{
+		Address: taken.Address, Amount: cryptopay.MustDecimal("0.01"), Confirmations: 1, CallbackURL: shop.URL,
+	})
+	require.NoError(t, err)
+	fromFake := <-got
+
+	for name, cb := range map[string]*cryptopay.AlphaPoTransaction{"documented": fromDocs, "fake": fromFake} {
+		assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, cb.Status, name)
+		assert.Equal(t, docsCustomer, fieldPath(t, cb, customer), "%s deposit: the customer the README credits", name)
+	}
+	// Code that read the top-level foreign_id (as the examples once did)
+	// gets what the provider sends there for a deposit: nothing, from the
+	// fake too, so that its tests fail as production would.
+	assert.Empty(t, fromDocs.ForeignID)
+	assert.Empty(t, fromFake.ForeignID)
+}
+
+// readmeAlphaPoCustomer returns the field path of cb that the README's
+// AlphaPo handler passes to creditOnce as the customer.
+func readmeAlphaPoCustomer(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for _, b := range goBlocks(src) {
+		if !strings.Contains(b.text, "NewAlphaPoCallbackVerifier") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+b.text+"\n}", 0)
+		require.NoError(t, err)
+		var path []string
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && isCall(call, "creditOnce") && len(call.Args) == 4 {
+				path = selectors(call.Args[2])
+			}
+			return path == nil
+		})
+		require.NotNil(t, path, "README.md:%d: no creditOnce(ctx, key, customer, amount) in the AlphaPo handler", b.line)
+		return path[1:] // after "cb"
+	}
+	t.Fatal("README.md has no AlphaPo handler")
+	return nil
+}
+
+func isCall(call *ast.CallExpr, name string) bool {
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+// selectors returns the names of a selector chain: cb.A.B is [cb A B].
+func selectors(e ast.Expr) []string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return []string{e.Name}
+	case *ast.SelectorExpr:
+		if head := selectors(e.X); head != nil {
+			return append(head, e.Sel.Name)
+		}
+	}
+	return nil
+}
+
+// fieldPath follows the field names path from v, through pointers, and
+// returns the string it ends at ("" past a nil pointer).
+func fieldPath(t *testing.T, v any, path []string) string {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	for _, name := range path {
+		for rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				return ""
+			}
+			rv = rv.Elem()
+		}
+		rv = rv.FieldByName(name)
+		require.True(t, rv.IsValid(), "no field %s", name)
+	}
+	return rv.String()
 }

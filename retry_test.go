@@ -391,11 +391,11 @@ func TestDefaultHTTPClient(t *testing.T) {
 	assert.Equal(t, 64, tr.MaxIdleConnsPerHost, "well above Go's default of 2")
 	assert.Equal(t, 256, tr.MaxIdleConns)
 	assert.NotNil(t, tr.Proxy, "HTTPS_PROXY is honoured")
-	assert.True(t, c.direct, "each try goes straight through the transport")
+	assert.True(t, c.defaultClient)
 
 	ap, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret)
 	require.NoError(t, err)
-	assert.Same(t, hc, ap.httpClient, "one pool for every default client")
+	assert.Same(t, hc.Transport, ap.httpClient.Transport, "one pool for every default client")
 }
 
 func TestDefaultClientDoesNotFollowRedirects(t *testing.T) {

@@ -58,8 +58,7 @@ func TestNoValuePrintsASecret(t *testing.T) {
 	wallet.UseTokens(Tokens{Access: testAccessToken, Refresh: testRefreshToken})
 	secretURL := "https://shop.example/cb?secret=" + callbackSecret
 	callback := &Callback{Method: "GET", URL: secretURL, Data: map[string]string{"secret": callbackSecret}}
-	var settings callbackSettings
-	WithCallbackSecret("secret", callbackSecret)(&settings)
+	settings := *newCallbackSettings([]CallbackOption{WithCallbackSecret("secret", callbackSecret)})
 	pointers := map[string]any{
 		"Client":                  c,
 		"AlphaPoClient":           ap,
@@ -284,20 +283,20 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 func TestScrubbedForms(t *testing.T) {
 	const key = "k3y/with<&>+ space"
 	body := `{"message":"k3y/with\u003c\u0026\u003e+ space k3y\/with<&>+ space","echo":"k3y%2Fwith%3C%26%3E%2B+space k3y%2Fwith%3C&%3E+%20space"}`
-	e := newAPIError("GET", "/x", 400, []byte(body), key, "", "short")
+	e := newAPIError(apirone, "GET", "/x", 400, []byte(body), key, "", "short")
 	assert.Equal(t, "REDACTED REDACTED", e.Message)
 	assert.Equal(t, `{"message":"REDACTED REDACTED","echo":"REDACTED REDACTED"}`, string(e.Body))
 
-	e = newAPIError("GET", "/x", 400, []byte(`{"message":"trailing\\ x"}`), `trailing\`)
+	e = newAPIError(apirone, "GET", "/x", 400, []byte(`{"message":"trailing\\ x"}`), `trailing\`)
 	assert.Equal(t, `{"message":"REDACTED x"}`, string(e.Body), "the JSON form, which holds the plain one, goes whole")
 
-	e = newAPIError("GET", "/x", 400, []byte(`{"message":"short"}`), "short")
+	e = newAPIError(apirone, "GET", "/x", 400, []byte(`{"message":"short"}`), "short")
 	assert.Equal(t, "short", e.Message, "a secret under 8 bytes is not looked for")
-	e = newAPIError("GET", "/x", 400, []byte(`{"message":"8bytes!! and 7bytes!"}`), "8bytes!!", "7bytes!")
+	e = newAPIError(apirone, "GET", "/x", 400, []byte(`{"message":"8bytes!! and 7bytes!"}`), "8bytes!!", "7bytes!")
 	assert.Equal(t, "REDACTED and 7bytes!", e.Message, "a secret of 8 bytes is")
 
 	long := strings.Repeat("x", maxErrorBody-len(testTransferKey)+5) + testTransferKey
-	e = newAPIError("GET", "/x", 400, []byte(long), testTransferKey)
+	e = newAPIError(apirone, "GET", "/x", 400, []byte(long), testTransferKey)
 	assert.Equal(t, strings.Repeat("x", maxErrorBody-len(testTransferKey)+5)+"REDACTED", string(e.Body), "the cut leaves 27 bytes of the key")
 	for _, c := range []struct {
 		tail int // bytes of the key the cut body ends in
@@ -307,9 +306,9 @@ func TestScrubbedForms(t *testing.T) {
 		{minSecretTail - 1, testTransferKey[:minSecretTail-1]},
 	} {
 		pad := strings.Repeat("x", maxErrorBody-c.tail)
-		e = newAPIError("GET", "/x", 400, []byte(pad+testTransferKey), testTransferKey)
+		e = newAPIError(apirone, "GET", "/x", 400, []byte(pad+testTransferKey), testTransferKey)
 		assert.Equal(t, pad+c.want, string(e.Body), "a cut leaving %d bytes of the key", c.tail)
 	}
-	e = newAPIError("GET", "/x", 400, []byte("xx"+testTransferKey[:10]), testTransferKey)
+	e = newAPIError(apirone, "GET", "/x", 400, []byte("xx"+testTransferKey[:10]), testTransferKey)
 	assert.Equal(t, "xx"+testTransferKey[:10], string(e.Body), "an answer that was not cut keeps its end")
 }

@@ -101,16 +101,31 @@ type AccountSettings struct {
 	ProcessingFeePolicy ProcessingFeePolicy `json:"processing-fee-policy"`
 }
 
-// UpdateSettings changes an account currency's or a wallet's callback,
-// forwarding destinations, destination rules or processing-fee policy. It
-// needs the transfer key, which it sends in the JSON body, or tokens from
-// Login.
+// UpdateSettings changes the callback, forwarding destinations,
+// destination rules or processing-fee policy of one currency of the
+// account; p.Currency is required. It needs the transfer key, which it
+// sends in the JSON body, or tokens from Login.
 //
 // PATCH /v2/accounts/{account}
+//
+// API docs: https://apirone.com/docs/settings/#settings
+func (a *Account) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
+	return a.updateSettings(ctx, p)
+}
+
+// UpdateSettings changes the wallet's callback, forwarding destinations,
+// destination rules or processing-fee policy. It needs the transfer key,
+// which it sends in the JSON body, or tokens from Login.
+//
 // PATCH /v2/wallets/{wallet}
 //
 // API docs: https://apirone.com/docs/settings/#settings
-func (o *owner) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
+func (w *Wallet) UpdateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
+	return w.updateSettings(ctx, p)
+}
+
+// updateSettings is UpdateSettings on o's route.
+func (o *owner) updateSettings(ctx context.Context, p *SettingsParams) (*AccountSettings, error) {
 	ep := o.protected(http.MethodPatch, "")
 	ep.withBody(p.body(o))
 	return call[*AccountSettings](ctx, &o.client.backend, ep)

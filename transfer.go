@@ -210,15 +210,28 @@ type NetworkFee struct {
 	Rate     Decimal     `json:"rate"`   // fee rate used, e.g. "2.97"
 }
 
-// EstimateTransfer returns the fees and amounts a transfer with p would have.
-// It moves no money and needs no transfer key.
+// EstimateTransfer returns the fees and amounts a transfer out of the
+// account with p would have. It moves no money and needs no transfer key.
 //
 // GET /v2/accounts/{account}/transfer
+//
+// API docs: https://apirone.com/docs/account/#estimation
+func (a *Account) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
+	return a.estimateTransfer(ctx, p)
+}
+
+// EstimateTransfer returns the fees and amounts a transfer out of the
+// wallet with p would have. It moves no money and needs no transfer key.
+//
 // GET /v2/wallets/{wallet}/transfer
 //
-// API docs: https://apirone.com/docs/account/#estimation,
-// https://apirone.com/docs/wallet/#estimation
-func (o *owner) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
+// API docs: https://apirone.com/docs/wallet/#estimation
+func (w *Wallet) EstimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
+	return w.estimateTransfer(ctx, p)
+}
+
+// estimateTransfer is EstimateTransfer on o's route.
+func (o *owner) estimateTransfer(ctx context.Context, p *TransferParams) (*Estimation, error) {
 	ep := o.endpoint(http.MethodGet, "/transfer")
 	ep.withQuery(p.query(o))
 	return call[*Estimation](ctx, &o.client.backend, ep)
@@ -292,8 +305,8 @@ type TransferResult struct {
 	ChangeAddress string `json:"change-address"` // where the change went, if any
 }
 
-// Transfer sends money out of the account or wallet. It needs the transfer
-// key, which travels in the JSON body (never in the URL), or tokens from
+// Transfer sends money out of the account. It needs the transfer key,
+// which travels in the JSON body (never in the URL), or tokens from
 // [Account.Login].
 //
 // It moves money: on an error matching [ErrOutcomeUnknown], look the
@@ -301,11 +314,28 @@ type TransferResult struct {
 // (read a settle.ReadMark before sending) before trying again.
 //
 // POST /v2/accounts/{account}/transfer
+//
+// API docs: https://apirone.com/docs/account/#transfer
+func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
+	return a.transfer(ctx, p)
+}
+
+// Transfer sends money out of the wallet. It needs the transfer key,
+// which travels in the JSON body (never in the URL), or tokens from
+// [Wallet.Login].
+//
+// It moves money: on an error matching [ErrOutcomeUnknown], look the
+// transfer up in [Wallet.History] before trying again.
+//
 // POST /v2/wallets/{wallet}/transfer
 //
-// API docs: https://apirone.com/docs/account/#transfer,
-// https://apirone.com/docs/wallet/#transfer
-func (o *owner) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
+// API docs: https://apirone.com/docs/wallet/#transfer
+func (w *Wallet) Transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
+	return w.transfer(ctx, p)
+}
+
+// transfer is Transfer on o's route.
+func (o *owner) transfer(ctx context.Context, p *TransferParams) (*TransferResult, error) {
 	ep := o.protected(http.MethodPost, "/transfer")
 	ep.moneyMoving = true
 	ep.withBody(p.body(o))

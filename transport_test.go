@@ -73,7 +73,7 @@ type tlsClient struct {
 
 var tlsClients = []tlsClient{
 	// The SDK's default client, as it is but for the trusted certificate:
-	// each try straight through its transport, with a context deadline.
+	// each try through a copy that follows no redirect, with a context deadline.
 	{"default client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
 		tr := defaultHTTPClient.Transport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
@@ -477,4 +477,56 @@ func TestMoneyCallFailureByStatus(t *testing.T) {
 		assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown), "status %d: %v", tc.status, err)
 		assert.Equal(t, 1, w.count(), "status %d: one try", tc.status)
 	}
+}
+
+func TestCanceledContextSendsNothing(t *testing.T) {
+	w := newWire(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := w.account().Info(ctx, "")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, w.count())
+}
+
+func TestTransportErrorHidesTransferKey(t *testing.T) {
+	c, err := NewClient(WithHTTPClient(&http.Client{Transport: failingTransport{}}))
+	require.NoError(t, err)
+	_, err = c.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), testTransferKey)
+	assert.NotContains(t, fmt.Sprintf("%+v", err), testTransferKey)
+	assert.Contains(t, err.Error(), "connection refused")
+	assert.True(t, errors.Is(err, errRefused), "the cause stays reachable")
+}
+
+var errRefused = errors.New("dial tcp: connection refused")
+
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errRefused }
+
+// TestDefaultClientErrors: a failure through the default client reads as one
+// through a caller's client, and hides the transfer key in the query and the
+// password in the base URL alike.
+func TestDefaultClientErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	base := "http://shop:" + testAlphaSecret + "@" + ln.Addr().String() + "/api"
+	require.NoError(t, ln.Close()) // nothing listens there now: connection refused
+	var texts []string
+	for _, opts := range [][]Option{nil, {WithHTTPClient(&http.Client{})}} {
+		c, err := NewClient(append(opts, WithBaseURL(base), WithRetry(RetryPolicy{MaxAttempts: 1}))...)
+		require.NoError(t, err)
+		_, err = c.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
+		require.Error(t, err)
+		var opErr *net.OpError
+		assert.ErrorAs(t, err, &opErr, "the cause stays reachable")
+		for _, secret := range []string{testTransferKey, testAlphaSecret} {
+			assert.NotContains(t, err.Error(), secret)
+			assert.NotContains(t, fmt.Sprintf("%+v", err), secret)
+		}
+		texts = append(texts, err.Error())
+	}
+	assert.Equal(t, texts[1], texts[0])
+	assert.Contains(t, texts[0], `cryptopay: GET /v2/accounts/`+testAccountID+`/callback: Get "http://shop:REDACTED@`)
 }

@@ -364,8 +364,8 @@ func parseTime(s string) (time.Time, error) {
 
 // lenientInt decodes an integer that providers send sometimes as a JSON
 // number and sometimes as a string ("1"): confirmations and numeric ids.
-// A result's int64 field decodes through it in the result's mirror (see
-// mirrorOf).
+// A result's int64 field decodes through it, in a struct local to the
+// result's UnmarshalJSON.
 type lenientInt int64
 
 // UnmarshalJSON accepts a JSON integer or a string holding one, of at most
@@ -408,39 +408,6 @@ func (s lenientString) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(string(s))
-}
-
-// A result type with fields of plain types (int64, string) that providers
-// send in more than one JSON form decodes through a mirror: an unexported
-// struct that embeds the result's fields by value and overrides the
-// lenient ones with lenientInt or lenientString fields (and nested results
-// with their mirrors). The mirror's value method stores those in the
-// embedded fields and returns the result, which lives in the mirror. The
-// type's UnmarshalJSON decodes into a new mirror (see decodeMirrored), and
-// the SDK decodes into one directly: encoding/json reads a value that has
-// its own UnmarshalJSON twice, once to find where it ends.
-type mirrorOf[T any] interface {
-	value() T
-}
-
-// mirrored is a result type (*TakenAddress, ...) that decodes through a
-// mirror; newMirror works on a nil receiver.
-type mirrored[T any] interface {
-	newMirror() mirrorOf[T]
-}
-
-// decodeMirrored decodes b into a new mirror of v's type and sets *v to the
-// result: an UnmarshalJSON for a mirrored type.
-func decodeMirrored[T any, PT interface {
-	*T
-	mirrored[*T]
-}](b []byte, v PT) error {
-	w := v.newMirror()
-	if err := json.Unmarshal(b, w); err != nil {
-		return err
-	}
-	*v = *w.value()
-	return nil
 }
 
 // lenientBool decodes a flag that may come as a JSON boolean or as its
@@ -625,10 +592,17 @@ func (a Amount) IsZero() bool { return a.Sign() == 0 }
 // CurrencySpec.Decimals always is; Decimal panics otherwise, as
 // strconv.FormatInt does for a bad base.
 func (a Amount) Decimal(decimals int) Decimal {
+	mustDecimals("Amount.Decimal", decimals)
+	return Decimal{text: formatUnits(a, decimals)}
+}
+
+// mustDecimals panics, naming the function fn, when decimals is outside 0
+// to maxDecimals: a count of decimal places that no currency has is a
+// programming error, as a bad base is for strconv.FormatInt.
+func mustDecimals(fn string, decimals int) {
 	if decimals < 0 || decimals > maxDecimals {
-		panic(fmt.Sprintf("cryptopay: Amount.Decimal: decimals %d outside 0 to %d", decimals, maxDecimals))
+		panic(fmt.Sprintf("cryptopay: %s: decimals %d outside 0 to %d", fn, decimals, maxDecimals))
 	}
-	return Decimal{text: FormatUnits(a, decimals)}
 }
 
 // Add returns d + e, exactly, with the fraction digits of the longer one.
@@ -686,7 +660,7 @@ func (d Decimal) unscaled() (n *big.Int, scale int) {
 
 // decimalOf returns the Decimal n / 10^scale written with scale fraction digits.
 func decimalOf(n *big.Int, scale int) Decimal {
-	return Decimal{text: FormatUnits(AmountFromBig(n), scale)}
+	return Decimal{text: formatUnits(AmountFromBig(n), scale)}
 }
 
 // pow10 returns 10^n for n >= 0.
@@ -696,8 +670,15 @@ func pow10(n int) *big.Int {
 
 // FormatUnits renders an amount of minor units in whole coins, exactly:
 // FormatUnits(NewAmount(12345), 8) is "0.00012345". decimals is the
-// currency's number of decimal places (CurrencySpec.Decimals).
+// currency's number of decimal places (CurrencySpec.Decimals): 0 to 255,
+// as for Amount.Decimal, and like it FormatUnits panics outside that range.
 func FormatUnits(a Amount, decimals int) string {
+	mustDecimals("FormatUnits", decimals)
+	return formatUnits(a, decimals)
+}
+
+// formatUnits is FormatUnits for a decimals already known to be in range.
+func formatUnits(a Amount, decimals int) string {
 	s := a.BigInt().String()
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -716,11 +697,13 @@ func FormatUnits(a Amount, decimals int) string {
 // ParseUnits converts an amount in whole coins to minor units, exactly:
 // ParseUnits("0.5", 8) is 50000000. It is ParseDecimal followed by
 // Decimal.Units: an amount with more decimal places than the currency has is
-// an error, not a rounding.
+// an error, not a rounding. Every error matches ErrInvalidParams: coins that
+// ParseDecimal refuses ("1e5", "+1", ".5", "") name the field "amount", a
+// decimals outside 0 to 255 the field "decimals".
 func ParseUnits(coins string, decimals int) (Amount, error) {
 	d, err := ParseDecimal(coins)
 	if err != nil {
-		return Amount{}, err
+		return Amount{}, invalid("amount", "%s", strings.TrimPrefix(err.Error(), "cryptopay: "))
 	}
 	return d.Units(decimals)
 }

@@ -401,3 +401,47 @@ func TestNullAndEmpty(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestParseUnitsMisuseIsInvalidParams: every way ParseUnits can be misused
+// matches ErrInvalidParams, as its doc and the CHANGELOG promise (text that
+// is no plain decimal used to give a bare error).
+func TestParseUnitsMisuseIsInvalidParams(t *testing.T) {
+	for _, tc := range []struct {
+		coins    string
+		decimals int
+		field    string
+	}{
+		{"abc", 8, "amount"},
+		{"1e5", 8, "amount"},
+		{"+1", 8, "amount"},
+		{"", 8, "amount"},
+		{".5", 8, "amount"},
+		{"1.", 8, "amount"},
+		{"0x10", 8, "amount"},
+		{" 1", 8, "amount"},
+		{strings.Repeat("9", 79), 0, "amount"},
+		{"0." + strings.Repeat("1", 256), 255, "amount"},
+		{"0.000000001", 8, "amount"},
+		{"1", -1, "decimals"},
+		{"1", 256, "decimals"},
+	} {
+		a, err := ParseUnits(tc.coins, tc.decimals)
+		require.ErrorIs(t, err, ErrInvalidParams, "%.20q, %d", tc.coins, tc.decimals)
+		var pe *ParamError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, tc.field, pe.Field, err.Error())
+		assert.True(t, a.IsZero())
+	}
+}
+
+// TestFormatUnitsDecimalsRange: FormatUnits takes the decimals
+// Amount.Decimal takes and, like it, panics outside 0 to 255 (a negative
+// count used to be read as 0, and 1<<24 allocated megabytes of zeros).
+func TestFormatUnitsDecimalsRange(t *testing.T) {
+	assert.Equal(t, "12345", FormatUnits(NewAmount(12345), 0))
+	assert.Equal(t, "0."+strings.Repeat("0", 254)+"1", FormatUnits(NewAmount(1), 255))
+	for _, decimals := range []int{-2, -1, 256, 1 << 24} {
+		assert.PanicsWithValue(t, fmt.Sprintf("cryptopay: FormatUnits: decimals %d outside 0 to 255", decimals),
+			func() { FormatUnits(NewAmount(12345), decimals) })
+	}
+}

@@ -61,7 +61,7 @@ func (c *Client) CreateWallet(ctx context.Context, p *CreateWalletParams) (*Crea
 // Wallet is a handle on one Apirone wallet: a container of addresses of
 // one currency, the account API's single-currency forerunner. It offers
 // the calls the wallet API has, under the names, parameters and results
-// of [Account]'s: the calls both have are one declaration, sent to
+// of [Account]'s: the calls both have share their code and are sent to
 // /v2/wallets/{wallet}/... instead of /v2/accounts/{account}/...; Info and
 // Balance answer in the wallet API's own shapes.
 //
@@ -89,6 +89,9 @@ func (c *Client) Wallet(id, transferKey string) *Wallet {
 // Format prints "cryptopay.Wallet{<id>}" for every verb, for a pointer and
 // a value alike.
 func (w Wallet) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "cryptopay.Wallet{%s}", w.id) }
+
+// ID returns the wallet id.
+func (w *Wallet) ID() string { return w.id }
 
 // Currency returns the wallet's currency, read from its id; "" when the id
 // is malformed.

@@ -18,7 +18,7 @@ func TestAlphaPoCurrencies(t *testing.T) {
 	require.Len(t, list, 12)
 	assert.Equal(t, cryptopay.AlphaPoCurrency{
 		ID: 1, Type: "crypto", Currency: "BTC", MinimumAmount: cryptopay.MustDecimal("0.00010000"),
-		DepositFeePercent: cryptopay.MustDecimal("0"), WithdrawalFeePercent: cryptopay.MustDecimal("1"), Precision: 8,
+		DepositFeePercent: cryptopay.MustDecimal("1"), WithdrawalFeePercent: cryptopay.MustDecimal("1"), Precision: 8,
 	}, list[0])
 	assert.Equal(t, "fiat", list[11].Type)
 	hidden, err := e.ap.Currencies(ctx, &cryptopay.AlphaPoCurrenciesParams{Visible: new(bool)})
@@ -31,9 +31,12 @@ func TestAlphaPoCurrencies(t *testing.T) {
 	pairs, err := e.ap.CurrencyPairs(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "BTC", CurrencyTo: "EUR"})
 	require.NoError(t, err)
 	assert.Equal(t, []cryptopay.AlphaPoPair{{
-		CurrencyFrom: cryptopay.AlphaPoPairCurrency{Currency: "BTC", Type: "crypto", MinAmount: cryptopay.MustDecimal("0.00010000")},
-		CurrencyTo:   cryptopay.AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
-		RateFrom:     cryptopay.MustDecimal("1"), RateTo: cryptopay.MustDecimal("50000.00000000"),
+		CurrencyFrom: cryptopay.AlphaPoPairCurrency{
+			Currency: "BTC", Type: "crypto", MinAmount: cryptopay.MustDecimal("0.00010000"),
+			MinAmountDepositWithExchange: cryptopay.MustDecimal("0.00010000"),
+		},
+		CurrencyTo: cryptopay.AlphaPoPairCurrency{Currency: "EUR", Type: "fiat"},
+		RateFrom:   cryptopay.MustDecimal("1"), RateTo: cryptopay.MustDecimal("50000.00000000"),
 	}}, pairs)
 	_, err = e.ap.CurrencyPairs(ctx, &cryptopay.AlphaPoPairsParams{CurrencyFrom: "DOGGO"})
 	assert.Equal(t, "The selected currency from is invalid.", fieldError(t, err, "currency_from"))
@@ -101,7 +104,8 @@ func TestAlphaPoInvoicePaidInTwoParts(t *testing.T) {
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{Currency: "EUR", Amount: cryptopay.MustDecimal("100.00000000")}, cbs[0].CurrencyReceived)
 	assert.Equal(t, &cryptopay.AlphaPoCryptoAddress{ID: cbs[0].CryptoAddress.ID, Currency: "BTC", ConvertTo: "EUR", Address: inv.Address}, cbs[0].CryptoAddress)
 	assert.Equal(t, clockStart.Unix(), cbs[0].FixedAt)
-	assert.Equal(t, "100.00000000", e.balance("EUR"))
+	assert.Equal(t, []cryptopay.AlphaPoFee{{Type: "fee_crypto_deposit", Currency: "EUR", Amount: cryptopay.MustDecimal("1.00000000")}}, cbs[0].Fees)
+	assert.Equal(t, "99.00000000", e.balance("EUR"), "the invoice's amount less its 1% fee")
 	assert.Equal(t, "0.00000000", e.balance("BTC"))
 
 	tx, err := e.ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "order-1042"})
@@ -128,7 +132,7 @@ func TestAlphaPoInvoiceChoices(t *testing.T) {
 	require.Len(t, cbs, 1)
 	assert.Equal(t, cryptopay.AlphaPoStatusConfirmed, cbs[0].Status)
 	assert.Equal(t, dec("0.00000000"), cbs[0].CurrencySent.RemainingAmount)
-	assert.Equal(t, "100.00000000", e.balance("EUR"))
+	assert.Equal(t, "99.00000000", e.balance("EUR"), "the invoice's amount less its 1% fee")
 
 	p = invoiceParams("order-2")
 	p.Currency, p.SenderCurrency, p.Amount = "LTC", "", cryptopay.MustDecimal("2.5")

@@ -27,7 +27,7 @@ func (s *Server) listCurrencies(p *cryptopay.AlphaPoCurrenciesParams) reply {
 		list = append(list, cryptopay.AlphaPoCurrency{
 			ID: int64(i + 1), Type: c.kind(), Currency: c.name,
 			MinimumAmount:        decimal(mustUnits(c.minimum)),
-			DepositFeePercent:    cryptopay.MustDecimal("0"),
+			DepositFeePercent:    cryptopay.MustDecimal(strconv.Itoa(depositFeePercent)),
 			WithdrawalFeePercent: cryptopay.MustDecimal(strconv.Itoa(withdrawalFeePercent)),
 			Precision:            alphaPoDecimals,
 		})
@@ -35,9 +35,10 @@ func (s *Server) listCurrencies(p *cryptopay.AlphaPoCurrenciesParams) reply {
 	return data(list)
 }
 
-// pairJSON is cryptopay.AlphaPoPair as AlphaPo writes it: the minimum
-// only on the currency_from side. The fake leaves out
-// min_amount_deposit_with_exchange: it converts deposits of any amount.
+// pairJSON is cryptopay.AlphaPoPair as AlphaPo writes it: the minimums
+// only on the currency_from side. min_amount_deposit_with_exchange is
+// reported (the currency's minimum) but not enforced: the fake converts
+// deposits of any amount.
 type pairJSON struct {
 	CurrencyFrom pairCurrencyJSON  `json:"currency_from"`
 	CurrencyTo   pairCurrencyJSON  `json:"currency_to"`
@@ -46,19 +47,23 @@ type pairJSON struct {
 }
 
 type pairCurrencyJSON struct {
-	Currency  string             `json:"currency"`
-	Type      string             `json:"type"`
-	MinAmount *cryptopay.Decimal `json:"min_amount,omitempty"`
+	Currency              string             `json:"currency"`
+	Type                  string             `json:"type"`
+	MinAmount             *cryptopay.Decimal `json:"min_amount,omitempty"`
+	MinAmountWithExchange *cryptopay.Decimal `json:"min_amount_deposit_with_exchange,omitempty"`
 }
 
 // pair describes the pair from → to at the market price: rate_from "1",
 // rate_to the price (see alphaState.price). The caller holds the AlphaPo lock.
 func (s *Server) pair(from, to *alphaCurrency) pairJSON {
 	return pairJSON{
-		CurrencyFrom: pairCurrencyJSON{Currency: from.name, Type: from.kind(), MinAmount: decimalPtr(mustUnits(from.minimum))},
-		CurrencyTo:   pairCurrencyJSON{Currency: to.name, Type: to.kind()},
-		RateFrom:     cryptopay.MustDecimal("1"),
-		RateTo:       decimal(s.alphaPoAccount.pairPrice(from, to)),
+		CurrencyFrom: pairCurrencyJSON{
+			Currency: from.name, Type: from.kind(),
+			MinAmount: decimalPtr(mustUnits(from.minimum)), MinAmountWithExchange: decimalPtr(mustUnits(from.minimum)),
+		},
+		CurrencyTo: pairCurrencyJSON{Currency: to.name, Type: to.kind()},
+		RateFrom:   cryptopay.MustDecimal("1"),
+		RateTo:     decimal(s.alphaPoAccount.pairPrice(from, to)),
 	}
 }
 

@@ -1,6 +1,7 @@
 package cryptopaytest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/big"
@@ -20,6 +21,10 @@ type AlphaPoDepositParams struct {
 	// server's (SetAlphaPoCallbackURL). One of the two is required.
 	CallbackURL string
 	TxID        string // the blockchain transaction id; "" means a random one
+	// RiskScore is the AML risk score the deposit's movement reports
+	// (transactions[].riskscore, e.g. "0.5"); "" means "0.1". Invoice
+	// payments report none, as AlphaPo's examples show.
+	RiskScore string
 }
 
 // AlphaPoDepositResult is an AlphaPo deposit and its first callback delivery.
@@ -35,17 +40,22 @@ type AlphaPoDepositResult struct {
 // callback before returning: a POST signed like AlphaPo's
 // (X-Processing-Key, X-Processing-Signature over the exact body, see
 // SignAlphaPoCallback), acknowledged by status 200. The body is a
-// cryptopay.AlphaPoTransaction.
+// cryptopay.AlphaPoTransaction, in the form of AlphaPo's published deposit
+// callback: the customer's id (the address's foreign_id) is in
+// crypto_address.foreign_id only, as AlphaPo sends it; "error" is "".
 //
 // A payment to a taken address is a "deposit", or a "deposit_exchange"
 // converted at the market price into the address's ConvertTo currency. It
 // is "not_confirmed" until it has a confirmation, then "confirmed", and
-// then its amount is credited to the balance; no fee is charged.
+// then its amount_minus_fee is credited to the balance: a fee of 1% of
+// what it brings in ("deposit", or "exchange" for a deposit_exchange) is
+// listed in its fees.
 //
 // A payment to an invoice's address adds to the invoice: an "invoice"
 // callback with the invoice's id, "processing" with the remaining amount,
 // and "confirmed" once the invoice is paid in full and every payment has
-// a confirmation, when the invoice's amount is credited in its currency.
+// a confirmation, when the invoice's amount, less a 1% "fee_crypto_deposit"
+// listed in its fees from the start, is credited in its currency.
 //
 // Mine adds confirmations, sends the callbacks of new statuses and
 // re-sends unacknowledged ones.
@@ -85,6 +95,7 @@ func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaP
 	if op != nil {
 		payInvoice(op, e)
 	} else {
+		e.RiskScore = cmp.Or(p.RiskScore, defaultRiskScore)
 		op = s.addOp(s.depositRecord(a, amount, e), true)
 	}
 	if p.CallbackURL != "" {
@@ -99,8 +110,7 @@ func (s *Server) recordAlphaPoDeposit(p AlphaPoDepositParams) (delivery, *AlphaP
 func (s *Server) depositRecord(a *alphaAddress, amount *big.Int, e cryptopay.AlphaPoTxEntry) cryptopay.AlphaPoTransaction {
 	t := a.taken
 	rec := cryptopay.AlphaPoTransaction{
-		ID: s.alphaPoAccount.nextID(), ForeignID: t.ForeignID,
-		EndUserReference: t.EndUserReference, Type: cryptopay.AlphaPoTxDeposit,
+		ID: s.alphaPoAccount.nextID(), EndUserReference: t.EndUserReference, Type: cryptopay.AlphaPoTxDeposit,
 		CryptoAddress: &cryptopay.AlphaPoCryptoAddress{
 			ID: t.ID, Currency: t.Currency, ConvertTo: t.ConvertTo, Address: t.Address, Tag: t.Tag,
 			ForeignID: t.ForeignID,
@@ -109,16 +119,20 @@ func (s *Server) depositRecord(a *alphaAddress, amount *big.Int, e cryptopay.Alp
 		Transactions: []cryptopay.AlphaPoTxEntry{e},
 		Status:       cryptopay.AlphaPoStatusNotConfirmed,
 	}
-	currency, received := t.Currency, amount
+	currency, received, feeKind := t.Currency, amount, "deposit"
 	if t.ConvertTo != "" {
 		from, to := alphaPoCurrency(t.Currency), alphaPoCurrency(t.ConvertTo)
 		currency, received = t.ConvertTo, convert(amount, from, s.alphaPoAccount.price(from, to), false)
-		rec.Type = cryptopay.AlphaPoTxDepositExchange
+		rec.Type, feeKind = cryptopay.AlphaPoTxDepositExchange, "exchange"
 		rec.Transactions = append(rec.Transactions, s.exchangeEntry(t.Currency, amount, t.ConvertTo, received))
 	}
-	rec.CurrencyReceived = &cryptopay.AlphaPoCurrencyAmount{Currency: currency, Amount: decimal(received), AmountMinusFee: decimalPtr(received)}
+	rec.CurrencyReceived = &cryptopay.AlphaPoCurrencyAmount{Currency: currency, Amount: decimal(received)}
+	chargeDepositFee(&rec, feeKind)
 	return rec
 }
+
+// defaultRiskScore is the risk score of a deposit made without one.
+const defaultRiskScore = "0.1"
 
 // payInvoice adds the payment e to the invoice op and works out what
 // remains to pay. The caller holds the AlphaPo lock.

@@ -11,8 +11,11 @@ import (
 )
 
 // A customer pays in and the shop pays out on AlphaPo: the shop's
-// callback handler verifies each signed callback, the withdrawal is
-// debited at once, and the next block confirms it.
+// callback handler verifies each signed callback, the deposit is credited
+// less AlphaPo's fee, the withdrawal is debited at once, and the next
+// block confirms it. A deposit names its customer in
+// crypto_address.foreign_id (the foreign_id given to TakeAddress), as
+// AlphaPo sends it; a withdrawal carries its own foreign_id.
 func ExampleServer_SetAlphaPoCallbackURL() {
 	ctx := context.Background()
 	srv := cryptopaytest.NewServer()
@@ -24,7 +27,13 @@ func ExampleServer_SetAlphaPoCallbackURL() {
 		log.Fatal(err)
 	}
 	shop := httptest.NewServer(verifier.Handler(func(_ context.Context, cb *cryptopay.AlphaPoTransaction) error {
-		fmt.Println("shop:", cb.Type, cb.ForeignID, cb.Status, cb.CurrencySent.Amount)
+		switch cb.Type {
+		case cryptopay.AlphaPoTxDeposit, cryptopay.AlphaPoTxDepositExchange:
+			fmt.Println("shop:", cb.Type, "from", cb.CryptoAddress.ForeignID, cb.Status,
+				cb.CurrencySent.Amount, "credited", cb.CurrencyReceived.AmountMinusFee)
+		default:
+			fmt.Println("shop:", cb.Type, cb.ForeignID, cb.Status, cb.CurrencySent.Amount)
+		}
 		return nil
 	}))
 	defer shop.Close()
@@ -54,7 +63,7 @@ func ExampleServer_SetAlphaPoCallbackURL() {
 		log.Fatal(err)
 	}
 	// Output:
-	// shop: deposit customer-17 confirmed 0.01000000
-	// BTC 0.00495000 (amount and 1 % fee debited)
+	// shop: deposit from customer-17 confirmed 0.01000000 credited 0.00990000
+	// BTC 0.00485000 (amount and 1 % fee debited)
 	// shop: withdrawal payout-1 confirmed 0.00500000
 }

@@ -2,6 +2,7 @@ package cryptopaytest_test
 
 import (
 	"context"
+	"math/big"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -112,11 +113,29 @@ func (e *alphaEnv) deposit(address, amount string, confirmations int) *cryptopay
 }
 
 // fund credits amount of a crypto currency through a confirmed deposit
-// and forgets its callback.
+// and forgets its callback: it deposits what leaves amount once the fake's
+// 1% deposit fee (rounded up to 1e-8) is paid.
 func (e *alphaEnv) fund(currency, amount string) {
 	e.t.Helper()
-	e.deposit(e.take(currency, "").Address, amount, 1)
+	e.deposit(e.take(currency, "").Address, grossOf(e.t, amount), 1)
 	e.callbacks()
+	require.Equal(e.t, cryptopay.MustDecimal(amount).Rat().FloatString(8), e.balance(currency))
+}
+
+// grossOf returns the deposit that nets amount after a 1% fee rounded up
+// to 1e-8 units.
+func grossOf(t *testing.T, amount string) string {
+	t.Helper()
+	net := new(big.Int).Quo(new(big.Rat).Mul(cryptopay.MustDecimal(amount).Rat(), big.NewRat(1e8, 1)).Num(), big.NewInt(1))
+	gross := new(big.Int).Div(new(big.Int).Mul(net, big.NewInt(100)), big.NewInt(99))
+	fee := func(g *big.Int) *big.Int {
+		return new(big.Int).Div(new(big.Int).Add(g, big.NewInt(99)), big.NewInt(100))
+	}
+	for new(big.Int).Sub(gross, fee(gross)).Cmp(net) < 0 {
+		gross.Add(gross, big.NewInt(1))
+	}
+	require.Zero(t, new(big.Int).Sub(gross, fee(gross)).Cmp(net), "no deposit nets exactly %s", amount)
+	return new(big.Rat).SetFrac(gross, big.NewInt(1e8)).FloatString(8)
 }
 
 // mine adds n blocks and checks that every callback was acknowledged.

@@ -64,6 +64,7 @@ func (s *Server) createAlphaPoInvoice(p *cryptopay.AlphaPoInvoiceParams) reply {
 		inv.FixedAt, inv.ReleaseAt = cryptopay.UnixTime{Time: fixed}, cryptopay.UnixTime{Time: fixed.Add(invoiceTimer)}
 		inv.SecondsLeft = int64(invoiceTimer / time.Second)
 	}
+	chargeDepositFee(&rec, "fee_crypto_deposit")
 	op := s.addOp(rec, true)
 	op.invoice, addr.invoice = true, op
 	s.alphaPoAccount.foreignIDs[p.ForeignID] = true

@@ -17,10 +17,12 @@ var alphaPoUnit = big.NewInt(100_000_000) // 1 in 1e-8 units
 
 // Fees of the fake, in percent: withdrawals pay withdrawalFeePercent of
 // the amount and exchanges exchangeFeePercent of the amount sent, both in
-// the currency debited, rounded up to 1e-8. Deposits pay nothing.
+// the currency debited, rounded up to 1e-8; deposits and invoice payments
+// pay depositFeePercent of what they bring in, in that currency.
 const (
 	withdrawalFeePercent = 1
 	exchangeFeePercent   = 1
+	depositFeePercent    = 1
 )
 
 // quoteFixPeriod is how long an exchange/calculate quote holds (the
@@ -38,6 +40,7 @@ type alphaCurrency struct {
 	format  addressFormat // how its deposit addresses look; crypto only
 	eur     string        // the made-up value of one unit in EUR
 	minimum string        // the smallest withdrawal or exchange, in whole units
+	network string        // its network_name in payment requests; crypto only
 }
 
 func (c *alphaCurrency) kind() string {
@@ -52,15 +55,15 @@ func (c *alphaCurrency) kind() string {
 // exchange pairs are every crypto currency to every fiat one and back.
 // XRP addresses come with a numeric destination tag.
 var alphaPoCurrencies = []*alphaCurrency{
-	{name: "BTC", format: addressFormat{"", "bc1q", bech32Alphabet, 42}, eur: "50000", minimum: "0.0001"},
-	{name: "LTC", format: addressFormat{"", "ltc1q", bech32Alphabet, 43}, eur: "80", minimum: "0.01"},
-	{name: "BCH", format: addressFormat{"", "q", bech32Alphabet, 42}, eur: "400", minimum: "0.001"},
-	{name: "DOGE", format: addressFormat{"", "D", base58Alphabet, 34}, eur: "0.1", minimum: "10"},
-	{name: "ETH", format: addressFormat{"", "0x", hexAlphabet, 42}, eur: "2500", minimum: "0.001"},
-	{name: "USDTE", format: addressFormat{"", "0x", hexAlphabet, 42}, eur: "0.8", minimum: "1"},
-	{name: "TRX", format: addressFormat{"", "T", base58Alphabet, 34}, eur: "0.1", minimum: "10"},
-	{name: "USDTT", format: addressFormat{"", "T", base58Alphabet, 34}, eur: "0.8", minimum: "1"},
-	{name: "XRP", format: addressFormat{"", "r", base58Alphabet, 34}, eur: "0.5", minimum: "1"},
+	{name: "BTC", format: addressFormat{"", "bc1q", bech32Alphabet, 42}, eur: "50000", minimum: "0.0001", network: "bitcoin"},
+	{name: "LTC", format: addressFormat{"", "ltc1q", bech32Alphabet, 43}, eur: "80", minimum: "0.01", network: "litecoin"},
+	{name: "BCH", format: addressFormat{"", "q", bech32Alphabet, 42}, eur: "400", minimum: "0.001", network: "bitcoin-cash"},
+	{name: "DOGE", format: addressFormat{"", "D", base58Alphabet, 34}, eur: "0.1", minimum: "10", network: "dogecoin"},
+	{name: "ETH", format: addressFormat{"", "0x", hexAlphabet, 42}, eur: "2500", minimum: "0.001", network: "ethereum"},
+	{name: "USDTE", format: addressFormat{"", "0x", hexAlphabet, 42}, eur: "0.8", minimum: "1", network: "ethereum"},
+	{name: "TRX", format: addressFormat{"", "T", base58Alphabet, 34}, eur: "0.1", minimum: "10", network: "tron"},
+	{name: "USDTT", format: addressFormat{"", "T", base58Alphabet, 34}, eur: "0.8", minimum: "1", network: "tron"},
+	{name: "XRP", format: addressFormat{"", "r", base58Alphabet, 34}, eur: "0.5", minimum: "1", network: "ripple"},
 	{name: "EUR", fiat: true, eur: "1", minimum: "1"},
 	{name: "USD", fiat: true, eur: "0.8", minimum: "1"},
 	{name: "GBP", fiat: true, eur: "1.25", minimum: "1"},
@@ -180,10 +183,36 @@ func (a *alphaState) debit(currency string, amount *big.Int) bool {
 	return true
 }
 
-// credit adds an amount to its currency's balance. The caller holds the AlphaPo lock.
-func (a *alphaState) credit(m *cryptopay.AlphaPoCurrencyAmount) {
-	u, _ := toUnits(m.Amount) // the fake writes every amount with 8 places
-	a.balances[m.Currency].Add(a.balances[m.Currency], u)
+// credit adds what rec brings in (netReceived) to its currency's balance.
+// The caller holds the AlphaPo lock.
+func (a *alphaState) credit(rec cryptopay.AlphaPoTransaction) {
+	m := rec.CurrencyReceived
+	a.balances[m.Currency].Add(a.balances[m.Currency], netReceived(rec))
+}
+
+// netReceived is what rec brings in: the amount received less the fees charged
+// in its currency.
+func netReceived(rec cryptopay.AlphaPoTransaction) *big.Int {
+	u, _ := toUnits(rec.CurrencyReceived.Amount) // the fake writes every amount with 8 places
+	for _, f := range rec.Fees {
+		if f.Currency == rec.CurrencyReceived.Currency {
+			fee, _ := toUnits(f.Amount)
+			u.Sub(u, fee)
+		}
+	}
+	return u
+}
+
+// chargeDepositFee adds the fee of kind on what rec receives
+// (depositFeePercent of it) to rec's fees; a deposit's amount_minus_fee is
+// then what is credited.
+func chargeDepositFee(rec *cryptopay.AlphaPoTransaction, kind string) {
+	received, _ := toUnits(rec.CurrencyReceived.Amount)
+	fee := percent(received, depositFeePercent)
+	rec.Fees = []cryptopay.AlphaPoFee{{Type: kind, Currency: rec.CurrencyReceived.Currency, Amount: decimal(fee)}}
+	if rec.Type != cryptopay.AlphaPoTxInvoice {
+		rec.CurrencyReceived.AmountMinusFee = decimalPtr(netReceived(*rec))
+	}
 }
 
 // SetAlphaPoRate sets the market value of one unit of currency in EUR,

@@ -30,9 +30,9 @@ func TestAlphaPoBalancesMoveWithDepositsWithdrawalsAndExchanges(t *testing.T) {
 	assert.Equal(t, cryptopay.AlphaPoBalance{Currency: "BTC", Type: "crypto", Balance: cryptopay.MustDecimal("0.00000000")}, list[0])
 	assert.Equal(t, cryptopay.AlphaPoBalance{Currency: "EUR", Type: "fiat", Balance: cryptopay.MustDecimal("0.00000000")}, list[9])
 
-	// A deposit counts once it is confirmed.
+	// A deposit counts once it is confirmed, less its 1% fee.
 	addr := e.take("BTC", "")
-	dep := e.deposit(addr.Address, "0.5", 0)
+	dep := e.deposit(addr.Address, "0.50505051", 0)
 	assert.Equal(t, "0.00000000", e.balance("BTC"))
 	e.mine(1)
 	assert.Equal(t, "0.50000000", e.balance("BTC"))
@@ -41,7 +41,10 @@ func TestAlphaPoBalancesMoveWithDepositsWithdrawalsAndExchanges(t *testing.T) {
 	assert.Equal(t, []string{string(cryptopay.AlphaPoStatusNotConfirmed), string(cryptopay.AlphaPoStatusConfirmed)},
 		[]string{string(cbs[0].Status), string(cbs[1].Status)})
 	assert.Equal(t, dep.ID, cbs[1].ID)
-	assert.Equal(t, cryptopay.MustDecimal("0.50000000"), cbs[1].CurrencyReceived.Amount)
+	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{
+		Currency: "BTC", Amount: cryptopay.MustDecimal("0.50505051"), AmountMinusFee: dec("0.50000000"),
+	}, cbs[1].CurrencyReceived)
+	assert.Equal(t, []cryptopay.AlphaPoFee{{Type: "deposit", Currency: "BTC", Amount: cryptopay.MustDecimal("0.00505051")}}, cbs[1].Fees)
 
 	// A withdrawal debits the amount and the 1 % fee at once.
 	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
@@ -153,12 +156,13 @@ func TestAlphaPoConversions(t *testing.T) {
 	assert.Equal(t, "EUR", cbs[0].CryptoAddress.ConvertTo)
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{Currency: "BTC", Amount: cryptopay.MustDecimal("0.01000000")}, cbs[0].CurrencySent)
 	assert.Equal(t, &cryptopay.AlphaPoCurrencyAmount{
-		Currency: "EUR", Amount: cryptopay.MustDecimal("500.00000000"), AmountMinusFee: dec("500.00000000"),
+		Currency: "EUR", Amount: cryptopay.MustDecimal("500.00000000"), AmountMinusFee: dec("495.00000000"),
 	}, cbs[0].CurrencyReceived)
+	assert.Equal(t, []cryptopay.AlphaPoFee{{Type: "exchange", Currency: "EUR", Amount: cryptopay.MustDecimal("5.00000000")}}, cbs[0].Fees)
 	require.Len(t, cbs[0].Transactions, 2)
 	assert.Equal(t, "exchange", cbs[0].Transactions[1].TransactionType)
 	assert.Equal(t, "0.00000000", e.balance("BTC"))
-	assert.Equal(t, "500.00000000", e.balance("EUR"))
+	assert.Equal(t, "495.00000000", e.balance("EUR"), "amount_minus_fee is credited")
 
 	// A withdrawal from the EUR balance sends BTC.
 	w, err := e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{
@@ -170,7 +174,7 @@ func TestAlphaPoConversions(t *testing.T) {
 	assert.Equal(t, cryptopay.MustDecimal("100.00000000"), w.SenderAmount)
 	assert.Equal(t, "BTC", w.ReceiverCurrency)
 	assert.Equal(t, cryptopay.MustDecimal("0.00200000"), w.ReceiverAmount)
-	assert.Equal(t, "399.00000000", e.balance("EUR"), "100 EUR and the 1 EUR fee")
+	assert.Equal(t, "394.00000000", e.balance("EUR"), "100 EUR and the 1 EUR fee")
 
 	e.mine(1)
 	cbs = e.callbacks()
@@ -310,7 +314,7 @@ func TestAlphaPoWithdrawalByAmountTo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cryptopay.MustDecimal("100.00000000"), w.SenderAmount)
 	assert.Equal(t, cryptopay.MustDecimal("0.00200000"), w.ReceiverAmount)
-	assert.Equal(t, "399.00000000", e.balance("EUR"))
+	assert.Equal(t, "394.00000000", e.balance("EUR"), "495 less 100 EUR and the 1 EUR fee")
 
 	// Without conversion amount_to is the amount.
 	_, err = e.ap.WithdrawCrypto(ctx, &cryptopay.AlphaPoWithdrawParams{

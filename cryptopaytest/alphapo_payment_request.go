@@ -1,11 +1,13 @@
 package cryptopaytest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"math/big"
 	"net/http"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 )
@@ -23,8 +25,13 @@ type AlphaPoPaymentRequestParams struct {
 	Status cryptopay.AlphaPoStatus
 	// Currency is what the customer pays in, one of the fake's crypto
 	// currencies, e.g. "BTC"; required. Network is its network_name, e.g.
-	// "bitcoin"; "" leaves network_name out.
+	// "bitcoin"; "" means the currency's own network.
 	Currency, Network string
+	// ConvertTo is the currency the merchant receives
+	// (payment_request_address.convert_to); "" means Currency.
+	ConvertTo string
+	// EndUserEmail is the customer's email the callback reports.
+	EndUserEmail string
 	// Expected is what the customer must send, positive; Received what has
 	// arrived so far. Both in whole coins with at most 8 decimal places.
 	Expected, Received cryptopay.Decimal
@@ -45,8 +52,9 @@ type AlphaPoPaymentRequestResult struct {
 // (https://docs.cryptoprocessing.com/api-reference/callbacks/payment-request-callbacks):
 // type "payment_request", payment_request_id, a payment_request_address of
 // a new address in Currency, payment_request_amount (Expected) and
-// currency_sent (expected, received and remaining amounts). It is
-// acknowledged by status 200 and not sent again.
+// currency_sent (expected, received and remaining amounts), end_user_email,
+// and fixed_at (now), expires_at and valid_until (15 minutes later) in Unix
+// seconds. It is acknowledged by status 200 and not sent again.
 func (s *Server) AlphaPoPaymentRequest(ctx context.Context, p AlphaPoPaymentRequestParams) (*AlphaPoPaymentRequestResult, error) {
 	expected, okExpected := toUnits(p.Expected)
 	received, okReceived := toUnits(p.Received)
@@ -73,18 +81,30 @@ func (s *Server) AlphaPoPaymentRequest(ctx context.Context, p AlphaPoPaymentRequ
 	if id == "" {
 		id = newUUID()
 	}
-	currency := networkCurrency{ISO: cur.name, Network: p.Network}
+	currency := networkCurrency{ISO: cur.name, Network: cmp.Or(p.Network, cur.network)}
+	convertTo := currency
+	if p.ConvertTo != "" && p.ConvertTo != cur.name {
+		to := alphaPoCurrency(p.ConvertTo)
+		if to == nil {
+			return nil, fmt.Errorf("cryptopaytest: %q is not a currency of this server", p.ConvertTo)
+		}
+		convertTo = networkCurrency{ISO: to.name, Network: to.network}
+	}
+	fixed := s.Now().Unix()
+	expires := fixed + int64(paymentRequestTimer/time.Second)
 	remaining := new(big.Int).Sub(expected, received)
 	if remaining.Sign() < 0 {
 		remaining.SetInt64(0)
 	}
 	body := mustJSON(paymentRequestJSON{
 		PaymentRequestID: id, ForeignID: p.ForeignID, Type: cryptopay.AlphaPoTxPaymentRequest, Status: p.Status,
-		Address: paymentRequestAddressJSON{ID: newUUID(), Currency: currency, Address: cur.format.generate()},
-		Amount:  paymentRequestAmountJSON{Currency: currency, Amount: decimalPtr(expected)},
+		EndUserEmail: p.EndUserEmail,
+		Address:      paymentRequestAddressJSON{ID: newUUID(), Currency: currency, ConvertTo: convertTo, Address: cur.format.generate()},
+		Amount:       paymentRequestAmountJSON{Currency: currency, Amount: decimalPtr(expected)},
 		Sent: paymentRequestAmountJSON{
 			Currency: currency, Expected: decimalPtr(expected), Received: decimalPtr(received), Remaining: decimalPtr(remaining),
 		},
+		FixedAt: fixed, ExpiresAt: expires, ValidUntil: expires,
 	})
 	d, _ := s.sendCallback(ctx, http.MethodPost, url, body, SignAlphaPoCallback(s.alphaKey, s.alphaSecret, body))
 	d.Acknowledged = d.Status == http.StatusOK
@@ -97,15 +117,23 @@ type paymentRequestJSON struct {
 	ForeignID        string                    `json:"foreign_id"`
 	Type             cryptopay.AlphaPoTxType   `json:"type"`
 	Status           cryptopay.AlphaPoStatus   `json:"status"`
+	EndUserEmail     string                    `json:"end_user_email"`
 	Address          paymentRequestAddressJSON `json:"payment_request_address"`
 	Amount           paymentRequestAmountJSON  `json:"payment_request_amount"`
 	Sent             paymentRequestAmountJSON  `json:"currency_sent"`
+	FixedAt          int64                     `json:"fixed_at"`
+	ExpiresAt        int64                     `json:"expires_at"`
+	ValidUntil       int64                     `json:"valid_until"`
 }
 
+// paymentRequestTimer is how long a payment request's rate holds.
+const paymentRequestTimer = 15 * time.Minute
+
 type paymentRequestAddressJSON struct {
-	ID       string          `json:"id"`
-	Currency networkCurrency `json:"currency"`
-	Address  string          `json:"address"`
+	ID        string          `json:"id"`
+	Currency  networkCurrency `json:"currency"`
+	ConvertTo networkCurrency `json:"convert_to"`
+	Address   string          `json:"address"`
 }
 
 type paymentRequestAmountJSON struct {

@@ -3,6 +3,7 @@ package cryptopaytest_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
@@ -53,7 +54,25 @@ func TestAlphaPoPaymentRequestCallbacks(t *testing.T) {
 	}
 	assert.Len(t, keys, 3, "three events, three keys")
 
-	_, err := e.srv.AlphaPoPaymentRequest(ctx, cryptopaytest.AlphaPoPaymentRequestParams{
+	// The rate's window, the customer's email and the currency the
+	// merchant receives, as AlphaPo's example has them; a currency's own
+	// network when none is given.
+	res, err := e.srv.AlphaPoPaymentRequest(ctx, cryptopaytest.AlphaPoPaymentRequestParams{
+		Status: cryptopay.AlphaPoStatusProcessing, Currency: "BTC", ConvertTo: "ETH", EndUserEmail: "customer@example.com",
+		Expected: cryptopay.MustDecimal("0.0094"), Received: cryptopay.MustDecimal("0"),
+	})
+	require.NoError(t, err)
+	cb := e.callbacks()[0]
+	assert.Equal(t, "customer@example.com", cb.EndUserEmail)
+	assert.Equal(t, clockStart.Unix(), cb.FixedAt)
+	assert.Equal(t, clockStart.Add(15*time.Minute).Unix(), cb.ExpiresAt)
+	assert.Equal(t, cb.ExpiresAt, cb.ValidUntil)
+	assert.Equal(t, "bitcoin", cb.PaymentRequestAddress.Network)
+	assert.Equal(t, "ETH", cb.PaymentRequestAddress.ConvertTo)
+	assert.Equal(t, "ethereum", cb.PaymentRequestAddress.ConvertToNetwork)
+	assert.NotEmpty(t, res.ID)
+
+	_, err = e.srv.AlphaPoPaymentRequest(ctx, cryptopaytest.AlphaPoPaymentRequestParams{
 		Status: cryptopay.AlphaPoStatusPaid, Currency: "EUR", Expected: cryptopay.MustDecimal("1"),
 	})
 	assert.Error(t, err, "a payment request is paid in crypto")

@@ -2,6 +2,7 @@ package cryptopaytest
 
 import (
 	"context"
+	"encoding/json"
 	"math/big"
 	"net/http"
 
@@ -14,7 +15,7 @@ import (
 // one and the same.
 type alphaOp struct {
 	rec     cryptopay.AlphaPoTransaction
-	credits bool   // confirming it credits rec.CurrencyReceived to the balance
+	credits bool   // confirming it credits rec.CurrencyReceived, less its fees, to the balance
 	invoice bool   // an invoice: confirmed once paid in full
 	url     string // where its callbacks go; "" = the server's callback URL
 	sent    cryptopay.AlphaPoStatus
@@ -66,7 +67,7 @@ func (s *Server) settle(op *alphaOp) {
 	}
 	op.rec.Status = cryptopay.AlphaPoStatusConfirmed
 	if op.credits {
-		s.alphaPoAccount.credit(op.rec.CurrencyReceived)
+		s.alphaPoAccount.credit(op.rec)
 	}
 }
 
@@ -106,7 +107,11 @@ func (s *Server) alphaPoDelivery(op *alphaOp) delivery {
 	}
 	status := op.rec.Status
 	op.sent, op.acked = status, false
-	body := mustJSON(op.rec)
+	wire := alphaPoJSON(op.rec)
+	if op.rec.Type == cryptopay.AlphaPoTxExchange {
+		wire.ForeignID = "" // not in AlphaPo's exchange callbacks; transactions/info finds it by it
+	}
+	body := mustJSON(wire)
 	header := SignAlphaPoCallback(s.alphaKey, s.alphaSecret, body)
 	confirmations := 0
 	if len(op.rec.Transactions) > 0 {
@@ -158,7 +163,7 @@ func (s *Server) transactionInfo(p *cryptopay.AlphaPoTransactionInfoParams) repl
 			if rec.Status == cryptopay.AlphaPoStatusProcessing {
 				rec.Status = cryptopay.AlphaPoStatusNotConfirmed
 			}
-			return ok(rec)
+			return ok(alphaPoJSON(rec))
 		}
 	}
 	return reply{http.StatusNotFound, alphaPoError{Error: "Transaction not found."}}
@@ -179,4 +184,75 @@ func (op *alphaOp) matches(p *cryptopay.AlphaPoTransactionInfoParams) bool {
 		}
 	}
 	return false
+}
+
+// alphaPoTxJSON is a transaction as AlphaPo writes it in callbacks and in
+// transactions/info, in the form of the published examples
+// (https://docs.cryptoprocessing.com/api-reference/callbacks): no
+// top-level foreign_id on a deposit (the address's is in crypto_address),
+// fees and error always there, a movement's tag null when it has none,
+// and confirmations on blockchain movements only.
+type alphaPoTxJSON struct {
+	ID               int64                            `json:"id"`
+	ForeignID        string                           `json:"foreign_id,omitempty"`
+	EndUserReference string                           `json:"end_user_reference,omitempty"`
+	Type             cryptopay.AlphaPoTxType          `json:"type"`
+	CryptoAddress    *cryptopay.AlphaPoCryptoAddress  `json:"crypto_address,omitempty"`
+	CurrencySent     *cryptopay.AlphaPoCurrencyAmount `json:"currency_sent,omitempty"`
+	CurrencyReceived *cryptopay.AlphaPoCurrencyAmount `json:"currency_received,omitempty"`
+	Transactions     []alphaPoEntryJSON               `json:"transactions"`
+	Fees             []cryptopay.AlphaPoFee           `json:"fees"`
+	Error            string                           `json:"error"`
+	Status           cryptopay.AlphaPoStatus          `json:"status"`
+	FixedAt          int64                            `json:"fixed_at,omitempty"`
+	ExpiresAt        int64                            `json:"expires_at,omitempty"`
+}
+
+// alphaPoEntryJSON is one movement of an alphaPoTxJSON.
+type alphaPoEntryJSON struct {
+	ID              int64              `json:"id"`
+	Currency        string             `json:"currency"`
+	CurrencyTo      string             `json:"currency_to,omitempty"`
+	TransactionType string             `json:"transaction_type"`
+	Type            string             `json:"type"`
+	Address         string             `json:"address,omitempty"`
+	Tag             json.RawMessage    `json:"tag,omitempty"` // blockchain movements: the tag or null
+	Amount          cryptopay.Decimal  `json:"amount"`
+	AmountTo        *cryptopay.Decimal `json:"amount_to,omitempty"`
+	TxID            string             `json:"txid,omitempty"`
+	RiskScore       string             `json:"riskscore,omitempty"`
+	Confirmations   *int64             `json:"confirmations,omitempty"` // blockchain movements only
+}
+
+// alphaPoJSON is rec as AlphaPo writes it (see alphaPoTxJSON).
+func alphaPoJSON(rec cryptopay.AlphaPoTransaction) alphaPoTxJSON {
+	out := alphaPoTxJSON{
+		ID: rec.ID, ForeignID: rec.ForeignID, EndUserReference: rec.EndUserReference, Type: rec.Type,
+		CryptoAddress: rec.CryptoAddress, CurrencySent: rec.CurrencySent, CurrencyReceived: rec.CurrencyReceived,
+		Transactions: []alphaPoEntryJSON{}, Fees: rec.Fees, Error: rec.Error, Status: rec.Status,
+		FixedAt: rec.FixedAt, ExpiresAt: rec.ExpiresAt,
+	}
+	if out.Fees == nil {
+		out.Fees = []cryptopay.AlphaPoFee{}
+	}
+	for _, e := range rec.Transactions {
+		out.Transactions = append(out.Transactions, entryJSON(e))
+	}
+	return out
+}
+
+// entryJSON is e as AlphaPo writes it.
+func entryJSON(e cryptopay.AlphaPoTxEntry) alphaPoEntryJSON {
+	out := alphaPoEntryJSON{
+		ID: e.ID, Currency: e.Currency, CurrencyTo: e.CurrencyTo, TransactionType: e.TransactionType, Type: e.Type,
+		Address: e.Address, Amount: e.Amount, AmountTo: e.AmountTo, TxID: e.TxID, RiskScore: e.RiskScore,
+	}
+	if e.TransactionType == "blockchain" {
+		out.Tag = json.RawMessage("null")
+		if e.Tag != "" {
+			out.Tag = mustJSON(e.Tag)
+		}
+		out.Confirmations = &e.Confirmations
+	}
+	return out
 }

@@ -406,7 +406,7 @@ func (s *Server) callbackLog(r *http.Request, ad *address) reply {
 	if !valid {
 		return rep
 	}
-	out := cryptopay.CallbackLogPage{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
+	out := callbackLogJSON{Account: ad.account.id, Currency: ad.currency.name, Address: ad.text}
 	out.Log, out.Pagination = paginate(reversed(ad.log), pg)
 	return ok(out)
 }

@@ -3,6 +3,7 @@ package cryptopaytest
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"time"
 )
@@ -32,14 +33,31 @@ func (s *Server) Now() time.Time {
 // Advance moves the server's clock d forward, with no block mined: access
 // tokens and invoices expire by it. It then delivers the callbacks of
 // invoices that expired (and any other invoice callback not yet sent) and
-// returns them in order. A negative d is an error.
+// returns them in order. A negative d is an error. The clock saturates:
+// advances past about 292 years in all stop there rather than wrap
+// around to the past.
 func (s *Server) Advance(ctx context.Context, d time.Duration) ([]Delivery, error) {
 	if d < 0 {
 		return nil, fmt.Errorf("cryptopaytest: cannot move the clock back (%s)", d)
 	}
 	s.mu.Lock()
-	s.clock.offset.Add(int64(d))
+	s.clock.advance(d)
 	sends := s.invoiceDeliveries(false)
 	s.mu.Unlock()
 	return deliver(ctx, sends), nil
+}
+
+// advance adds d (not negative) to the offset, stopping at the largest
+// duration instead of overflowing into a negative one.
+func (c *clock) advance(d time.Duration) {
+	for {
+		old := c.offset.Load()
+		next := old + int64(d)
+		if next < old {
+			next = math.MaxInt64
+		}
+		if c.offset.CompareAndSwap(old, next) {
+			return
+		}
+	}
 }

@@ -206,10 +206,34 @@ func (s *Server) mineApirone() []delivery {
 // a JSON POST, or a GET with the fields and the data in the query (the
 // fake's reading of Apirone's GET callbacks). The caller holds s.mu.
 func (s *Server) apironeDelivery(dep *deposit) delivery {
-	ad, item, cb := dep.addr, dep.item, *dep.addr.callback
+	ad, cb := dep.addr, *dep.addr.callback
+	payload := s.paymentCallback(dep)
+	target, body := cb.URL, []byte(nil)
+	if cb.Method == http.MethodGet {
+		target = addQuery(cb.URL, callbackQuery(payload))
+	} else {
+		body = mustJSON(callbackJSON(payload))
+	}
+	return func(ctx context.Context) Delivery {
+		d, headers := s.sendCallback(ctx, cb.Method, target, body, nil)
+		d.Confirmations = int(payload.Confirmations)
+		d.Acknowledged = apironeAcknowledged(d)
+		entry := logEntry{Date: cryptopay.Time{Time: s.Now()}, Response: cryptopay.CallbackLogResponse{Status: d.Status, Headers: headers, Content: d.Response}}
+		entry.Request.Method, entry.Request.URL, entry.Request.Args = cb.Method, cb.URL, logArgs(payload)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ad.log = append(ad.log, entry)
+		dep.acked = dep.acked || d.Acknowledged
+		return d
+	}
+}
+
+// paymentCallback is dep's callback as it stands. The caller holds s.mu.
+func (s *Server) paymentCallback(dep *deposit) cryptopay.PaymentCallback {
+	ad, item := dep.addr, dep.item
 	payload := cryptopay.PaymentCallback{
 		Value: item.detail.Amount, InputAddress: ad.text, Confirmations: int64(item.tx.confirmations),
-		InputTransactionHash: item.tx.hash, Data: cb.Data, Currency: ad.currency.name,
+		InputTransactionHash: item.tx.hash, Data: ad.callback.Data, Currency: ad.currency.name,
 		Payment: item.detail.ID,
 	}
 	if ad.account.wallet != nil {
@@ -220,27 +244,50 @@ func (s *Server) apironeDelivery(dep *deposit) delivery {
 	if fwd := item.forward; fwd != nil {
 		payload.TransactionHash, payload.Destinations = fwd.tx.hash, fwd.detail.Destinations
 	}
-	target, body := cb.URL, []byte(nil)
-	if cb.Method == http.MethodGet {
-		target = addQuery(cb.URL, callbackQuery(payload))
-	} else {
-		body = mustJSON(payload)
+	return payload
+}
+
+// walletCallback is a wallet's payment callback: it names the wallet and
+// has no "account" (https://apirone.com/docs/wallet).
+type walletCallback struct {
+	cryptopay.PaymentCallback
+	Account *struct{} `json:"account,omitempty"` // hides the embedded one: never set
+}
+
+// callbackJSON is p as Apirone sends it.
+func callbackJSON(p cryptopay.PaymentCallback) any {
+	if p.Wallet != "" {
+		return walletCallback{PaymentCallback: p}
 	}
-	return func(ctx context.Context) Delivery {
-		d, headers := s.sendCallback(ctx, cb.Method, target, body, nil)
-		d.Confirmations = int(payload.Confirmations)
-		d.Acknowledged = apironeAcknowledged(d)
-		entry := cryptopay.CallbackLogEntry{
-			Date:     cryptopay.Time{Time: s.Now()},
-			Request:  cryptopay.CallbackLogRequest{Method: cb.Method, URL: cb.URL, Args: payload},
-			Response: cryptopay.CallbackLogResponse{Status: d.Status, Headers: headers, Content: d.Response},
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		ad.log = append(ad.log, entry)
-		dep.acked = dep.acked || d.Acknowledged
-		return d
-	}
+	return p
+}
+
+// logArgs is p as the callback log shows it: without the data, where the
+// callback secret lives, and the payment id, as Apirone's log example
+// (https://apirone.com/docs/account, Address Callback Log).
+func logArgs(p cryptopay.PaymentCallback) any {
+	p.Data, p.Payment = nil, ""
+	return callbackJSON(p)
+}
+
+// logEntry is one attempt of the callback log.
+type logEntry struct {
+	Date    cryptopay.Time `json:"date"`
+	Request struct {
+		Method string `json:"method"`
+		URL    string `json:"url"`
+		Args   any    `json:"args"`
+	} `json:"request"`
+	Response cryptopay.CallbackLogResponse `json:"response"`
+}
+
+// callbackLogJSON is a page of the callback log (cryptopay.CallbackLogPage).
+type callbackLogJSON struct {
+	Account    string               `json:"account"`
+	Currency   string               `json:"currency"`
+	Address    string               `json:"address"`
+	Log        []logEntry           `json:"log"`
+	Pagination cryptopay.Pagination `json:"pagination"`
 }
 
 // apironeAcknowledged reports whether the receiver accepted an Apirone

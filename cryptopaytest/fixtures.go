@@ -14,11 +14,14 @@ import (
 var fixtures embed.FS
 
 // Fixture returns a reference response or callback body of Apirone or
-// AlphaPo, byte for byte as the providers' documentation shows it, for a
-// mock (httpmock, an httptest handler) to answer what the provider
-// answers. The cryptopay clients decode every one of them. It panics if
-// there is no fixture of that name, like a missing literal would fail to
-// compile; FixtureNames lists them.
+// AlphaPo, for a mock (httpmock, an httptest handler) to answer what the
+// provider answers: the providers' published examples, or, where the docs
+// show none or disagree, a body assembled from them (the module's
+// testdata/README.md names the source of each, field by field). The
+// cryptopay clients decode every one of them, and the fake's own bodies
+// have the same keys and JSON types. It panics if there is no fixture of
+// that name, like a missing literal would fail to compile; FixtureNames
+// lists them.
 //
 // Names are "apirone/..." or "alphapo/..." followed by the file name.
 // Apirone (answers are bare JSON):
@@ -71,14 +74,33 @@ var fixtures embed.FS
 //	alphapo/transactions_info_envelope.json    the same, in {"data": ...}
 //	alphapo/transactions_info_withdrawal.json  the same, a withdrawal with numeric fields
 //	alphapo/callbacks/deposit.json             callback bodies AlphaPo POSTs to you: sign
-//	alphapo/callbacks/exchange.json            them with SignAlphaPoCallback or send them
-//	alphapo/callbacks/invoice.json             with NewAlphaPoCallbackRequest
+//	alphapo/callbacks/deposit_exchange.json    them with SignAlphaPoCallback or send them
+//	alphapo/callbacks/exchange.json            with NewAlphaPoCallbackRequest. A deposit's
+//	alphapo/callbacks/invoice.json             customer is crypto_address.foreign_id
 //	alphapo/callbacks/withdrawal.json
 //	alphapo/callbacks/withdrawal_exchange.json
 //	alphapo/callbacks/payment_request.json     a payment request's (rate fixed)
 //
 // The ids in them (account "apr-e729d9982f079fa86b10a0e3aa6ff37b" and so
-// on) are the documentation's examples.
+// on) are the documentation's examples, and do not fit one another.
+//
+// Stories are fixtures that do: each is one flow, in the reference bodies'
+// shapes, with the same account, address, ids, transactions and amounts
+// throughout, so that a mock can play the flow from them alone (see
+// ExampleFixture_findTransfer):
+//
+//	stories/apirone-deposit/   an address (generate_address.json) with a callback,
+//	                           a payment of 30000 satoshi to it: its callbacks at 0 and
+//	                           1 confirmations (payment_callback_0.json, _1.json), the
+//	                           address history and the account history showing it
+//	stories/apirone-transfer/  a transfer of 10000 satoshi from that address
+//	                           (transfer.json), the account history listing it after the
+//	                           deposit, its history item and the address history
+//	stories/apirone-invoice/   an invoice of 25000 satoshi through its statuses:
+//	                           invoice_created.json, _partpaid, _paid, _completed
+//	stories/alphapo-withdrawal/ a withdrawal of 0.01 BTC (withdrawal_crypto.json, 201), its
+//	                           transactions/info while unconfirmed (transactions_info.json)
+//	                           and its confirmed callback (callback_confirmed.json)
 func Fixture(name string) []byte {
 	b, err := fixtures.ReadFile("fixtures/" + name)
 	if err != nil {

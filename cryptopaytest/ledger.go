@@ -31,7 +31,7 @@ type address struct {
 	created  time.Time
 	callback *cryptopay.Callback // nil: no callback
 	txs      []*tx               // in creation order
-	log      []cryptopay.CallbackLogEntry
+	log      []logEntry
 	invoice  *invoice // the invoice the address was made for, if any
 }
 

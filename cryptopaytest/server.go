@@ -195,7 +195,8 @@ func (s *Server) URL() string { return s.srv.URL }
 func (s *Server) ApironeURL() string { return s.srv.URL + apironePrefix }
 
 // AlphaPoURL returns the base URL to pass to cryptopay.WithBaseURL for the
-// AlphaPo client; the API's /addresses/take and so on live below it.
+// AlphaPo client, as cryptopay.AlphaPoBaseURL is for the real service: the
+// API's /v2/... paths (/v2/addresses/take and so on) live below it.
 func (s *Server) AlphaPoURL() string { return s.srv.URL + alphaPoPrefix }
 
 // AlphaPoCredentials returns the AlphaPo API key and secret the server

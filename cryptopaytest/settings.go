@@ -88,8 +88,17 @@ func (s *Server) updateSettings(r *http.Request, a *account) reply {
 		st.feePolicy = req.ProcessingFeePolicy
 	}
 	return ok(cryptopay.AccountSettings{
-		Account: a.id, Currency: cur.name, Callback: st.callback, Destinations: st.destinations, ProcessingFeePolicy: st.feePolicy,
+		Account: a.id, Currency: cur.name, Callback: settingsCallback(st.callback), Destinations: st.destinations, ProcessingFeePolicy: st.feePolicy,
 	})
+}
+
+// settingsCallback is cb as the settings answer shows it: url and data,
+// without the method (https://apirone.com/docs/settings).
+func settingsCallback(cb *cryptopay.Callback) *cryptopay.Callback {
+	if cb == nil {
+		return nil
+	}
+	return &cryptopay.Callback{URL: cb.URL, Data: cb.Data}
 }
 
 // parseForwarding reads a destinations field: null or [] gives nil; a

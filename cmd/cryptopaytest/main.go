@@ -34,27 +34,29 @@
 // # Control API
 //
 // The blockchain and the clock are driven over HTTP, under /_control/,
-// with JSON in and out (see cryptopaytest.WithControlAPI). An error is 400
-// {"error": "..."}. Callbacks go to the URLs the merchant registered (its
-// own server), while the call is made, and are sent again with each block
-// until acknowledged: "*ok*" for Apirone, status 200 for AlphaPo. A
-// delivery is {"method", "url", "body", "confirmations", "status",
-// "response", "error", "acknowledged"}.
+// with JSON in and out (see cryptopaytest.WithControlAPI; -h prints the
+// same list, made from cryptopaytest.ControlRoutes). A call with a body
+// must say Content-Type: application/json, and a call from a web page of
+// another origin is refused. An error is 400 {"error": "..."}. Callbacks
+// go to the URLs the merchant registered (its own server), while the call
+// is made, and are sent again with each block until acknowledged: "*ok*"
+// for Apirone, status 200 for AlphaPo. A delivery is {"method", "url",
+// "body", "confirmations", "status", "response", "error", "acknowledged"}.
 //
-//	POST /_control/deposit {"address", "amount", "confirmations", "txid"}
-//	    pay amount (minor units) into an Apirone address → {"payment", "txid", "deliveries"}
-//	POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid"}
-//	    pay amount (whole coins, "0.01") into an AlphaPo address → {"id", "txid", "deliveries"}
+//	POST /_control/deposit {"address", "amount", "confirmations", "date", "txid"}
+//	    Deposit: pays amount (minor units) into an Apirone address; date is RFC 3339. → {"payment", "txid", "deliveries"}
+//	POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid", "risk_score"}
+//	    AlphaPoDeposit: pays amount (whole coins, "0.01") into an AlphaPo address. → {"id", "txid", "deliveries"}
 //	POST /_control/alphapo/callback-url {"url"}
-//	    set where AlphaPo callbacks go → {}
+//	    SetAlphaPoCallbackURL: where AlphaPo callbacks go. → {}
 //	POST /_control/mine {"blocks"}
-//	    add blocks (default 1): confirmations, re-deliveries → {"deliveries"}
+//	    Mine: adds blocks (1 if not given, at most 1000 a call). → {"deliveries"}
 //	POST /_control/advance {"duration"}
-//	    move the clock by a Go duration ("90s", "1h") → {"now", "deliveries"}
+//	    Advance: moves the clock by a Go duration ("90s", "1h"). → {"now", "deliveries"}
 //	POST /_control/fail {"route", "times", "status", "body", "drop", "delay", "after_effect"}
-//	    make the next calls to route ("POST /v2/accounts/{account}/transfer") fail → {}
+//	    FailNext: the next calls to route ("POST /v2/accounts/{account}/transfer") fail as the Failure fields say. → {}
 //	GET /_control/callbacks
-//	    every delivery so far, oldest first → {"callbacks"}
+//	    Every delivery the control API made, oldest first. → {"callbacks"}
 //
 // The control API needs no credentials: publish the port only to the test
 // environment.
@@ -69,6 +71,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -86,27 +89,21 @@ lines on start; stops on SIGINT or SIGTERM.
 Flags:
 `
 
-const controlUsage = `
-Control API (JSON in and out; an error is 400 {"error": "..."}):
-  POST /_control/deposit {"address", "amount", "confirmations", "txid"}
-      pay amount (minor units) into an Apirone address -> {"payment", "txid", "deliveries"}
-  POST /_control/alphapo/deposit {"address", "amount", "confirmations", "callback_url", "txid"}
-      pay amount (whole coins, "0.01") into an AlphaPo address -> {"id", "txid", "deliveries"}
-  POST /_control/alphapo/callback-url {"url"}
-      set where AlphaPo callbacks go -> {}
-  POST /_control/mine {"blocks"}
-      add blocks (default 1): confirmations, re-deliveries -> {"deliveries"}
-  POST /_control/advance {"duration"}
-      move the clock by a Go duration ("90s", "1h") -> {"now", "deliveries"}
-  POST /_control/fail {"route", "times", "status", "body", "drop", "delay", "after_effect"}
-      make the next calls to route ("POST /v2/accounts/{account}/transfer") fail -> {}
-  GET /_control/callbacks
-      every delivery so far, oldest first -> {"callbacks"}
-A delivery is {"method", "url", "body", "confirmations", "status", "response",
+// controlUsage ends -h: the control API's routes, from
+// cryptopaytest.ControlRoutes, the one list of them.
+func controlUsage() string {
+	var b strings.Builder
+	b.WriteString("\nControl API (JSON in and out, Content-Type: application/json; an error is 400 {\"error\": \"...\"}):\n")
+	for _, r := range cryptopaytest.ControlRoutes() {
+		b.WriteString("  " + strings.ReplaceAll(r.String(), "\n", "\n  ") + "\n")
+	}
+	b.WriteString(`A delivery is {"method", "url", "body", "confirmations", "status", "response",
 "error", "acknowledged"}. Callbacks go to the URLs the merchant registered and
 are sent again with each block until acknowledged ("*ok*" for Apirone, 200 for
 AlphaPo).
-`
+`)
+	return b.String()
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -132,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), controlUsage)
+		fmt.Fprint(fs.Output(), controlUsage())
 	}
 	addr := fs.String("addr", "127.0.0.1:8080", "where to listen, host:port; port 0 picks a free one")
 	start := fs.String("clock", "", "the server's time at start, RFC 3339 (default: now); it then runs with the wall clock")

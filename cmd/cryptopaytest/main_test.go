@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/cryptopaytest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -92,6 +94,7 @@ func (s *started) control(t *testing.T, method, path, body string, out any) {
 	t.Helper()
 	req, err := http.NewRequest(method, strings.TrimSuffix(s.vars["CONTROL_URL"], "/")+path, strings.NewReader(body))
 	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -209,7 +212,7 @@ func TestCommandServesAlphaPo(t *testing.T) {
 	require.NoError(t, err)
 	i := slices.IndexFunc(balances, func(b cryptopay.AlphaPoBalance) bool { return b.Currency == "BTC" })
 	require.GreaterOrEqual(t, i, 0)
-	assert.Equal(t, "0.01000000", balances[i].Balance.String())
+	assert.Equal(t, "0.00990000", balances[i].Balance.String(), "0.01 less the 1 % deposit fee")
 	srv.stop(t)
 }
 
@@ -218,11 +221,33 @@ func TestUsageDocumentsFlagsAndControlAPI(t *testing.T) {
 	assert.ErrorIs(t, run(context.Background(), []string{"-h"}, io.Discard, &out), flag.ErrHelp)
 	for _, want := range []string{
 		"-addr", "-clock", "-freeze", "-token-lifetime", "-alphapo-key", "-alphapo-secret", "-alphapo-callback-url",
-		"POST /_control/deposit", "POST /_control/alphapo/deposit", "POST /_control/mine", "POST /_control/advance",
-		"POST /_control/fail", "GET /_control/callbacks",
 	} {
 		assert.Contains(t, out.String(), want)
 	}
+	routes := cryptopaytest.ControlRoutes()
+	require.NotEmpty(t, routes)
+	for _, r := range routes {
+		for _, line := range strings.Split(r.String(), "\n") {
+			assert.Contains(t, out.String(), "\n  "+line+"\n", "-h lists the route")
+		}
+	}
+}
+
+// The package doc lists the control routes as cryptopaytest.ControlRoutes
+// has them, so it cannot fall behind the server.
+func TestPackageDocListsControlRoutes(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	require.NoError(t, err)
+	doc, _, _ := strings.Cut(string(src), "package main")
+	listed := 0
+	for _, r := range cryptopaytest.ControlRoutes() {
+		for _, line := range strings.Split(r.String(), "\n") {
+			assert.Contains(t, doc, "//\t"+line+"\n")
+		}
+		listed++
+	}
+	assert.Equal(t, listed, strings.Count(doc, "//\tPOST /_control/")+strings.Count(doc, "//\tGET /_control/"),
+		"no route the server does not serve")
 }
 
 func TestBadCommandLines(t *testing.T) {

@@ -99,11 +99,11 @@ func mountAlphaPo(mux *http.ServeMux, l *ledger) {
 		switch cb.Status {
 		case cryptopay.AlphaPoStatusConfirmed:
 			l.once(cb.DedupeKey(), func() {
-				log.Printf("alphapo: %s %d for %q confirmed: %s", cb.Type, cb.ID, cb.ForeignID, received(cb))
+				log.Printf("alphapo: %s %d for %q confirmed: %s", cb.Type, cb.ID, foreignID(cb), received(cb))
 			})
 		case cryptopay.AlphaPoStatusCancelled, cryptopay.AlphaPoStatusDeclined, cryptopay.AlphaPoStatusFailed:
 			l.once(cb.DedupeKey(), func() {
-				log.Printf("alphapo: %s %d for %q %s: %s", cb.Type, cb.ID, cb.ForeignID, cb.Status, cb.Error)
+				log.Printf("alphapo: %s %d for %q %s: %s", cb.Type, cb.ID, foreignID(cb), cb.Status, cb.Error)
 			})
 		default:
 			log.Printf("alphapo: %s %d is %s: waiting for a final status", cb.Type, cb.ID, cb.Status)
@@ -111,6 +111,19 @@ func mountAlphaPo(mux *http.ServeMux, l *ledger) {
 		return nil // answered 200: AlphaPo sends a new callback when the status changes
 	}, cryptopay.WithCallbackLogger(slog.Default())))
 	log.Print("receiving AlphaPo callbacks on /alphapo")
+}
+
+// foreignID is your id the callback concerns: for a deposit, the customer
+// the address was taken for (crypto_address.foreign_id, the only place
+// AlphaPo sends it); for a withdrawal, exchange or invoice, its own.
+func foreignID(cb *cryptopay.AlphaPoTransaction) string {
+	switch {
+	case cb.Type != cryptopay.AlphaPoTxDeposit && cb.Type != cryptopay.AlphaPoTxDepositExchange:
+		return cb.ForeignID
+	case cb.CryptoAddress != nil:
+		return cb.CryptoAddress.ForeignID
+	}
+	return ""
 }
 
 func received(cb *cryptopay.AlphaPoTransaction) string {

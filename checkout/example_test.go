@@ -1,40 +1,17 @@
-package cryptopay_test
+package checkout_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 
 	"github.com/cryptopay-go/cryptopay"
+	"github.com/cryptopay-go/cryptopay/checkout"
 )
-
-func ExampleInvoice_Remaining() {
-	// An invoice for 25000 satoshi, as Account.Invoice returns it: two
-	// payments have arrived so far.
-	var inv cryptopay.Invoice
-	err := json.Unmarshal([]byte(`{
-		"invoice": "amr94MKUQCYAzR6c", "currency": "btc", "amount": 25000, "status": "partpaid",
-		"history": [
-			{"date": "2022-02-22T08:00:30.123456", "status": "created"},
-			{"date": "2022-02-22T08:10:00.000001", "status": "partpaid", "txid": "d68a6806", "amount": 10000},
-			{"date": "2022-02-22T08:12:00.000001", "status": "partpaid", "txid": "7975e90f", "amount": 5000}
-		]}`), &inv)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("received", inv.Received().Decimal(8), "BTC")
-	fmt.Println("remaining", inv.Remaining().Decimal(8), "BTC")
-	fmt.Println("overpaid", inv.Overpaid())
-	// Output:
-	// received 0.00015000 BTC
-	// remaining 0.00010000 BTC
-	// overpaid 0
-}
 
 func ExamplePaymentURI() {
 	// The QR code of an Apirone invoice for 0.001 BTC...
-	uri, err := cryptopay.PaymentURI(cryptopay.PaymentRequest{
+	uri, err := checkout.PaymentURI(checkout.Request{
 		Currency: "btc",
 		Address:  "3N3KxGnfcnkw7KcxeaxbBUYCUdMoYyA6vdX",
 		Amount:   cryptopay.NewAmount(100000), // satoshi
@@ -49,7 +26,7 @@ func ExamplePaymentURI() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	uri, err = cryptopay.PaymentURI(cryptopay.PaymentRequest{
+	uri, err = checkout.PaymentURI(checkout.Request{
 		Currency: "USDTE",
 		Address:  "0x8e23Ee67d1332aD560396262C48ffbB01f93d052",
 		Amount:   amount,
@@ -60,7 +37,7 @@ func ExamplePaymentURI() {
 	fmt.Println(uri)
 
 	// Tron has no standard payment URI: show the address and amount.
-	_, err = cryptopay.PaymentURI(cryptopay.PaymentRequest{Currency: "usdt@trx", Address: "TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9"})
+	_, err = checkout.PaymentURI(checkout.Request{Currency: "usdt@trx", Address: "TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9"})
 	fmt.Println(errors.Is(err, cryptopay.ErrInvalidParams), err)
 	// Output:
 	// bitcoin:3N3KxGnfcnkw7KcxeaxbBUYCUdMoYyA6vdX?amount=0.001
@@ -69,7 +46,7 @@ func ExamplePaymentURI() {
 }
 
 func ExampleExplorers_TxURL() {
-	explorers := cryptopay.DefaultExplorers()
+	explorers := checkout.DefaultExplorers()
 	link, err := explorers.TxURL("usdt@trx", "d68a680681eebdcb407eb9ae47690b15d52bfe27a1b2f6ee7543ded4e376a6de")
 	if err != nil {
 		log.Fatal(err)
@@ -77,7 +54,7 @@ func ExampleExplorers_TxURL() {
 	fmt.Println(link)
 
 	// Prefer another explorer for Bitcoin.
-	explorers["btc"] = cryptopay.Explorer{
+	explorers["btc"] = checkout.Explorer{
 		AddressPrefix: "https://mempool.space/address/",
 		TxPrefix:      "https://mempool.space/tx/",
 	}
@@ -93,7 +70,7 @@ func ExampleExplorers_TxURL() {
 
 func ExampleNetworkLabel() {
 	for _, currency := range []string{"usdt@trx", "usdt@eth", "USDTT", "btc"} {
-		label, err := cryptopay.NetworkLabel(currency)
+		label, err := checkout.NetworkLabel(currency)
 		if err != nil {
 			log.Fatal(err)
 		}
