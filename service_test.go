@@ -1,6 +1,8 @@
 package cryptopay
 
 import (
+	"strings"
+
 	"context"
 	"net/http"
 	"testing"
@@ -57,4 +59,13 @@ func TestFormatAndParseUnits(t *testing.T) {
 	assert.ErrorContains(t, err, "more than 8 decimal places")
 	_, err = ParseUnits("1e-8", 8)
 	assert.Error(t, err)
+}
+
+func TestCurrencyDecimalsWithinAmountDecimalRange(t *testing.T) {
+	d, ok := CurrencySpec{UnitsFactor: MustDecimal("0." + strings.Repeat("0", 254) + "1")}.Decimals()
+	assert.True(t, ok)
+	assert.Equal(t, 255, d)
+	// More fraction digits than ParseDecimal accepts; Decimals refuses it all the same.
+	_, ok = CurrencySpec{UnitsFactor: Decimal{text: "0." + strings.Repeat("0", 255) + "1"}}.Decimals()
+	assert.False(t, ok, "Amount.Decimal would panic on 256")
 }
