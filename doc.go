@@ -309,6 +309,15 @@ RetryPolicy: the mock fails it as a transport fails after sending.
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
 
+# A complete service
+
+The repository's examples/merchant (a module of its own) is a merchant
+backend on a database that does each pattern above: credit.go credits a
+callback once under its DedupeKey, payouts.go settles a payout whose
+answer was lost instead of sending it again, catchup.go replays what the
+callbacks missed (package settle) from cursors kept in the database, and
+store.go says how many instances share one PostgreSQL.
+
 # Reading the source
 
 An endpoint method only declares its call: route and arguments,

@@ -145,7 +145,7 @@ func (r *paymentRun) deliverPage(ctx context.Context, page []cryptopay.HistoryEn
 		}
 	}
 	items, read, readErr := readAll(ctx, r.opts.concurrency, ids, r.src.HistoryItem)
-	items, ids = items[:read], ids[:read]
+	items = items[:read]
 	if err := r.readCallbacks(ctx, items); err != nil {
 		return err
 	}
