@@ -202,3 +202,26 @@ func TestReadCappedBoundary(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, big, string(got), "a body of exactly the cap, read through several doublings")
 }
+
+// TestStatusClasses: every 2xx answer is a result, every other an
+// *APIError with its status.
+func TestStatusClasses(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		ok     bool
+	}{
+		{200, true}, {201, true}, {299, true}, {300, false}, {304, false}, {400, false},
+	} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL+"/callback", tc.status, fixture(t, "apirone/account_callback.json"))
+		_, err := w.account().CallbackInfo(context.Background(), "btc")
+		if tc.ok {
+			assert.NoError(t, err, "status %d", tc.status)
+			continue
+		}
+		var apiErr *APIError
+		if assert.ErrorAs(t, err, &apiErr, "status %d", tc.status) {
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+		}
+	}
+}
