@@ -41,13 +41,13 @@ func TestDecodeEnvelopes(t *testing.T) {
 		{maybeInData, `{"data":[{"x":2}]}`, []item{{2}}},
 	} {
 		var got []item
-		require.NoError(t, decode(&callState{ep: &endpoint{envelope: tc.envelope}}, 200, []byte(tc.body), &got), tc.body)
+		require.NoError(t, decode(&endpoint{envelope: tc.envelope}, &callState{}, 200, []byte(tc.body), &got), tc.body)
 		assert.Equal(t, tc.want, got, "envelope %d, %s", tc.envelope, tc.body)
 	}
 	var got item
-	require.NoError(t, decode(&callState{ep: &endpoint{envelope: bare}}, 200, []byte(`{"data":{"x":1},"x":2}`), &got))
+	require.NoError(t, decode(&endpoint{envelope: bare}, &callState{}, 200, []byte(`{"data":{"x":1},"x":2}`), &got))
 	assert.Equal(t, item{2}, got, "Apirone: the whole answer")
-	require.NoError(t, decode(&callState{ep: &endpoint{envelope: maybeInData}}, 200, []byte(`{"x":3}`), &got))
+	require.NoError(t, decode(&endpoint{envelope: maybeInData}, &callState{}, 200, []byte(`{"x":3}`), &got))
 	assert.Equal(t, item{3}, got, "maybeInData without data: the whole answer")
 }
 
@@ -201,4 +201,27 @@ func TestReadCappedBoundary(t *testing.T) {
 	got, err := readCapped(&http.Response{Body: io.NopCloser(strings.NewReader(big)), ContentLength: -1}, 100_000)
 	require.NoError(t, err)
 	assert.Equal(t, big, string(got), "a body of exactly the cap, read through several doublings")
+}
+
+// TestStatusClasses: every 2xx answer is a result, every other an
+// *APIError with its status.
+func TestStatusClasses(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		ok     bool
+	}{
+		{200, true}, {201, true}, {299, true}, {300, false}, {304, false}, {400, false},
+	} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL+"/callback", tc.status, fixture(t, "apirone/account_callback.json"))
+		_, err := w.account().CallbackInfo(context.Background(), "btc")
+		if tc.ok {
+			assert.NoError(t, err, "status %d", tc.status)
+			continue
+		}
+		var apiErr *APIError
+		if assert.ErrorAs(t, err, &apiErr, "status %d", tc.status) {
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+		}
+	}
 }

@@ -1,19 +1,14 @@
 package cryptopay
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/http/httptrace"
-	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -242,7 +237,7 @@ func TestOutcomeUnknownMessage(t *testing.T) {
 		Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
 	})
 	assert.EqualError(t, err, "cryptopay: POST /v2/accounts/"+testAccountID+"/transfer: 502 Bad Gateway: "+
-		"outcome unknown: the request may have taken effect; look it up (Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again")
+		"outcome unknown: the request may have taken effect; look it up (Apirone: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id) before trying again")
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorIs(t, err, ErrServer)
 	var apiErr *APIError
@@ -357,190 +352,4 @@ func TestCancelEndsTheWaitAtOnce(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, ErrServer, "the last answer stays reachable")
 	assert.Equal(t, 1, w.count(), "no try after the cancelled wait")
-}
-
-func TestContextDeadlineEndsAHangingCall(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(neverAnswer))
-	defer srv.Close()
-	c, err := NewClient(WithBaseURL(srv.URL)) // the default client: 30 s per try
-	require.NoError(t, err)
-	acct := c.Account(testAccountID, testTransferKey)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err = acct.Info(ctx, "")
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
-
-	ctx, cancel = context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err = acct.Transfer(ctx, &TransferParams{Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}}})
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.ErrorIs(t, err, ErrOutcomeUnknown, "the transfer was sent and never answered")
-	defaultHTTPClient.CloseIdleConnections()
-}
-
-func TestDefaultHTTPClient(t *testing.T) {
-	c, err := NewClient()
-	require.NoError(t, err)
-	hc := c.httpClient
-	assert.Equal(t, 30*time.Second, c.tryTimeout, "each try is bounded")
-	assert.Zero(t, hc.Timeout, "by a context deadline per try, not http.Client.Timeout")
-	tr, ok := hc.Transport.(*http.Transport)
-	require.True(t, ok)
-	assert.Equal(t, 64, tr.MaxIdleConnsPerHost, "well above Go's default of 2")
-	assert.Equal(t, 256, tr.MaxIdleConns)
-	assert.NotNil(t, tr.Proxy, "HTTPS_PROXY is honoured")
-	assert.True(t, c.direct, "each try goes straight through the transport")
-
-	ap, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret)
-	require.NoError(t, err)
-	assert.Same(t, hc, ap.httpClient, "one pool for every default client")
-}
-
-func TestDefaultClientDoesNotFollowRedirects(t *testing.T) {
-	var elsewhere atomic.Int32
-	mux := http.NewServeMux()
-	mux.HandleFunc("/elsewhere/", func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) })
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/elsewhere"+r.URL.RequestURI(), http.StatusTemporaryRedirect)
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	defer defaultHTTPClient.CloseIdleConnections()
-	c, err := NewClient(WithBaseURL(srv.URL))
-	require.NoError(t, err)
-
-	_, err = c.Account(testAccountID, testTransferKey).Transfer(context.Background(), &TransferParams{
-		Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
-	})
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
-	assert.ErrorIs(t, err, ErrOutcomeUnknown, "a transfer may be done before a redirect (303: see other)")
-	assert.Zero(t, elsewhere.Load(), "the key in the body went nowhere else")
-}
-
-func TestCallerHTTPClientIsNotModified(t *testing.T) {
-	var tries atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tries.Add(1)
-		w.WriteHeader(503)
-	}))
-	defer srv.Close()
-	transport := &http.Transport{}
-	defer transport.CloseIdleConnections()
-	hc := &http.Client{Transport: transport, Timeout: 7 * time.Second}
-	before := *hc
-
-	c, err := NewClient(WithHTTPClient(hc), WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	c.sleep = func(context.Context, time.Duration) error { return nil }
-	_, err = c.Account(testAccountID, "").Info(context.Background(), "")
-	assert.ErrorIs(t, err, ErrServer)
-	assert.Equal(t, int32(3), tries.Load())
-	assert.Equal(t, before, *hc)
-	assert.Same(t, hc, c.httpClient)
-}
-
-func TestLogger(t *testing.T) {
-	var buf bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	w := newWire(t)
-	w.mock.RegisterResponder(http.MethodGet, apironeAccountURL+"/callback", func(r *http.Request) (*http.Response, error) {
-		w.record(r)
-		if w.count() == 1 {
-			return newJSONResponse(503, `{"message":"busy"}`), nil
-		}
-		return newJSONResponse(200, fixture(t, "apirone/account_callback.json")), nil
-	})
-	c, err := NewClient(WithHTTPClient(w.httpClient()), WithLogger(logger))
-	require.NoError(t, err)
-	c.sleep = w.sleep
-	_, err = c.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
-	require.NoError(t, err)
-	require.Contains(t, w.reqs[0].RawQuery, testTransferKey, "the key is in the query sent")
-
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	require.Len(t, lines, 2, "one line per try")
-	for i, line := range lines {
-		var rec map[string]any
-		require.NoError(t, json.Unmarshal([]byte(line), &rec))
-		assert.Equal(t, "DEBUG", rec["level"])
-		assert.Equal(t, "cryptopay request", rec["msg"])
-		assert.Equal(t, "GET", rec["method"])
-		assert.Equal(t, "/v2/accounts/"+testAccountID+"/callback", rec["path"])
-		assert.Equal(t, float64(i+1), rec["attempt"])
-		assert.Less(t, rec["duration"], float64(time.Minute), "the try's time, with a logger and no observer")
-		assert.NotContains(t, line, testTransferKey)
-	}
-	assert.Contains(t, lines[0], `"status":503`)
-	assert.Contains(t, lines[0], `"error":"cryptopay: GET /v2/accounts/`+testAccountID+`/callback: 503 Service Unavailable: busy"`)
-	assert.Contains(t, lines[1], `"status":200`)
-	assert.NotContains(t, lines[1], `"error"`)
-
-	buf.Reset()
-	quiet, err := NewClient(WithHTTPClient(w.httpClient()), WithLogger(slog.New(slog.NewJSONHandler(&buf, nil))))
-	require.NoError(t, err)
-	_, err = quiet.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
-	require.NoError(t, err)
-	assert.Empty(t, buf.String(), "debug lines stay out of an info-level log")
-}
-
-// TestDefaultClientBoundsEachTry: through the default client each try has
-// its own deadline (30 s; shortened here), so a hung GET is tried again
-// and a hung transfer ends as ErrOutcomeUnknown after its one try.
-func TestDefaultClientBoundsEachTry(t *testing.T) {
-	var n atomic.Int32
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			select { // the first request hangs until the client gives up on it
-			case <-r.Context().Done():
-			case <-release:
-			}
-			return
-		}
-		fmt.Fprintf(w, `{"account":%q,"balance":[]}`, testAccountID)
-	}))
-	defer srv.Close()
-	defer close(release)
-	c, err := NewClient(WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	c.tryTimeout = 100 * time.Millisecond
-	c.sleep = func(context.Context, time.Duration) error { return nil }
-	acct := c.Account(testAccountID, testTransferKey)
-
-	_, err = acct.Balance(context.Background(), nil)
-	require.NoError(t, err)
-	assert.Equal(t, int32(2), n.Load(), "the hung try, then one that answered")
-
-	n.Store(0)
-	_, err = acct.Transfer(context.Background(), &TransferParams{Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}}})
-	assert.ErrorIs(t, err, ErrOutcomeUnknown)
-	assert.Equal(t, int32(1), n.Load(), "a transfer is tried once")
-	defaultHTTPClient.CloseIdleConnections()
-}
-
-// TestStatusClasses: every 2xx answer is a result, every other an
-// *APIError with its status.
-func TestStatusClasses(t *testing.T) {
-	for _, tc := range []struct {
-		status int
-		ok     bool
-	}{
-		{200, true}, {201, true}, {299, true}, {300, false}, {304, false}, {400, false},
-	} {
-		w := newWire(t)
-		w.respond(http.MethodGet, apironeAccountURL+"/callback", tc.status, fixture(t, "apirone/account_callback.json"))
-		_, err := w.account().CallbackInfo(context.Background(), "btc")
-		if tc.ok {
-			assert.NoError(t, err, "status %d", tc.status)
-			continue
-		}
-		var apiErr *APIError
-		if assert.ErrorAs(t, err, &apiErr, "status %d", tc.status) {
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-		}
-	}
 }
