@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -494,4 +495,25 @@ func TestAlphaPoVerifierZero(t *testing.T) {
 			assert.True(t, called)
 		})
 	}
+}
+
+// A zero verifier's first Add races with nothing: callbacks verified while
+// it runs are refused or accepted, never a data race (go test -race).
+func TestAlphaPoVerifierZeroConcurrentAdd(t *testing.T) {
+	body := []byte(`{"id":7,"type":"deposit","status":"confirmed"}`)
+	v := new(AlphaPoCallbackVerifier)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body))
+			if err != nil {
+				assert.ErrorIs(t, err, ErrCallbackUnverified)
+			}
+		}()
+	}
+	require.NoError(t, v.Add(testAlphaKey, testAlphaSecret))
+	wg.Wait()
+	assert.NoError(t, v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body)))
 }
