@@ -140,7 +140,7 @@ func (s *Service) handleCredit(ctx context.Context, kind string, c credit) error
 }
 
 // onPayment is the one function behind the Apirone payment callback handler
-// and Account.Replay: live or replayed, a payment has the same DedupeKey.
+// and settle.Replay: live or replayed, a payment has the same DedupeKey.
 func (s *Service) onPayment(source string) func(context.Context, *cryptopay.PaymentCallback) error {
 	return func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		if !s.Confirmations.Enough(cb) {
@@ -151,7 +151,7 @@ func (s *Service) onPayment(source string) func(context.Context, *cryptopay.Paym
 	}
 }
 
-// onInvoice serves the invoice callback handler and Account.ReplayInvoices.
+// onInvoice serves the invoice callback handler and settle.ReplayInvoices.
 // A callback carries no amount: the invoice is read from the API, and the
 // order credited with what it received once it is completed.
 func (s *Service) onInvoice(source string) func(context.Context, *cryptopay.InvoiceCallback) error {
@@ -176,7 +176,7 @@ func (s *Service) onInvoice(source string) func(context.Context, *cryptopay.Invo
 	}
 }
 
-// onAlphaPo serves the AlphaPo callback handler and AlphaPoClient.Replay.
+// onAlphaPo serves the AlphaPo callback handler and settle.ReplayAlphaPo.
 // Deposits not yet confirmed are remembered for the catch-up job's recheck;
 // a confirmed deposit is credited to the customer's oldest open AlphaPo
 // order for that address and currency.
