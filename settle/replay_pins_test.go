@@ -78,7 +78,11 @@ func (o *overlapping) History(_ context.Context, p *cryptopay.HistoryParams) (*c
 }
 
 func (o *overlapping) HistoryItem(_ context.Context, id string) (*cryptopay.HistoryItem, error) {
-	return &cryptopay.HistoryItem{ID: id, Currency: "btc", Txs: []string{"tx" + id}, Destinations: []cryptopay.AddressAmount{units(payee, 1)}}, nil
+	item := &cryptopay.HistoryItem{ID: id, Currency: "btc", Txs: []string{"tx" + id}, Destinations: []cryptopay.AddressAmount{units(payee, 1)}}
+	if id == "r5" {
+		item.Txs = nil // an item without its transaction
+	}
+	return item, nil
 }
 
 func (o *overlapping) AddressCallbackInfo(_ context.Context, address string) (*cryptopay.AddressCallback, error) {
@@ -101,4 +105,23 @@ func TestReplayOverlappingPages(t *testing.T) {
 	for id, n := range got {
 		assert.Equal(t, 1, n, "%s handed over once", id)
 	}
+	assert.Contains(t, got, "r5", "an item without transactions is delivered, with no hash")
+}
+
+// A parked receipt is passed for good, confirmed or not.
+func TestReplayParksUnconfirmed(t *testing.T) {
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer()
+	t.Cleanup(srv.Close)
+	acct := newShopAccount(t, srv)
+	deposits(t, srv, acct, 2, 0)
+	var calls int
+	park := func(context.Context, *cryptopay.PaymentCallback) error { calls++; return settle.ErrPark }
+	rep, err := settle.Replay(ctx, acct, settle.Cursor{}, park)
+	require.NoError(t, err)
+	assert.Len(t, rep.Parked, 2)
+	rep, err = settle.Replay(ctx, acct, rep.Cursor, park)
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls, "not handed over again")
+	assert.Empty(t, rep.Parked)
 }
