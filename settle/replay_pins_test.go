@@ -125,3 +125,31 @@ func TestReplayParksUnconfirmed(t *testing.T) {
 	assert.Equal(t, 2, calls, "not handed over again")
 	assert.Empty(t, rep.Parked)
 }
+
+// failingSecond fails the second history read: a page past the first.
+type failingSecond struct {
+	*cryptopay.Account
+	reads int
+}
+
+func (f *failingSecond) History(ctx context.Context, p *cryptopay.HistoryParams) (*cryptopay.HistoryPage, error) {
+	if f.reads++; f.reads == 2 {
+		return nil, fmt.Errorf("page lost: %w", cryptopay.ErrServer)
+	}
+	return f.Account.History(ctx, p)
+}
+
+// A page past the first that cannot be read stops the replay with its
+// error, before anything newer is delivered.
+func TestReplayLaterPageFails(t *testing.T) {
+	settle.SetHistoryPage(t.Cleanup, 3)
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer()
+	t.Cleanup(srv.Close)
+	acct := newShopAccount(t, srv)
+	deposits(t, srv, acct, 7, 1)
+	rep, err := settle.Replay(ctx, &failingSecond{Account: acct}, settle.Cursor{}, func(context.Context, *cryptopay.PaymentCallback) error { return nil })
+	require.ErrorIs(t, err, cryptopay.ErrServer)
+	assert.Zero(t, rep.Delivered)
+	assert.Equal(t, settle.Cursor{Kind: settle.KindPayments}, rep.Cursor)
+}
