@@ -53,8 +53,12 @@ func (p ConfirmationPolicy) Required(currency string) int64 {
 // requires of its currency. A callback Apirone sent carries the count.
 // A replayed one (cb.Replayed: see Replay) carries only what the history
 // shows, confirmed or not: Enough accepts it when the API shows it
-// confirmed (cb.APIConfirmed), since Apirone then counts it as final, and
-// holds it otherwise. A nil cb is never enough.
+// confirmed (cb.APIConfirmed) and holds it otherwise. The history's
+// "confirmed" is Apirone's word and may come with the first
+// confirmation, so a replay can accept a payment short of Required; a
+// shop that must wait for the count on replays too holds a replayed
+// payment until its ReceivedAt is old enough for its network. A nil cb is
+// never enough.
 func (p ConfirmationPolicy) Enough(cb *cryptopay.PaymentCallback) bool {
 	if cb == nil {
 		return false

@@ -265,6 +265,7 @@ func TestReplayGetCallbackData(t *testing.T) {
 	assert.Equal(t, live[0].DedupeKey(), replayed[0].DedupeKey())
 	assert.True(t, replayed[0].Replayed)
 	assert.True(t, replayed[0].APIConfirmed)
+	assert.Equal(t, int64(1), replayed[0].Confirmations, "the history tells confirmed, not how many times")
 	assert.False(t, live[0].Replayed)
 	page, err := acct.History(ctx, nil)
 	require.NoError(t, err)

@@ -154,6 +154,25 @@ func TestReplayRequests(t *testing.T) {
 	}
 }
 
+// The address cache reads each address once a run, several receipts of a
+// page included, and stays within its size: past it, it forgets and reads
+// again.
+func TestReplayAddressCache(t *testing.T) {
+	settle.SetHistoryPage(t.Cleanup, 7)
+	c := newCatchUp(t, 30, 5, true)
+	ctx := context.Background()
+	fn := func(context.Context, *cryptopay.PaymentCallback) error { return nil }
+	_, err := settle.Replay(ctx, c.acct, settle.Cursor{}, fn)
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), c.reqs.callbacks.Load(), "5 addresses, each paid in every page")
+
+	c.reqs.reset()
+	rep, err := settle.Replay(ctx, c.acct, settle.Cursor{}, fn, settle.WithAddressCache(2))
+	require.NoError(t, err)
+	assert.Equal(t, 30, rep.Delivered)
+	assert.Greater(t, c.reqs.callbacks.Load(), int64(5), "a cache of 2 cannot hold 5 addresses: it reads again")
+}
+
 // BenchmarkReplay is a first catch-up over 10,000 and 100,000 confirmed
 // receipts paid into a quarter as many addresses (four in a row each), on
 // the in-memory server:
