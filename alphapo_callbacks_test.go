@@ -228,36 +228,6 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 	}
 }
 
-// TestAlphaPoPaymentRequestCallbacks: a payment request's callbacks have
-// no numeric id; each new payment, still "processing", is a new event.
-func TestAlphaPoPaymentRequestCallbacks(t *testing.T) {
-	v := testVerifier(t)
-	parse := func(body string) (*AlphaPoTransaction, error) {
-		return v.Parse([]byte(body), signedHeader(testAlphaKey, testAlphaSecret, []byte(body)))
-	}
-	const id = `"payment_request_id":"019c0ebf-81e5-751d-aa57-fb9e2cba23c2","type":"payment_request"`
-	fixed, err := parse(`{` + id + `,"status":"processing","currency_sent":{"currency":"BTC","expected_amount":"0.0094","received_amount":"0"}}`)
-	require.NoError(t, err, "a plain currency code is taken too")
-	assert.Equal(t, "BTC", fixed.CurrencySent.Currency)
-	paid, err := parse(`{` + id + `,"status":"processing","currency_sent":{"currency":{"iso":"BTC"},"received_amount":"0.0050"}}`)
-	require.NoError(t, err)
-	again, err := parse(`{` + id + `,"status":"processing","currency_sent":{"currency":{"iso":"BTC"},"received_amount":0.005}}`)
-	require.NoError(t, err)
-	done, err := parse(`{` + id + `,"status":"paid","transactions":[{"id":"019c0f25-e7db"}],"fees":{"unknown":"form"}}`)
-	require.NoError(t, err, "transactions and fees of a payment request are not decoded")
-
-	assert.Equal(t, "019c0ebf-81e5-751d-aa57-fb9e2cba23c2:processing:0", fixed.DedupeKey())
-	assert.NotEqual(t, fixed.DedupeKey(), paid.DedupeKey(), "a new payment is a new event")
-	assert.Equal(t, paid.DedupeKey(), again.DedupeKey(), "the same amount written another way is a repeat")
-	assert.NotEqual(t, paid.DedupeKey(), done.DedupeKey())
-	assert.NotEqual(t, fixed.DedupeKey(), (&AlphaPoTransaction{ID: 7, Status: "processing"}).DedupeKey())
-
-	_, err = parse(`{"type":"payment_request","status":"paid"}`)
-	assert.ErrorIs(t, err, ErrCallbackMalformed, "no payment_request_id")
-	_, err = parse(`{` + id + `,"status":"paid","currency_sent":"0.0094"}`)
-	assert.ErrorIs(t, err, ErrCallbackMalformed)
-}
-
 func TestAlphaPoCallbackStatuses(t *testing.T) {
 	v := testVerifier(t)
 	for _, status := range []AlphaPoStatus{
@@ -425,6 +395,40 @@ func TestNewAlphaPoCallbackVerifier(t *testing.T) {
 		assert.NotContains(t, out, "the-public-key", verb)
 		assert.NotContains(t, out, "the-secret-value", verb)
 	}
+}
+
+// One verifier serves several merchants: each callback verifies with its
+// own pair only, and the handler's function learns whose it is.
+func TestAlphaPoVerifierSeveralPairs(t *testing.T) {
+	v, err := NewAlphaPoCallbackVerifier("key-a", "secret-a")
+	require.NoError(t, err)
+	require.NoError(t, v.Add("key-b", "secret-b"))
+	assert.ErrorIs(t, v.Add("", "secret-c"), ErrInvalidParams)
+	assert.ErrorIs(t, v.Add("key-c", ""), ErrInvalidParams)
+
+	const body = `{"id":7,"type":"deposit","status":"confirmed"}`
+	signed := func(key, secret string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/alphapo", strings.NewReader(body))
+		r.Header.Set("X-Processing-Key", key)
+		r.Header.Set("X-Processing-Signature", NewSigner(secret).Sign([]byte(body)))
+		return r
+	}
+	var keys []string
+	h := v.Handler(func(ctx context.Context, tx *AlphaPoTransaction) error {
+		keys = append(keys, AlphaPoCallbackKey(ctx))
+		return nil
+	})
+	assert.Equal(t, http.StatusOK, serve(h, signed("key-a", "secret-a")).Code)
+	assert.Equal(t, http.StatusOK, serve(h, signed("key-b", "secret-b")).Code)
+	assert.Equal(t, http.StatusForbidden, serve(h, signed("key-a", "secret-b")).Code, "another merchant's secret")
+	assert.Equal(t, http.StatusForbidden, serve(h, signed("key-c", "secret-a")).Code, "an unknown key")
+	assert.Equal(t, []string{"key-a", "key-b"}, keys)
+
+	assert.Empty(t, AlphaPoCallbackKey(context.Background()))
+	req := signed("key-b", "secret-b")
+	tx, err := v.ParseRequest(req)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), tx.ID)
 }
 
 // FuzzAlphaPoCallback: a correctly signed body always verifies; whatever

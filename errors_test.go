@@ -1,6 +1,8 @@
 package cryptopay
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 
 	"context"
@@ -184,4 +186,37 @@ func TestHTMLErrorPage(t *testing.T) {
 	assert.Equal(t, page[:maxErrorBody], string(apiErr.Body), "the body is kept, bounded")
 	assert.NotContains(t, err.Error(), "<html>", "the body stays out of the message")
 	assert.ErrorIs(t, err, ErrServer)
+}
+
+// FuzzAPIErrorBody feeds any error answer to newAPIError, as each
+// provider's: it keeps at most 4 KiB of the body, matches the sentinel of
+// its status, and prints the provider's message only when the body is JSON.
+func FuzzAPIErrorBody(f *testing.F) {
+	f.Add(400, []byte(`{"message": "Invalid wallet."}`))
+	f.Add(400, []byte(`{"errors": {"currency": ["is required", "is invalid"]}}`))
+	f.Add(403, []byte(`{"error": "Bad signature", "code": "bad_header_signature"}`))
+	f.Add(429, []byte(`error code: 1015`))
+	f.Add(502, []byte(`<html><body>502 Bad Gateway</body></html>`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		for _, p := range []provider{apirone, alphaPo} {
+			e := newAPIError(p, http.MethodPost, "/v2/addresses/take", status, body)
+			if len(e.Body) > maxErrorBody || !bytes.HasPrefix(body, e.Body) {
+				t.Fatalf("Body %q is not a prefix of at most %d bytes", e.Body, maxErrorBody)
+			}
+			prefix := fmt.Sprintf("cryptopay: POST /v2/addresses/take: %d %s", status, http.StatusText(status))
+			msg := e.Error()
+			if !strings.HasPrefix(msg, prefix) {
+				t.Fatalf("Error() = %q", msg)
+			}
+			if !json.Valid(e.Body) && msg != prefix {
+				t.Fatalf("a body that is not JSON shows in Error(): %q", msg)
+			}
+			if p == apirone && (e.Code != "" || e.Fields != nil) {
+				t.Fatalf("an Apirone error took AlphaPo's members: %+v", e)
+			}
+			if e.Is(ErrServer) != (status >= 500) || e.Is(ErrNotFound) != (status == 404) {
+				t.Fatalf("status %d matches the wrong sentinel", status)
+			}
+		}
+	})
 }

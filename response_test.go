@@ -4,6 +4,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -224,4 +225,24 @@ func TestStatusClasses(t *testing.T) {
 			assert.Equal(t, tc.status, apiErr.StatusCode)
 		}
 	}
+}
+
+// FuzzHasData checks hasData against encoding/json: a valid object has a
+// non-null "data" member exactly when decoding it into a map (exact keys,
+// the last of repeated ones) gives one.
+func FuzzHasData(f *testing.F) {
+	for _, s := range []string{`{"data":{"id":1}}`, `{"data":null}`, `{"Data":1}`, `{"x":"data","y":{"data":2}}`,
+		`{"d\u0061ta":[]}`, `{"data":1,"data":null}`, ` { "a" : "\"}" , "data" : true } `, `{"a":-1.5e3,"data":"x"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var members map[string]json.RawMessage
+		if !isObject(data) || json.Unmarshal(data, &members) != nil {
+			return
+		}
+		v, ok := members["data"]
+		if want := ok && string(v) != "null"; hasData(data) != want {
+			t.Fatalf("hasData(%s) = %v, want %v", data, !want, want)
+		}
+	})
 }

@@ -623,3 +623,61 @@ func TestParseUnitsChecksLikeUnits(t *testing.T) {
 	_, err = ParseUnits("5", -2) // used to be read as 0 decimals: 5 units
 	assert.ErrorIs(t, err, ErrInvalidParams)
 }
+
+// FuzzLenientInt checks that an integer lenientInt accepts encodes as a
+// JSON number that decodes to the same value.
+func FuzzLenientInt(f *testing.F) {
+	for _, s := range []string{`12`, `"12"`, `-9223372036854775808`, `""`, `null`, `1.5`, `"x"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v int64
+		if json.Unmarshal(data, (*lenientInt)(&v)) != nil {
+			return
+		}
+		out, _ := json.Marshal(v)
+		var back int64
+		if err := json.Unmarshal(out, (*lenientInt)(&back)); err != nil || back != v {
+			t.Fatalf("%s -> %s -> %d (%v)", data, out, back, err)
+		}
+	})
+}
+
+// FuzzLenientString checks that text lenientString accepts (a tag, an id
+// sent as a number) encodes, as a tag is sent, to JSON that decodes to the
+// same text.
+func FuzzLenientString(f *testing.F) {
+	for _, s := range []string{`"12345"`, `12345`, `null`, `"memo text"`, `1e3`, `true`, `""`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s string
+		if json.Unmarshal(data, (*lenientString)(&s)) != nil {
+			return
+		}
+		out, _ := json.Marshal(lenientString(s))
+		var back string
+		if err := json.Unmarshal(out, (*lenientString)(&back)); err != nil || back != s {
+			t.Fatalf("%s -> %s -> %q (%v)", data, out, back, err)
+		}
+	})
+}
+
+// FuzzParseUTCTime: whatever parseUTCTime reads, time.Parse reads the same
+// way, to the nanosecond and in UTC.
+func FuzzParseUTCTime(f *testing.F) {
+	for _, s := range []string{"2021-11-03T11:03:55.083199", "2022-10-13T00:00:01", "2024-02-29T23:59:59.999999999",
+		"2023-02-29T00:00:00", "2021-11-03T24:00:00", "2021-11-03T1:03:55", "2021-11-03T11:03:55.", "0000-01-01T00:00:00.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseUTCTime([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := time.Parse(utcLayout, s)
+		if err != nil || !got.Equal(want) || got != want {
+			t.Fatalf("%q: parseUTCTime gives %v, time.Parse %v (%v)", s, got, want, err)
+		}
+	})
+}
