@@ -2,6 +2,7 @@ package settle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -68,4 +69,37 @@ func TestReplayInvoicesStopsAtTheCursor(t *testing.T) {
 	assert.Equal(t, 5, list.pages, "the whole list")
 	assert.Len(t, got, 10)
 	assert.True(t, slices.IsSortedFunc(got, func(x, y string) int { return len(x) - len(y) }), "in creation order: %v", got)
+}
+
+// ReplayInvoices reports each invoice's fate as Replay does: a failure is
+// returned naming it and comes again, a parked one is passed, a deferred
+// one comes again; an invoice listed twice is handed over once; a
+// cancelled replay returns the context's error.
+func TestReplayInvoicesOutcomes(t *testing.T) {
+	list := &invoiceList{invoices: invoicesAt(4)}
+	list.invoices = append(list.invoices[:2], list.invoices[1:]...) // inv2 listed twice
+	locked := errors.New("books locked")
+	fates := map[string]error{"inv0": fmt.Errorf("gone: %w", settle.ErrPark), "inv1": locked, "inv2": cryptopay.ErrNotYet}
+	calls := map[string]int{}
+	fn := func(_ context.Context, cb *cryptopay.InvoiceCallback) error {
+		calls[cb.Invoice]++
+		return fates[cb.Invoice]
+	}
+	rep, err := settle.ReplayInvoices(context.Background(), list, settle.Cursor{}, fn)
+	require.ErrorIs(t, err, locked)
+	assert.ErrorContains(t, err, "inv1:completed")
+	assert.Equal(t, map[string]int{"inv0": 1, "inv1": 1, "inv2": 1, "inv3": 1}, calls)
+	assert.Equal(t, 1, rep.Failed)
+	assert.Len(t, rep.Parked, 1)
+	assert.Len(t, rep.Deferred, 1)
+	assert.Equal(t, 1, rep.Delivered)
+
+	fates = nil
+	rep, err = settle.ReplayInvoices(context.Background(), list, rep.Cursor, fn)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"inv0": 1, "inv1": 2, "inv2": 2, "inv3": 1}, calls, "the failed and the deferred again")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = settle.ReplayInvoices(ctx, list, settle.Cursor{}, func(context.Context, *cryptopay.InvoiceCallback) error { cancel(); return nil })
+	assert.ErrorIs(t, err, context.Canceled)
 }
