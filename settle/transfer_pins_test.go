@@ -18,6 +18,7 @@ type memLedger struct {
 	items []cryptopay.HistoryItem
 	err   error
 	pages int
+	reads int // history items read
 }
 
 func (l *memLedger) History(_ context.Context, p *cryptopay.HistoryParams) (*cryptopay.HistoryPage, error) {
@@ -25,7 +26,7 @@ func (l *memLedger) History(_ context.Context, p *cryptopay.HistoryParams) (*cry
 	var entries []cryptopay.HistoryEntry
 	for i := len(l.items) - 1; i >= 0; i-- {
 		it := l.items[i]
-		if !it.Created.Before(p.DateFrom) {
+		if !it.Created.Before(p.DateFrom.Truncate(time.Second)) { // the filter counts whole seconds
 			entries = append(entries, cryptopay.HistoryEntry{ID: it.ID, Date: it.Created, Type: it.Type, Currency: it.Currency})
 		}
 	}
@@ -35,6 +36,7 @@ func (l *memLedger) History(_ context.Context, p *cryptopay.HistoryParams) (*cry
 }
 
 func (l *memLedger) HistoryItem(_ context.Context, id string) (*cryptopay.HistoryItem, error) {
+	l.reads++
 	if l.err != nil {
 		return nil, l.err
 	}
@@ -91,6 +93,16 @@ func TestFindTransferPins(t *testing.T) {
 		assert.Equal(t, 3, l.pages, "250 payments, 100 a page")
 		_, err = find(l, btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(501)}))
 		assert.ErrorIs(t, err, cryptopay.ErrNotFound)
+	})
+	t.Run("only payments in the currency, after the mark, are read", func(t *testing.T) {
+		l := &memLedger{items: []cryptopay.HistoryItem{payment(0, false, units(payee, 500)), payment(1, false, units(payee, 500)), payment(2, false, units(payee, 500))}}
+		mark := settle.Mark{Time: t0.Add(500 * time.Millisecond), IDs: []string{"p1"}}
+		l.items[0].Created.Time = t0.Add(100 * time.Millisecond) // listed by the whole-second filter, before the mark
+		l.items[1].Created.Time = mark.Time                      // the mark's own payment
+		l.items[2].Currency = "ltc"
+		_, err := settle.FindTransfer(ctx, l, btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(500)}), mark)
+		assert.ErrorIs(t, err, cryptopay.ErrNotFound)
+		assert.Zero(t, l.reads, "no detail read for what the list already rules out")
 	})
 	t.Run("a wallet takes its own currency and refuses another", func(t *testing.T) {
 		l := memWallet{&memLedger{items: []cryptopay.HistoryItem{payment(1, false, units(payee, 500))}}}
