@@ -91,8 +91,10 @@ func TestFindTransferPins(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "p1", id)
 		assert.Equal(t, 3, l.pages, "250 payments, 100 a page")
+		l.pages = 0
 		_, err = find(l, btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(501)}))
 		assert.ErrorIs(t, err, cryptopay.ErrNotFound)
+		assert.Equal(t, 3, l.pages, "not found after the last page, without reading past it")
 	})
 	t.Run("only payments in the currency, after the mark, are read", func(t *testing.T) {
 		l := &memLedger{items: []cryptopay.HistoryItem{payment(0, false, units(payee, 500)), payment(1, false, units(payee, 500)), payment(2, false, units(payee, 500))}}
