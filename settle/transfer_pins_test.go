@@ -138,6 +138,11 @@ func TestFindTransferPins(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "p1", id)
 	})
+	t.Run("beside a percentage, a smaller amount still needs the fee taken off", func(t *testing.T) {
+		l := &memLedger{items: []cryptopay.HistoryItem{payment(1, false, units(payee, 490), units(payee2, 300))}}
+		_, err := find(l, btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(500)}, cryptopay.Destination{Address: payee2, Amount: cryptopay.Percent(50)}))
+		assert.ErrorIs(t, err, cryptopay.ErrNotFound, "no sum to compare with a percentage: the amount itself must fit")
+	})
 	t.Run("a smaller amount matches only when the fee came off it", func(t *testing.T) {
 		l := &memLedger{items: []cryptopay.HistoryItem{payment(1, false, units(payee, 490))}}
 		_, err := find(l, btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(500)}))
