@@ -156,7 +156,11 @@ func (r *paymentRun) deliverPage(ctx context.Context, page []cryptopay.HistoryEn
 	for _, e := range page {
 		key := receiptKey(e)
 		if r.track.seen(key) {
-			r.track.pass(e.Date.Time, key, true, e.IsConfirmed)
+			parked := !e.IsConfirmed && r.track.seen(e.ID+":confirmed") // see below
+			r.track.pass(e.Date.Time, key, true, e.IsConfirmed || parked)
+			if parked {
+				r.track.pass(e.Date.Time, e.ID+":confirmed", true, true)
+			}
 			continue
 		}
 		if next == len(items) {
@@ -165,6 +169,9 @@ func (r *paymentRun) deliverPage(ctx context.Context, page []cryptopay.HistoryEn
 		done, final := r.deliver(ctx, e, items[next])
 		next++
 		r.track.pass(e.Date.Time, key, done, final)
+		if final && !e.IsConfirmed { // parked unconfirmed: its confirmed stage is parked too
+			r.track.pass(e.Date.Time, e.ID+":confirmed", true, true)
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

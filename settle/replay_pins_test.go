@@ -120,10 +120,18 @@ func TestReplayParksUnconfirmed(t *testing.T) {
 	rep, err := settle.Replay(ctx, acct, settle.Cursor{}, park)
 	require.NoError(t, err)
 	assert.Len(t, rep.Parked, 2)
+	page, err := acct.History(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, page.Items[0].Date.Time, rep.Cursor.Time, "the cursor moved past both")
 	rep, err = settle.Replay(ctx, acct, rep.Cursor, park)
 	require.NoError(t, err)
 	assert.Equal(t, 2, calls, "not handed over again")
 	assert.Empty(t, rep.Parked)
+	_, err = srv.Mine(ctx, 1)
+	require.NoError(t, err)
+	_, err = settle.Replay(ctx, acct, rep.Cursor, park)
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls, "nor once confirmed")
 }
 
 // failingSecond fails the second history read: a page past the first.
