@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
@@ -26,8 +27,11 @@ func ExampleReplay() {
 	}
 	acct := c.Account(created.Account, created.TransferKey)
 
-	policy := settle.ConfirmationPolicy{} // 3 confirmations, or the API's word for a replayed payment
-	credited := map[string]bool{}         // the shop's database, keyed by DedupeKey
+	// 3 confirmations; a replayed payment: confirmed by the API and
+	// received 90 minutes ago or more (ReplayAge). Now is the fake's
+	// clock here; a shop leaves it nil (time.Now).
+	policy := settle.ConfirmationPolicy{Now: srv.Now}
+	credited := map[string]bool{} // the shop's database, keyed by DedupeKey
 	handlePayment := func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		if !policy.Enough(cb) {
 			return cryptopay.ErrNotYet
@@ -58,6 +62,9 @@ func ExampleReplay() {
 	var saved []byte // the cursor between runs
 	for run := 1; run <= 2; run++ {
 		fmt.Printf("run %d\n", run)
+		if _, err := srv.Advance(ctx, 2*time.Hour); err != nil { // the cron job runs every two hours
+			panic(err)
+		}
 		// The cron job.
 		var cur settle.Cursor
 		if err := cur.UnmarshalText(saved); err != nil { // nothing saved yet: from the beginning
