@@ -91,7 +91,9 @@ func ExampleReplay() {
 
 func ExampleConfirmationPolicy_Enough() {
 	// Ship Bitcoin after 1 confirmation, anything on Tron after 20, the
-	// rest after DefaultConfirmations (3).
+	// rest after DefaultConfirmations (3). A replayed payment carries no
+	// count: it ships once the API shows it confirmed and it is ReplayAge
+	// old (30 minutes for Bitcoin at 1 confirmation).
 	policy := settle.ConfirmationPolicy{PerCurrency: map[string]int64{"btc": 1, "trx": 20}}
 
 	// In the function the PaymentCallbackHandler and Replay call:
@@ -99,18 +101,23 @@ func ExampleConfirmationPolicy_Enough() {
 	// the payment for its next run); nil answers "*ok*" and ends the
 	// callbacks.
 	ship := func(cb *cryptopay.PaymentCallback) error {
-		if !policy.Enough(cb) {
+		switch {
+		case cb.Replayed && !policy.Enough(cb): // the history does not count confirmations
+			return fmt.Errorf("%w: %s: replayed, not confirmed or younger than %s", cryptopay.ErrNotYet, cb.Currency, policy.ReplayAge(cb.Currency))
+		case !policy.Enough(cb):
 			return fmt.Errorf("%w: %s: %d of %d confirmations", cryptopay.ErrNotYet, cb.Currency, cb.Confirmations, policy.Required(cb.Currency))
 		}
 		return nil // ship the order here
 	}
+	received := func(ago time.Duration) time.Time { return time.Now().Add(-ago) }
 	for _, cb := range []*cryptopay.PaymentCallback{
 		{Currency: "btc", Confirmations: 0},
 		{Currency: "btc", Confirmations: 1},
 		{Currency: "usdt@trx", Confirmations: 15},
 		{Currency: "ltc", Confirmations: 3},
-		{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true},
-		{Currency: "btc", Confirmations: 0, Replayed: true},
+		{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true, ReceivedAt: received(time.Hour)},
+		{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true, ReceivedAt: received(10 * time.Minute)},
+		{Currency: "btc", Confirmations: 0, Replayed: true, ReceivedAt: received(time.Hour)},
 	} {
 		fmt.Println(ship(cb))
 	}
@@ -120,5 +127,6 @@ func ExampleConfirmationPolicy_Enough() {
 	// cryptopay: not yet: usdt@trx: 15 of 20 confirmations
 	// <nil>
 	// <nil>
-	// cryptopay: not yet: btc: 0 of 1 confirmations
+	// cryptopay: not yet: btc: replayed, not confirmed or younger than 30m0s
+	// cryptopay: not yet: btc: replayed, not confirmed or younger than 30m0s
 }
