@@ -58,39 +58,48 @@ func (p ConfirmationPolicy) Required(currency string) int64 {
 // account history shows, confirmed or not, and the history's "confirmed"
 // may come with the first confirmation. So Enough accepts a replayed
 // payment when the API shows it confirmed (cb.APIConfirmed) and it was
-// received (cb.ReceivedAt) at least ReplayAge ago, and holds it otherwise:
-// a young one is credited by a later replay, or by the live callback
-// with its real count.
+// received (cb.ReceivedAt, which must be set) at least ReplayAge ago, and
+// holds it otherwise: a young one is credited by a later replay, or by the
+// live callback with its real count.
 func (p ConfirmationPolicy) Enough(cb *cryptopay.PaymentCallback) bool {
 	if cb == nil {
 		return false
 	}
 	if cb.Replayed {
-		return cb.APIConfirmed && p.now().Sub(cb.ReceivedAt) >= p.ReplayAge(cb.Currency)
+		return cb.APIConfirmed && !cb.ReceivedAt.IsZero() && p.now().Sub(cb.ReceivedAt) >= p.ReplayAge(cb.Currency)
 	}
 	return cb.Confirmations >= p.Required(cb.Currency)
 }
 
 // ReplayAge returns how long after it was received Enough accepts a
 // replayed payment in currency that the API shows confirmed: Required
-// blocks of its network, at the network's block interval, times
-// replaySafety. With the default policy that is 90 minutes for "btc" and
-// 22.5 for "ltc".
+// blocks of its network, at the network's target block time, times 3 for
+// the blocks that come late. With the default policy that is 90 minutes
+// for "btc" and 22.5 for "ltc".
+//
+// Block times by network (a token goes by its network, "usdt@trx" by
+// "trx"): btc, tbtc and bch 10 minutes; ltc 2.5 minutes; doge 1 minute;
+// eth 12 seconds; ton 5 seconds; trx, bnb and bsc 3 seconds; any other
+// network 10 minutes.
 //
 // Apirone's account API gives no chain tip, so the age stands in for the
 // count; a payment that waited in the mempool has fewer confirmations
-// than its age suggests, which is why the live callback, with its real
-// count, is the main path and a replay the fallback.
+// than its age suggests. The live callback, with its real count, is the
+// main path: Apirone calls on every block (every 5 on Tron) up to 255
+// confirmations (20000 on Tron), so a replay only needs to credit what
+// the callbacks missed for good, long after it arrived
+// (https://apirone.com/docs/receiving-callbacks).
 func (p ConfirmationPolicy) ReplayAge(currency string) time.Duration {
 	return time.Duration(p.Required(currency)) * blockInterval(currency) * replaySafety
 }
 
 // replaySafety multiplies the expected time of the blocks a policy
-// requires. Blocks come at random: in the time 3 Bitcoin blocks take on
-// average, fewer than 3 come 42 % of the time; in twice that time, 6 %;
-// in three times, 0.6 %. Holding a replayed payment longer costs little,
-// since Apirone keeps calling on every block up to 255 confirmations and
-// the live callback credits it as soon as one gets through.
+// requires. Blocks come at random (a Poisson process for proof of work):
+// in the time 3 Bitcoin blocks take on average, fewer than 3 come 42 % of
+// the time; in twice that time, 6 %; in three times, 0.6 %. Holding a
+// replayed payment longer costs little, since Apirone keeps calling on
+// every block and the live callback credits it as soon as one gets
+// through.
 const replaySafety = 3
 
 // blockIntervals are the target block times of the networks Apirone

@@ -110,6 +110,8 @@ func TestConfirmationPolicyReplayedDefault(t *testing.T) {
 	assert.False(t, policy.Enough(forged), "a replayed payment the API shows unconfirmed is held")
 	live := &cryptopay.PaymentCallback{Currency: "btc", Confirmations: 1, APIConfirmed: true, ReceivedAt: old}
 	assert.False(t, policy.Enough(live), "a live callback goes by its count, whatever else it says")
+	unknown := &cryptopay.PaymentCallback{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true}
+	assert.False(t, policy.Enough(unknown), "a replayed payment without ReceivedAt cannot be judged: held")
 	assert.Equal(t, 90*time.Minute, policy.ReplayAge("btc"))
 	assert.Equal(t, 22*time.Minute+30*time.Second, policy.ReplayAge("ltc"))
 	assert.Equal(t, 180*time.Second, ConfirmationPolicy{PerCurrency: map[string]int64{"trx": 20}}.ReplayAge("usdc@trx"))
