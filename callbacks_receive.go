@@ -51,6 +51,8 @@ type PaymentCallback struct {
 	Replayed bool `json:"-"`
 	// ReceivedAt is when the history recorded the payment: set on a
 	// replayed callback; zero on one Apirone sent (it carries no time).
+	// settle.ConfirmationPolicy.Enough judges a replayed payment's age by
+	// it.
 	ReceivedAt time.Time `json:"-"`
 	// APIConfirmed says that the API shows the payment confirmed: set on
 	// a replayed callback from the history, where Confirmations can only

@@ -3,6 +3,7 @@ package cryptopay
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -84,4 +85,17 @@ func TestCallbackDataLenient(t *testing.T) {
 	assert.ErrorContains(t, json.Unmarshal([]byte(`{"url":"u","data":"x"}`), &cb), "want a JSON object")
 	require.NoError(t, json.Unmarshal([]byte(`{"url":"u","data":[]}`), &cb))
 	assert.Nil(t, cb.Data)
+}
+
+func TestCallbackHidesSecrets(t *testing.T) {
+	cb := Callback{Method: "POST", URL: "https://shop.example.com/cb?token=url-secret", Data: map[string]string{"secret": "data-secret", "order": "1042"}}
+	p := &GenerateAddressParams{Currency: "btc", Callback: &cb}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{cb, &cb, p} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, "url-secret", verb)
+			assert.NotContains(t, out, "data-secret", verb)
+		}
+	}
+	assert.Equal(t, "cryptopay.Callback{Method:POST URL:https://shop.example.com/cb?REDACTED DataKeys:[order secret]}", fmt.Sprint(cb))
 }

@@ -237,7 +237,10 @@ settle.ReplayAlphaPo rechecks those you know by id or foreign_id. The
 package [github.com/cryptopay-go/cryptopay/settle] is this settlement
 layer (catch-up, lost payouts, payment outcomes, the confirmation policy)
 and states the invariants it keeps; its documentation says what the
-provider's records can and cannot rebuild of a callback.
+provider's records can and cannot rebuild of a callback. A replayed
+payment carries no confirmation count, only whether the API shows it
+confirmed, so settle.ConfirmationPolicy accepts it once it is also old
+enough for the count on its network (ReplayAge).
 [WithCallbackConfirm] makes an Apirone handler re-read each callback
 through the API (two reads per payment callback, one per invoice
 callback; it needs the transfer key or a Login), refuse what the API does

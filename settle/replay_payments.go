@@ -47,10 +47,15 @@ import (
 //   - Replayed is true, ReceivedAt is when the history recorded the
 //     receipt, and APIConfirmed says whether the history shows it
 //     confirmed. Confirmations is 1 when it does and 0 when not: the
-//     history says whether a receipt is confirmed, not how many times.
+//     history says whether a receipt is confirmed, not how many times,
+//     and may show it confirmed from its first confirmation on.
 //     ConfirmationPolicy.Enough accepts a replayed payment the API shows
-//     confirmed and holds one it shows unconfirmed, so a function that
-//     asks the policy serves both paths.
+//     confirmed that was received at least ConfirmationPolicy.ReplayAge
+//     ago (the policy's count in blocks of its network, with a margin),
+//     and holds the others: fn returns ErrNotYet for a younger one, this
+//     run reports it deferred, and a later run or the live callback, with
+//     its real count, credits it. So a function that asks the policy
+//     serves both paths.
 //   - Value, InputAddress: from the receipt's history item, one callback
 //     per address it paid; InputTransactionHash is its first
 //     transaction; Account (or Wallet), Currency and Payment (the item

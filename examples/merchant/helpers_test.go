@@ -142,7 +142,7 @@ func newShop(t *testing.T, srv *cryptopaytest.Server, store *Store, acct account
 		Logger:  slog.New(slog.NewTextHandler(sh.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		AlphaPo: ap, AlphaPoKey: key, AlphaPoSecret: secret,
 		PublicURL: publicURL, CallbackSecret: acct.secret,
-		Confirmations: settle.ConfirmationPolicy{Default: 1},
+		Confirmations: settle.ConfirmationPolicy{Default: 1, Now: srv.Now}, // a replayed payment's age by the fake's clock
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +200,15 @@ func deposit(t *testing.T, srv *cryptopaytest.Server, address string, amount int
 		t.Fatal(err)
 	}
 	return d
+}
+
+// later moves the fake's clock d on: a replayed payment is credited only
+// once it is old enough for the policy (settle.ConfirmationPolicy.ReplayAge).
+func later(t *testing.T, srv *cryptopaytest.Server, d time.Duration) {
+	t.Helper()
+	if _, err := srv.Advance(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mine(t *testing.T, srv *cryptopaytest.Server, n int) []cryptopaytest.Delivery {

@@ -9,7 +9,7 @@
 // SQLite file in a temporary directory, plays one order → payment → credit →
 // payout cycle (its log says so) and keeps serving until interrupted:
 //
-//	cd examples/merchant && go run .
+//	go run ./examples/merchant   (from the repository's root, through its go.work)
 //
 // Against the real providers, set APIRONE_ACCOUNT, APIRONE_TRANSFER_KEY,
 // CALLBACK_SECRET (and ALPHAPO_KEY, ALPHAPO_SECRET for AlphaPo), and give

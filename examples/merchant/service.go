@@ -29,7 +29,8 @@ type Config struct {
 	// is checked on arrival; it is never logged.
 	CallbackSecret string
 	// Confirmations is how many confirmations a payment needs before it is
-	// credited; a replayed payment the API shows confirmed is enough.
+	// credited; a replayed payment, which carries no count, once the API
+	// shows it confirmed and it is settle.ConfirmationPolicy.ReplayAge old.
 	Confirmations settle.ConfirmationPolicy
 	// PayoutLookupGrace is how long "not found" after a lost payout answer
 	// is not final: longer than a send may run (30 s a try by default), plus

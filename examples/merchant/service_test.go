@@ -168,7 +168,7 @@ func TestAlphaPoOrders(t *testing.T) {
 func TestCatchUpCreditsMissedPayments(t *testing.T) {
 	engines(t, func(t *testing.T, dsn string) {
 		srv, sh, down := setupDown(t, dsn)
-		sh.Confirmations = settle.ConfirmationPolicy{} // the default, 3: a replay says "confirmed", not how often
+		sh.Confirmations = settle.ConfirmationPolicy{Now: srv.Now} // the default, 3: a replay says "confirmed", not how often
 		o := sh.order(t, MethodApironeAddress, "btc", "80000", "")
 		inv := sh.order(t, MethodApironeInvoice, "btc", "90000", "")
 		deposit(t, srv, o.Address, 80000, 1)
@@ -177,6 +177,7 @@ func TestCatchUpCreditsMissedPayments(t *testing.T) {
 		if paid, _ := sh.paid(t, o.ID); paid != "0" {
 			t.Fatalf("credited %s while down", paid)
 		}
+		later(t, srv, 2*time.Hour) // down for two hours: old enough for a replay's credit
 		ctx := context.Background()
 		if ran, err := sh.CatchUp(ctx); !ran || err != nil {
 			t.Fatalf("catch-up: ran %v, %v", ran, err)
@@ -245,6 +246,7 @@ func TestCatchUpParksPoisonEvents(t *testing.T) {
 		if _, err := sh.Store.db.Exec(sh.Store.q(`DELETE FROM orders WHERE id = ?`), lost.ID); err != nil {
 			t.Fatal(err)
 		}
+		later(t, srv, time.Hour)
 		if _, err := sh.CatchUp(context.Background()); err != nil {
 			t.Fatalf("catch-up held by a poison event: %v", err)
 		}
