@@ -9,7 +9,8 @@ import (
 )
 
 // ErrPark, returned (or wrapped) by a replay function, parks the event:
-// the replay counts it as handled for good, moves the cursor past it and
+// the replay counts it as handled for good (a receipt parked before it
+// confirmed stays parked once it does), moves the cursor past it and
 // lists it in Report.Parked with the function's error, so that one event
 // that can never succeed (its order was deleted, say) does not hold the
 // cursor forever. It is never silent: the report names each parked event,
