@@ -127,23 +127,19 @@ type TakenAddress struct {
 
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string and the tag as a string, a number or null.
-func (t *TakenAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, t) }
-
-func (*TakenAddress) newMirror() mirrorOf[*TakenAddress] { return new(takenAddressWire) }
-
-type takenAddressFields TakenAddress
-
-// takenAddressWire is the mirror a TakenAddress decodes through (see mirrorOf).
-type takenAddressWire struct {
-	takenAddressFields
-	ID  lenientInt    `json:"id"`
-	Tag lenientString `json:"tag"`
-}
-
-func (w *takenAddressWire) value() *TakenAddress {
-	t := (*TakenAddress)(&w.takenAddressFields)
+func (t *TakenAddress) UnmarshalJSON(b []byte) error {
+	type fields TakenAddress // without this method
+	var w struct {
+		fields
+		ID  lenientInt    `json:"id"`
+		Tag lenientString `json:"tag"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*t = TakenAddress(w.fields) // replaced whole, and untouched on an error
 	t.ID, t.Tag = int64(w.ID), string(w.Tag)
-	return t
+	return nil
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null

@@ -81,41 +81,23 @@ type AlphaPoTransaction struct {
 
 // UnmarshalJSON decodes the transaction leniently, as described on
 // AlphaPoTransaction.
-func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error { return decodeMirrored(b, c) }
-
-func (*AlphaPoTransaction) newMirror() mirrorOf[*AlphaPoTransaction] {
-	return new(alphaPoTransactionWire)
-}
-
-type alphaPoTransactionFields AlphaPoTransaction
-
-// alphaPoTransactionWire is the mirror an AlphaPoTransaction decodes
-// through (see mirrorOf).
-type alphaPoTransactionWire struct {
-	alphaPoTransactionFields
-	ID               lenientInt                `json:"id"`
-	ForeignID        lenientString             `json:"foreign_id"`
-	EndUserReference lenientString             `json:"end_user_reference"`
-	FixedAt          lenientInt                `json:"fixed_at"`
-	ExpiresAt        lenientInt                `json:"expires_at"`
-	CryptoAddress    *alphaPoCryptoAddressWire `json:"crypto_address"`
-	Transactions     []alphaPoTxEntryWire      `json:"transactions"`
-}
-
-func (w *alphaPoTransactionWire) value() *AlphaPoTransaction {
-	c := (*AlphaPoTransaction)(&w.alphaPoTransactionFields)
+func (c *AlphaPoTransaction) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoTransaction // without this method
+	var w struct {
+		fields
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+		FixedAt          lenientInt    `json:"fixed_at"`
+		ExpiresAt        lenientInt    `json:"expires_at"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = AlphaPoTransaction(w.fields) // replaced whole, and untouched on an error
 	c.ID, c.ForeignID, c.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
 	c.FixedAt, c.ExpiresAt = int64(w.FixedAt), int64(w.ExpiresAt)
-	if w.CryptoAddress != nil {
-		c.CryptoAddress = w.CryptoAddress.value()
-	}
-	if w.Transactions != nil {
-		c.Transactions = make([]AlphaPoTxEntry, len(w.Transactions))
-		for i := range w.Transactions {
-			c.Transactions[i] = *w.Transactions[i].value()
-		}
-	}
-	return c
+	return nil
 }
 
 // AlphaPoCryptoAddress is the address an operation concerns: the
@@ -138,28 +120,21 @@ type AlphaPoCryptoAddress struct {
 // UnmarshalJSON decodes the address, taking the id as a number or a
 // string, the tag and foreign id as a string, a number or null, and
 // cross_currency as a boolean or its text.
-func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error { return decodeMirrored(b, a) }
-
-func (*AlphaPoCryptoAddress) newMirror() mirrorOf[*AlphaPoCryptoAddress] {
-	return new(alphaPoCryptoAddressWire)
-}
-
-type alphaPoCryptoAddressFields AlphaPoCryptoAddress
-
-// alphaPoCryptoAddressWire is the mirror an AlphaPoCryptoAddress decodes
-// through (see mirrorOf).
-type alphaPoCryptoAddressWire struct {
-	alphaPoCryptoAddressFields
-	ID            lenientInt    `json:"id"`
-	Tag           lenientString `json:"tag"`
-	ForeignID     lenientString `json:"foreign_id"`
-	CrossCurrency lenientBool   `json:"cross_currency"`
-}
-
-func (w *alphaPoCryptoAddressWire) value() *AlphaPoCryptoAddress {
-	a := (*AlphaPoCryptoAddress)(&w.alphaPoCryptoAddressFields)
+func (a *AlphaPoCryptoAddress) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoCryptoAddress // without this method
+	var w struct {
+		fields
+		ID            lenientInt    `json:"id"`
+		Tag           lenientString `json:"tag"`
+		ForeignID     lenientString `json:"foreign_id"`
+		CrossCurrency lenientBool   `json:"cross_currency"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*a = AlphaPoCryptoAddress(w.fields) // replaced whole, and untouched on an error
 	a.ID, a.Tag, a.ForeignID, a.CrossCurrency = int64(w.ID), string(w.Tag), string(w.ForeignID), bool(w.CrossCurrency)
-	return a
+	return nil
 }
 
 // MarshalJSON encodes the address as AlphaPo writes it: the tag is null
@@ -206,28 +181,23 @@ type AlphaPoTxEntry struct {
 // UnmarshalJSON decodes the entry, taking the id and confirmations as
 // numbers or strings and the tag, txid and risk score as strings, numbers
 // or null.
-func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error { return decodeMirrored(b, e) }
-
-func (*AlphaPoTxEntry) newMirror() mirrorOf[*AlphaPoTxEntry] { return new(alphaPoTxEntryWire) }
-
-type alphaPoTxEntryFields AlphaPoTxEntry
-
-// alphaPoTxEntryWire is the mirror an AlphaPoTxEntry decodes through (see
-// mirrorOf).
-type alphaPoTxEntryWire struct {
-	alphaPoTxEntryFields
-	ID            lenientInt    `json:"id"`
-	Tag           lenientString `json:"tag"`
-	TxID          lenientString `json:"txid"`
-	RiskScore     lenientString `json:"riskscore"`
-	Confirmations lenientInt    `json:"confirmations"`
-}
-
-func (w *alphaPoTxEntryWire) value() *AlphaPoTxEntry {
-	e := (*AlphaPoTxEntry)(&w.alphaPoTxEntryFields)
+func (e *AlphaPoTxEntry) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoTxEntry // without this method
+	var w struct {
+		fields
+		ID            lenientInt    `json:"id"`
+		Tag           lenientString `json:"tag"`
+		TxID          lenientString `json:"txid"`
+		RiskScore     lenientString `json:"riskscore"`
+		Confirmations lenientInt    `json:"confirmations"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = AlphaPoTxEntry(w.fields) // replaced whole, and untouched on an error
 	e.ID, e.Tag, e.TxID, e.RiskScore = int64(w.ID), string(w.Tag), string(w.TxID), string(w.RiskScore)
 	e.Confirmations = int64(w.Confirmations)
-	return e
+	return nil
 }
 
 // AlphaPoFee is a fee AlphaPo charged for an operation.
@@ -258,16 +228,12 @@ func (c *AlphaPoTransaction) DedupeKey() string {
 // payment request) or status, the fields that identify it, is
 // ErrCallbackMalformed.
 func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
-	var cb *AlphaPoTransaction
-	w := new(alphaPoTransactionWire)
-	err := json.Unmarshal(body, w)
-	switch {
-	case (err != nil || w.Type == AlphaPoTxPaymentRequest) && isPaymentRequest(body):
+	cb := new(AlphaPoTransaction)
+	err := json.Unmarshal(body, cb)
+	if (err != nil || cb.Type == AlphaPoTxPaymentRequest) && isPaymentRequest(body) {
 		// Rare, and its currencies are objects: its own decoder, second.
 		cb = new(AlphaPoTransaction)
 		err = decodePaymentRequest(body, cb)
-	case err == nil:
-		cb = w.value()
 	}
 	if err != nil {
 		return nil, malformed("%v", err)

@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -31,24 +32,19 @@ type AlphaPoCurrency struct {
 
 // UnmarshalJSON decodes the currency, taking the id and precision as
 // numbers or strings.
-func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error { return decodeMirrored(b, c) }
-
-func (*AlphaPoCurrency) newMirror() mirrorOf[*AlphaPoCurrency] { return new(alphaPoCurrencyWire) }
-
-type alphaPoCurrencyFields AlphaPoCurrency
-
-// alphaPoCurrencyWire is the mirror an AlphaPoCurrency decodes through (see
-// mirrorOf).
-type alphaPoCurrencyWire struct {
-	alphaPoCurrencyFields
-	ID        lenientInt `json:"id"`
-	Precision lenientInt `json:"precision"`
-}
-
-func (w *alphaPoCurrencyWire) value() *AlphaPoCurrency {
-	c := (*AlphaPoCurrency)(&w.alphaPoCurrencyFields)
+func (c *AlphaPoCurrency) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoCurrency // without this method
+	var w struct {
+		fields
+		ID        lenientInt `json:"id"`
+		Precision lenientInt `json:"precision"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*c = AlphaPoCurrency(w.fields) // replaced whole, and untouched on an error
 	c.ID, c.Precision = int64(w.ID), int64(w.Precision)
-	return c
+	return nil
 }
 
 // Currencies returns the supported currencies. A nil p sends {}.

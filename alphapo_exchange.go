@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -54,22 +55,18 @@ type AlphaPoQuote struct {
 
 // UnmarshalJSON decodes the quote, taking fix_period as a number or a
 // string.
-func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error { return decodeMirrored(b, q) }
-
-func (*AlphaPoQuote) newMirror() mirrorOf[*AlphaPoQuote] { return new(alphaPoQuoteWire) }
-
-type alphaPoQuoteFields AlphaPoQuote
-
-// alphaPoQuoteWire is the mirror an AlphaPoQuote decodes through (see mirrorOf).
-type alphaPoQuoteWire struct {
-	alphaPoQuoteFields
-	FixPeriod lenientInt `json:"fix_period"`
-}
-
-func (w *alphaPoQuoteWire) value() *AlphaPoQuote {
-	q := (*AlphaPoQuote)(&w.alphaPoQuoteFields)
+func (q *AlphaPoQuote) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoQuote // without this method
+	var w struct {
+		fields
+		FixPeriod lenientInt `json:"fix_period"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*q = AlphaPoQuote(w.fields) // replaced whole, and untouched on an error
 	q.FixPeriod = int64(w.FixPeriod)
-	return q
+	return nil
 }
 
 // FixedParams returns the parameters that carry out this quote with
@@ -161,23 +158,19 @@ type AlphaPoExchange struct {
 
 // UnmarshalJSON decodes the exchange, taking the id as a number or a
 // string and your id as a string, a number or null.
-func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error { return decodeMirrored(b, e) }
-
-func (*AlphaPoExchange) newMirror() mirrorOf[*AlphaPoExchange] { return new(alphaPoExchangeWire) }
-
-type alphaPoExchangeFields AlphaPoExchange
-
-// alphaPoExchangeWire is the mirror an AlphaPoExchange decodes through (see mirrorOf).
-type alphaPoExchangeWire struct {
-	alphaPoExchangeFields
-	ID        lenientInt    `json:"id"`
-	ForeignID lenientString `json:"foreign_id"`
-}
-
-func (w *alphaPoExchangeWire) value() *AlphaPoExchange {
-	e := (*AlphaPoExchange)(&w.alphaPoExchangeFields)
+func (e *AlphaPoExchange) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoExchange // without this method
+	var w struct {
+		fields
+		ID        lenientInt    `json:"id"`
+		ForeignID lenientString `json:"foreign_id"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*e = AlphaPoExchange(w.fields) // replaced whole, and untouched on an error
 	e.ID, e.ForeignID = int64(w.ID), string(w.ForeignID)
-	return e
+	return nil
 }
 
 // ExchangeFixed exchanges at the price of a quote from CalculateExchange,

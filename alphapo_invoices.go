@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -99,25 +100,22 @@ type AlphaPoInvoice struct {
 
 // UnmarshalJSON decodes the invoice, taking the id and seconds_left as
 // numbers or strings and your ids as strings, numbers or null.
-func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error { return decodeMirrored(b, inv) }
-
-func (*AlphaPoInvoice) newMirror() mirrorOf[*AlphaPoInvoice] { return new(alphaPoInvoiceWire) }
-
-type alphaPoInvoiceFields AlphaPoInvoice
-
-// alphaPoInvoiceWire is the mirror an AlphaPoInvoice decodes through (see mirrorOf).
-type alphaPoInvoiceWire struct {
-	alphaPoInvoiceFields
-	ID               lenientInt    `json:"id"`
-	ForeignID        lenientString `json:"foreign_id"`
-	EndUserReference lenientString `json:"end_user_reference"`
-	SecondsLeft      lenientInt    `json:"seconds_left"`
-}
-
-func (w *alphaPoInvoiceWire) value() *AlphaPoInvoice {
-	inv := (*AlphaPoInvoice)(&w.alphaPoInvoiceFields)
-	inv.ID, inv.ForeignID, inv.EndUserReference, inv.SecondsLeft = int64(w.ID), string(w.ForeignID), string(w.EndUserReference), int64(w.SecondsLeft)
-	return inv
+func (inv *AlphaPoInvoice) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoInvoice // without this method
+	var w struct {
+		fields
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+		SecondsLeft      lenientInt    `json:"seconds_left"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*inv = AlphaPoInvoice(w.fields) // replaced whole, and untouched on an error
+	inv.ID, inv.ForeignID, inv.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
+	inv.SecondsLeft = int64(w.SecondsLeft)
+	return nil
 }
 
 // CreateInvoice creates an invoice page where a customer pays Amount of

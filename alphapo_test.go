@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -152,4 +153,17 @@ func TestForeignIDCountsCharacters(t *testing.T) {
 	w = newWire(t)
 	_, err = w.alphapo().TakeAddress(context.Background(), &TakeAddressParams{Currency: "BTC", ForeignID: strings.Repeat("é", 256), EndUserReference: "u"})
 	rejected(t, w, err, "foreign_id")
+}
+
+// TestLenientResultsDecodeAfresh: decoding into a result that holds an
+// earlier value leaves nothing of it, as it did when these types decoded
+// through a new mirror.
+func TestLenientResultsDecodeAfresh(t *testing.T) {
+	taken := TakenAddress{ID: 1, Currency: "BTC", Address: "old", Tag: "memo", ForeignID: "f"}
+	require.NoError(t, json.Unmarshal([]byte(`{"address":"new"}`), &taken))
+	assert.Equal(t, TakenAddress{Address: "new"}, taken)
+
+	tx := AlphaPoTransaction{ID: 1, Status: "confirmed", CryptoAddress: &AlphaPoCryptoAddress{ID: 2, Tag: "t"}}
+	require.NoError(t, json.Unmarshal([]byte(`{"id":"3"}`), &tx))
+	assert.Equal(t, AlphaPoTransaction{ID: 3}, tx)
 }

@@ -50,7 +50,7 @@ func FuzzTransactionInfoAnswer(f *testing.F) {
 	ep := endpoint{method: http.MethodGet, path: "/v2/transactions/info", envelope: maybeInData}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var bare AlphaPoTransaction
-		if decode(&callState{ep: &ep}, 200, data, &bare) != nil {
+		if decode(&ep, &callState{}, 200, data, &bare) != nil {
 			return
 		}
 		var probe struct {
@@ -62,7 +62,7 @@ func FuzzTransactionInfoAnswer(f *testing.F) {
 		}
 		// A bare transaction and the same one in an envelope read alike.
 		var wrapped AlphaPoTransaction
-		if err := decode(&callState{ep: &ep}, 200, append(append([]byte(`{"data":`), data...), '}'), &wrapped); err != nil {
+		if err := decode(&ep, &callState{}, 200, append(append([]byte(`{"data":`), data...), '}'), &wrapped); err != nil {
 			t.Fatalf("%s: wrapped: %v", data, err)
 		}
 		assert.Equal(t, bare, wrapped)

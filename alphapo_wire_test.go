@@ -345,19 +345,6 @@ func alphapoWire() []alphapoRow {
 			},
 		},
 		{
-			name: "AlphaPoClient.Replay", fixture: "alphapo/transactions_info.json",
-			call: func(ctx context.Context, c *AlphaPoClient) (any, error) {
-				var keys []string
-				err := c.Replay(ctx, func(_ context.Context, tx *AlphaPoTransaction) error {
-					keys = append(keys, tx.DedupeKey())
-					return nil
-				}, AlphaPoTransactionInfoParams{ForeignID: "test_foreign_id_0250"})
-				return keys, err
-			},
-			method: "GET", path: "/api/v2/transactions/info", body: `{"foreign_id":"test_foreign_id_0250"}`, signed: true,
-			want: []string{"1:confirmed"},
-		},
-		{
 			// Request and response: docs.cryptoprocessing.com/api-reference/transactions/fetch-transaction-metadata,
 			// whose example sends amounts and even the txid as JSON numbers.
 			name: "AlphaPoClient.TransactionInfo by id, numeric forms", fixture: "alphapo/transactions_info_withdrawal.json",

@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -109,24 +110,20 @@ type AlphaPoWithdrawal struct {
 
 // UnmarshalJSON decodes the withdrawal, taking the id as a number or a
 // string and your ids as strings, numbers or null.
-func (w *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error { return decodeMirrored(b, w) }
-
-func (*AlphaPoWithdrawal) newMirror() mirrorOf[*AlphaPoWithdrawal] { return new(alphaPoWithdrawalWire) }
-
-type alphaPoWithdrawalFields AlphaPoWithdrawal
-
-// alphaPoWithdrawalWire is the mirror an AlphaPoWithdrawal decodes through (see mirrorOf).
-type alphaPoWithdrawalWire struct {
-	alphaPoWithdrawalFields
-	ID               lenientInt    `json:"id"`
-	ForeignID        lenientString `json:"foreign_id"`
-	EndUserReference lenientString `json:"end_user_reference"`
-}
-
-func (w *alphaPoWithdrawalWire) value() *AlphaPoWithdrawal {
-	wd := (*AlphaPoWithdrawal)(&w.alphaPoWithdrawalFields)
+func (wd *AlphaPoWithdrawal) UnmarshalJSON(b []byte) error {
+	type fields AlphaPoWithdrawal // without this method
+	var w struct {
+		fields
+		ID               lenientInt    `json:"id"`
+		ForeignID        lenientString `json:"foreign_id"`
+		EndUserReference lenientString `json:"end_user_reference"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*wd = AlphaPoWithdrawal(w.fields) // replaced whole, and untouched on an error
 	wd.ID, wd.ForeignID, wd.EndUserReference = int64(w.ID), string(w.ForeignID), string(w.EndUserReference)
-	return wd
+	return nil
 }
 
 // WithdrawCrypto sends Amount of Currency (converted to ConvertTo, if set)

@@ -230,3 +230,12 @@ func (o *owner) addressCallbackLog(ctx context.Context, address string, p *PageP
 	ep.withQuery(p.query())
 	return call[*CallbackLogPage](ctx, &o.client.backend, ep)
 }
+
+// stage is the last part of a PaymentCallback's DedupeKey: "unconfirmed"
+// or "confirmed".
+func (p *PaymentCallback) stage() string {
+	if p.Confirmations > 0 {
+		return "confirmed"
+	}
+	return "unconfirmed"
+}

@@ -45,6 +45,17 @@ type PaymentCallback struct {
 	TransactionHash      string            `json:"transaction_hash,omitempty"` // forwarding transaction, if any
 	Payment              string            `json:"payment,omitempty"`          // history item id
 	Destinations         []AddressAmount   `json:"destinations,omitempty"`     // forwarding destinations
+
+	// Replayed is true on a callback that a replay (settle.Replay) built
+	// from the API's records, and false on one Apirone sent.
+	Replayed bool `json:"-"`
+	// ReceivedAt is when the history recorded the payment: set on a
+	// replayed callback; zero on one Apirone sent (it carries no time).
+	ReceivedAt time.Time `json:"-"`
+	// APIConfirmed says that the API shows the payment confirmed: set on
+	// a replayed callback from the history, where Confirmations can only
+	// be 0 or 1 (see settle.ConfirmationPolicy.Enough).
+	APIConfirmed bool `json:"-"`
 }
 
 // Errors from parsing and verifying callbacks, for errors.Is. The handlers

@@ -48,11 +48,10 @@ type clientOptions struct {
 	// http.Client.Timeout); 0 with a caller's client, whose own Timeout
 	// applies.
 	tryTimeout time.Duration
-	// direct, set for the default client only: each try calls its
-	// transport directly (see backend.roundTrip). (Not the transport
-	// itself: fmt would print it, reading fields it changes, when a Client
-	// is printed with a verb it cannot take.)
-	direct bool
+	// defaultClient is set when httpClient is the SDK's own (see
+	// useDefaultClient): its transport is net/http's and it follows no
+	// redirect.
+	defaultClient bool
 }
 
 // WithHTTPClient sends requests through c instead of the default client,

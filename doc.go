@@ -94,9 +94,11 @@ still wraps its cause, so errors.Is(err, [ErrServer]) and errors.As with an
 [*APIError] work too. Then:
 
   - Do not send it again blindly: that may pay twice.
-  - Look it up. Apirone: [Account.FindTransfer] finds the payment a
-    transfer made since a time you give (read its limits). AlphaPo:
-    [AlphaPoClient.TransactionInfo] by the ForeignID you sent.
+  - Look it up. Apirone: [github.com/cryptopay-go/cryptopay/settle.FindTransfer]
+    finds the payment a transfer made after a mark of the history read
+    before sending (settle.ReadMark), by Apirone's own clock; its
+    documentation says what "not found" means and when a resend is safe.
+    AlphaPo: [AlphaPoClient.TransactionInfo] by the ForeignID you sent.
   - Send it again only once the provider shows no such operation (for
     AlphaPo with the same ForeignID, which it refuses a second time). While
     that is unclear, look again later.
@@ -139,7 +141,7 @@ Without [WithHTTPClient], every client shares one [net/http.Client] that
 gives each try 30 s, dials in at most 10 s, keeps up to 64 idle
 connections per host and uses the proxy from the environment. It is not
 [net/http.DefaultClient] and does not use [net/http.DefaultTransport].
-Each try goes straight to its transport, which follows no redirect.
+It follows no redirect.
 
 With WithHTTPClient(hc), hc is never modified. Each try goes through a
 shallow copy of hc, taken at that try, with the SDK's own CheckRedirect:
@@ -219,14 +221,17 @@ the same database transaction as the credit, under a unique index, and
 treat "already recorded" as success.
 
 Callbacks stop: Apirone after 255 confirmations, AlphaPo after about a
-day of retries. To catch up after downtime, run [Account.Replay] and
-[Account.ReplayInvoices] from a cron job: they walk the account's history
-and invoices from a [ReplayCursor] you keep between runs, and hand each
-event to the function your handler calls, with the same DedupeKey, so
-one idempotent function serves both paths. AlphaPo lists no transactions:
-[AlphaPoClient.Replay] rechecks those you know by id or foreign_id. Each
-method's documentation says what the provider's records can and cannot
-rebuild of a callback. [WithCallbackConfirm] makes an Apirone handler
+day of retries. To catch up after downtime, run settle.Replay and
+settle.ReplayInvoices from a cron job: they walk the account's history
+and invoices from a cursor you keep between runs, and hand each event to
+the function your handler calls, with the same DedupeKey, so one
+idempotent function serves both paths; it returns an error matching
+[ErrNotYet] to be called again later. AlphaPo lists no transactions:
+settle.ReplayAlphaPo rechecks those you know by id or foreign_id. The
+package [github.com/cryptopay-go/cryptopay/settle] is this settlement
+layer (catch-up, lost payouts, payment outcomes, the confirmation policy)
+and states the invariants it keeps; its documentation says what the
+provider's records can and cannot rebuild of a callback. [WithCallbackConfirm] makes an Apirone handler
 re-read each callback through the API (one read per callback), refuse
 what the API does not show and pass on the API's amounts and status.
 

@@ -30,9 +30,10 @@ var (
 	ErrServer = errors.New("cryptopay: server error")
 	// ErrOutcomeUnknown: a money-moving call failed after the request may
 	// have reached the provider, so it may or may not have taken effect.
-	// Look the operation up ([Account.History],
-	// [AlphaPoClient.TransactionInfo]) before trying again: see "Moving
-	// money and ErrOutcomeUnknown" in the package documentation.
+	// Look the operation up before trying again: an Apirone transfer with
+	// [github.com/cryptopay-go/cryptopay/settle.FindTransfer], an AlphaPo
+	// one with [AlphaPoClient.TransactionInfo] by its foreign_id. See
+	// "Moving money and ErrOutcomeUnknown" in the package documentation.
 	ErrOutcomeUnknown = errors.New("cryptopay: outcome unknown")
 	// ErrNotYet: returned (or wrapped) by a callback or replay function,
 	// it says "call me again later" without reporting a failure: a
@@ -124,10 +125,10 @@ const (
 	alphaPo
 )
 
-// apiError builds the *APIError of an error answer to the call c, read as
-// its provider writes errors, with the call's credentials hidden.
-func (c *callState) apiError(status int, body []byte) *APIError {
-	return newAPIError(c.ep.provider, c.ep.method, c.ep.path, status, body, c.credentials()...)
+// apiError builds the *APIError of an error answer to the call of ep,
+// read as ep's provider writes errors, with the call's credentials hidden.
+func (c *callState) apiError(ep *endpoint, status int, body []byte) *APIError {
+	return newAPIError(ep.provider, ep.method, ep.path, status, body, c.credentials(ep)...)
 }
 
 // newAPIError builds an *APIError from a response body prefix, taking the
@@ -296,7 +297,7 @@ type outcomeUnknownError struct {
 
 func (e *outcomeUnknownError) Error() string {
 	return e.err.Error() + ": outcome unknown: the request may have taken effect; look it up " +
-		"(Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again"
+		"(Apirone: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id) before trying again"
 }
 
 func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }

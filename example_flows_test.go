@@ -7,10 +7,10 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
 // The merchant's main job: a deposit address whose payments are reported
@@ -160,15 +160,19 @@ func ExampleAccount_Transfer() {
 		Destinations: []cryptopay.Destination{{Address: payee, Amount: cryptopay.Units(100000)}}, // satoshi
 		Fee:          cryptopay.FeeNormal,
 	}
-	sentAt := time.Now()
+	// Read a mark before sending, and keep it with the payout.
+	mark, err := settle.ReadMark(ctx, acct)
+	if err != nil {
+		log.Fatal(err) // nothing was sent
+	}
 	_, err = acct.Transfer(ctx, params)
 	switch {
 	case errors.Is(err, cryptopay.ErrOutcomeUnknown):
 		// It may have gone out: look before sending anything again.
-		item, err := acct.FindTransfer(ctx, params, sentAt)
+		item, err := settle.FindTransfer(ctx, acct, params, mark)
 		switch {
 		case errors.Is(err, cryptopay.ErrNotFound):
-			fmt.Println("no such transfer yet: look again a little later before resending")
+			fmt.Println("not made by Apirone so far: look again once no attempt can still be running, then resend")
 		case err != nil:
 			log.Fatal(err) // still unknown: look again later, do not resend
 		default:

@@ -30,31 +30,3 @@ func ExampleInvoice_Remaining() {
 	// remaining 0.00010000 BTC
 	// overpaid 0
 }
-
-func ExampleConfirmationPolicy_Enough() {
-	// Ship Bitcoin after 1 confirmation, anything on Tron after 20, the
-	// rest after DefaultConfirmations (3).
-	policy := cryptopay.ConfirmationPolicy{PerCurrency: map[string]int64{"btc": 1, "trx": 20}}
-
-	// In a PaymentCallbackHandler function: an error makes Apirone call
-	// again on the next block; nil answers "*ok*" and ends the callbacks.
-	ship := func(cb *cryptopay.PaymentCallback) error {
-		if !policy.Enough(cb) {
-			return fmt.Errorf("%s: %d of %d confirmations", cb.Currency, cb.Confirmations, policy.Required(cb.Currency))
-		}
-		return nil // ship the order here
-	}
-	for _, cb := range []*cryptopay.PaymentCallback{
-		{Currency: "btc", Confirmations: 0},
-		{Currency: "btc", Confirmations: 1},
-		{Currency: "usdt@trx", Confirmations: 15},
-		{Currency: "ltc", Confirmations: 3},
-	} {
-		fmt.Println(ship(cb))
-	}
-	// Output:
-	// btc: 0 of 1 confirmations
-	// <nil>
-	// usdt@trx: 15 of 20 confirmations
-	// <nil>
-}

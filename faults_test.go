@@ -178,7 +178,7 @@ func TestFaultMatrix(t *testing.T) {
 			})
 			transfer.check(t, "Transfer", fc.postTries, fc.unknown)
 			if fc.unknown {
-				assert.ErrorContains(t, transfer.err, "look it up (Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again")
+				assert.ErrorContains(t, transfer.err, "look it up (Apirone: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id) before trying again")
 			}
 
 			take := fc.run(t, addr, func(_ *Client, ap *AlphaPoClient) error {

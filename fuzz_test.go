@@ -54,7 +54,7 @@ func FuzzResponse(f *testing.F) {
 			ep.envelope = inData
 		}
 		v := rt.new()
-		if decode(&callState{ep: &ep}, 200, body, v) != nil {
+		if decode(&ep, &callState{}, 200, body, v) != nil {
 			return
 		}
 		out, err := json.Marshal(v)

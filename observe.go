@@ -67,12 +67,11 @@ func WithObserver(fn func(CallInfo)) Option {
 	}
 }
 
-// observeTry reports try t of the call c, which took took.
-func (b *backend) observeTry(c *callState, t tried, took time.Duration) {
+// observeTry reports try t of the call of ep, which took took.
+func (b *backend) observeTry(ep *endpoint, c *callState, t tried, took time.Duration) {
 	if b.observer == nil {
 		return
 	}
-	ep := c.ep
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
 		Attempt:           c.tries,
@@ -83,9 +82,8 @@ func (b *backend) observeTry(c *callState, t tried, took time.Duration) {
 	})
 }
 
-// observeCall reports the whole call c, which ended with err after took.
-func (b *backend) observeCall(c *callState, err error, took time.Duration) {
-	ep := c.ep
+// observeCall reports the whole call of ep, which ended with err after took.
+func (b *backend) observeCall(ep *endpoint, c *callState, err error, took time.Duration) {
 	b.observer(CallInfo{
 		Route:             ep.method + " " + ep.base + ep.route,
 		Call:              true,

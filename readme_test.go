@@ -127,6 +127,7 @@ var readmeImports = map[string]string{
 	"cryptopay":     "github.com/cryptopay-go/cryptopay",
 	"checkout":      "github.com/cryptopay-go/cryptopay/checkout",
 	"cryptopaytest": "github.com/cryptopay-go/cryptopay/cryptopaytest",
+	"settle":        "github.com/cryptopay-go/cryptopay/settle",
 	"httpmock":      "github.com/jarcoal/httpmock",
 }
 

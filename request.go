@@ -177,10 +177,9 @@ func (ep *endpoint) payload() ([]byte, error) {
 	return nil, nil
 }
 
-// newRequest builds the first try of the call c: ep's URL, the headers
+// newRequest builds the first try of the call of ep: its URL, the headers
 // (c's bearer token, the signature of payload) and payload as the body.
-func (b *backend) newRequest(ctx context.Context, c *callState, payload []byte) (*http.Request, error) {
-	ep := c.ep
+func (b *backend) newRequest(ctx context.Context, ep *endpoint, c *callState, payload []byte) (*http.Request, error) {
 	var body io.Reader
 	if payload != nil {
 		body = newPayloadBody(payload)
@@ -196,6 +195,9 @@ func (b *backend) newRequest(ctx context.Context, c *callState, payload []byte) 
 	req.Host = req.URL.Host
 	// The header values share one backing array, each slice capped at its
 	// own value (an append elsewhere copies), instead of a slice per Set.
+	// What it buys: one allocation for all headers instead of one each,
+	// which keeps Transfer in memory at 69 allocations against the
+	// hand-written call's 70 (Set: 71); time within 2 % (bench/README.md).
 	values := make([]string, 0, 5)
 	set := func(key, value string) {
 		values = append(values, value)

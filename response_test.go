@@ -41,13 +41,13 @@ func TestDecodeEnvelopes(t *testing.T) {
 		{maybeInData, `{"data":[{"x":2}]}`, []item{{2}}},
 	} {
 		var got []item
-		require.NoError(t, decode(&callState{ep: &endpoint{envelope: tc.envelope}}, 200, []byte(tc.body), &got), tc.body)
+		require.NoError(t, decode(&endpoint{envelope: tc.envelope}, &callState{}, 200, []byte(tc.body), &got), tc.body)
 		assert.Equal(t, tc.want, got, "envelope %d, %s", tc.envelope, tc.body)
 	}
 	var got item
-	require.NoError(t, decode(&callState{ep: &endpoint{envelope: bare}}, 200, []byte(`{"data":{"x":1},"x":2}`), &got))
+	require.NoError(t, decode(&endpoint{envelope: bare}, &callState{}, 200, []byte(`{"data":{"x":1},"x":2}`), &got))
 	assert.Equal(t, item{2}, got, "Apirone: the whole answer")
-	require.NoError(t, decode(&callState{ep: &endpoint{envelope: maybeInData}}, 200, []byte(`{"x":3}`), &got))
+	require.NoError(t, decode(&endpoint{envelope: maybeInData}, &callState{}, 200, []byte(`{"x":3}`), &got))
 	assert.Equal(t, item{3}, got, "maybeInData without data: the whole answer")
 }
 

@@ -242,7 +242,7 @@ func TestOutcomeUnknownMessage(t *testing.T) {
 		Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
 	})
 	assert.EqualError(t, err, "cryptopay: POST /v2/accounts/"+testAccountID+"/transfer: 502 Bad Gateway: "+
-		"outcome unknown: the request may have taken effect; look it up (Apirone: History; AlphaPo: TransactionInfo by foreign_id) before trying again")
+		"outcome unknown: the request may have taken effect; look it up (Apirone: settle.FindTransfer; AlphaPo: TransactionInfo by foreign_id) before trying again")
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorIs(t, err, ErrServer)
 	var apiErr *APIError
@@ -391,11 +391,11 @@ func TestDefaultHTTPClient(t *testing.T) {
 	assert.Equal(t, 64, tr.MaxIdleConnsPerHost, "well above Go's default of 2")
 	assert.Equal(t, 256, tr.MaxIdleConns)
 	assert.NotNil(t, tr.Proxy, "HTTPS_PROXY is honoured")
-	assert.True(t, c.direct, "each try goes straight through the transport")
+	assert.True(t, c.defaultClient)
 
 	ap, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret)
 	require.NoError(t, err)
-	assert.Same(t, hc, ap.httpClient, "one pool for every default client")
+	assert.Same(t, hc.Transport, ap.httpClient.Transport, "one pool for every default client")
 }
 
 func TestDefaultClientDoesNotFollowRedirects(t *testing.T) {

@@ -310,7 +310,8 @@ type TransferResult struct {
 // [Account.Login].
 //
 // It moves money: on an error matching [ErrOutcomeUnknown], look the
-// transfer up in [Account.History] before trying again.
+// transfer up with [github.com/cryptopay-go/cryptopay/settle.FindTransfer]
+// (read a settle.ReadMark before sending) before trying again.
 //
 // POST /v2/accounts/{account}/transfer
 //

@@ -48,11 +48,13 @@ func newBackend(defaultBase string, opts []Option) (backend, error) {
 	return backend{clientOptions: s, base: base, sleep: sleep}, nil
 }
 
-// useDefaultClient sends every try straight through hc's transport (see
-// backend.roundTrip), each bounded by timeout: hc must be the default client
-// or, in tests, one like it (no jar, no timeout, no redirect followed).
+// useDefaultClient sends every try through a copy of hc that follows no
+// redirect, each try bounded by timeout: hc must be the default client or,
+// in tests, one like it (net/http's transport, no jar, no timeout).
 func (s *clientOptions) useDefaultClient(hc *http.Client, timeout time.Duration) {
-	s.httpClient, s.direct, s.tryTimeout = hc, true, timeout
+	own := *hc
+	own.CheckRedirect = noRedirects
+	s.httpClient, s.defaultClient, s.tryTimeout = &own, true, timeout
 }
 
 // defaultHTTPClient serves every client made without WithHTTPClient: a
@@ -73,8 +75,7 @@ var defaultHTTPClient = &http.Client{
 	},
 }
 
-// noRedirects is the CheckRedirect of every try through a caller's client
-// (the default client follows none either, see backend.roundTrip): a
+// noRedirects is the CheckRedirect of every try (see backend.roundTrip): a
 // redirect answer is returned, so nothing (a transfer, a key in a body or
 // query, a signature) is sent to a URL other than the one the SDK built.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -84,14 +85,6 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 // value.
 func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 	var zero T
-	if m, ok := any(zero).(mirrored[T]); ok {
-		// Into the mirror itself, not through T's UnmarshalJSON (see mirrorOf).
-		w := m.newMirror()
-		if err := b.do(ctx, &ep, w); err != nil {
-			return zero, err
-		}
-		return w.value(), nil
-	}
 	if t := reflect.TypeFor[T](); t.Kind() == reflect.Pointer {
 		// Into a new value, not through a pointer to a nil pointer: one
 		// allocation instead of two.
@@ -109,9 +102,8 @@ func call[T any](ctx context.Context, b *backend, ep endpoint) (T, error) {
 }
 
 // callState is what changes while one declared call is made; the
-// declaration, ep, says what to send.
+// declaration (an endpoint) goes beside it and does not change.
 type callState struct {
-	ep *endpoint
 	// bearer is the token sent as "Authorization: Bearer <bearer>", if any:
 	// the declaration's (bearerAuth), or the account's access token
 	// (accountAuth), renewed once after a 401.
@@ -121,34 +113,33 @@ type callState struct {
 	tries, status int
 }
 
-// credentials returns what an error answer to the call must not show: its
-// bearer token and the declaration's secrets.
-func (c *callState) credentials() []string {
-	return append([]string{c.bearer}, c.ep.secrets[:]...)
+// credentials returns what an error answer to the call of ep must not
+// show: its bearer token and ep's secrets.
+func (c *callState) credentials(ep *endpoint) []string {
+	return append([]string{c.bearer}, ep.secrets[:]...)
 }
 
 // do performs ep: it authorizes the call as ep.auth says, sends it (see
 // send) and decodes a 2xx answer into out, which may be nil when the
 // answer carries nothing to keep.
 func (b *backend) do(ctx context.Context, ep *endpoint, out any) error {
-	c := callState{ep: ep, bearer: ep.token}
+	c := callState{bearer: ep.token}
 	if b.observer == nil {
-		return b.authorizeAndSend(ctx, &c, out)
+		return b.authorizeAndSend(ctx, ep, &c, out)
 	}
 	start := time.Now()
-	err := b.authorizeAndSend(ctx, &c, out)
-	b.observeCall(&c, err, time.Since(start))
+	err := b.authorizeAndSend(ctx, ep, &c, out)
+	b.observeCall(ep, &c, err, time.Since(start))
 	return err
 }
 
 // authorizeAndSend is do without the observer.
-func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) error {
-	ep := c.ep
+func (b *backend) authorizeAndSend(ctx context.Context, ep *endpoint, c *callState, out any) error {
 	if ep.err != nil {
 		return ep.err
 	}
 	if ep.auth != accountAuth {
-		return b.send(ctx, c, out)
+		return b.send(ctx, ep, c, out)
 	}
 	a := ep.account
 	token, err := a.accessToken(ctx)
@@ -159,10 +150,10 @@ func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) e
 		if err := a.putTransferKey(ep); err != nil {
 			return err
 		}
-		return b.send(ctx, c, out)
+		return b.send(ctx, ep, c, out)
 	}
 	c.bearer = token
-	err = b.send(ctx, c, out)
+	err = b.send(ctx, ep, c, out)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 		return err
@@ -170,13 +161,12 @@ func (b *backend) authorizeAndSend(ctx context.Context, c *callState, out any) e
 	if c.bearer, err = a.renewAfter(ctx, token); err != nil {
 		return err
 	}
-	return b.send(ctx, c, out)
+	return b.send(ctx, ep, c, out)
 }
 
-// send sends the call c, retrying as b.retry allows, and decodes a 2xx
-// answer into out. Any other answer becomes an *APIError.
-func (b *backend) send(ctx context.Context, c *callState, out any) error {
-	ep := c.ep
+// send sends the call of ep (its state in c), retrying as b.retry allows,
+// and decodes a 2xx answer into out. Any other answer becomes an *APIError.
+func (b *backend) send(ctx context.Context, ep *endpoint, c *callState, out any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
 	}
@@ -189,12 +179,12 @@ func (b *backend) send(ctx context.Context, c *callState, out any) error {
 	// client, a dial error proves that a request with a body never left:
 	// net/http resends such a request (it has no GetBody) only if it read
 	// none of the body. Any other such call watches its connection.
-	watch := ep.mustKnowIfSent() && !(b.direct && payload != nil)
+	watch := ep.mustKnowIfSent() && !(b.defaultClient && payload != nil)
 	var req *http.Request
 	for n := 1; ; n++ {
 		tryCtx, gotConn, cancel := b.tryContext(ctx, watch)
 		if req == nil {
-			if req, err = b.newRequest(tryCtx, c, payload); err != nil {
+			if req, err = b.newRequest(tryCtx, ep, c, payload); err != nil {
 				cancel()
 				return err
 			}
@@ -208,9 +198,9 @@ func (b *backend) send(ctx context.Context, c *callState, out any) error {
 		if b.logger != nil || b.observer != nil {
 			start = time.Now()
 		}
-		t := b.try(req, c, gotConn, out) // reads and decodes the answer: the try's context may end now
+		t := b.try(req, ep, c, gotConn, out) // reads and decodes the answer: the try's context may end now
 		cancel()
-		b.report(ctx, c, n, t, start)
+		b.report(ctx, ep, c, n, t, start)
 		if t.err == nil {
 			return nil
 		}
@@ -272,8 +262,8 @@ func watchConn(ctx context.Context) (_ context.Context, gotConn *atomic.Bool) {
 // sent, or one whose dial error alone proves it never left (see send).
 // When req's context ends before the answer is decoded, the try fails with
 // the context's error even if the decoding worked.
-func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out any) tried {
-	ctx, ep := req.Context(), c.ep
+func (b *backend) try(req *http.Request, ep *endpoint, c *callState, gotConn *atomic.Bool, out any) tried {
+	ctx := req.Context()
 	resp, err := b.roundTrip(req)
 	if err != nil {
 		return tried{
@@ -287,7 +277,7 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 	t.retryAfter, t.hasRetryAfter = retryAfter(resp.Header, time.Now)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		t.err = c.apiError(resp.StatusCode, prefix)
+		t.err = c.apiError(ep, resp.StatusCode, prefix)
 		return t
 	}
 	data, err := readCapped(resp, maxResponseBody)
@@ -298,7 +288,7 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 		t.err = fmt.Errorf("cryptopay: %s %s: reading response: %w", ep.method, ep.path, err)
 		t.broken = true
 	default:
-		t.err = decode(c, resp.StatusCode, data, out)
+		t.err = decode(ep, c, resp.StatusCode, data, out)
 	}
 	if err := ctx.Err(); err != nil { // ended while reading or decoding: no late result
 		t.err = fmt.Errorf("cryptopay: %s %s: %w", ep.method, ep.path, err)
@@ -309,39 +299,28 @@ func (b *backend) try(req *http.Request, c *callState, gotConn *atomic.Bool, out
 // roundTrip sends req once and returns the answer, never following a
 // redirect. A caller's client sends it through a shallow copy, taken now
 // (the caller may change its client later, as httpmock does), whose
-// CheckRedirect returns the redirect answer. The default client, which has
-// no jar and no timeout of its own (see tryContext), sends it straight
-// through its transport, without the redirect bookkeeping of
-// http.Client.Do; what else Do adds is added here: the base URL's user info
-// as Basic authorization, and a *url.Error around a failure.
+// CheckRedirect returns the redirect answer; the default client has that
+// CheckRedirect already (see useDefaultClient).
 func (b *backend) roundTrip(req *http.Request) (*http.Response, error) {
-	if !b.direct {
-		hc := *b.httpClient
-		hc.CheckRedirect = noRedirects
-		return hc.Do(req)
+	if b.defaultClient {
+		return b.httpClient.Do(req)
 	}
-	if u := req.URL.User; u != nil && req.Header.Get("Authorization") == "" {
-		password, _ := u.Password()
-		req.SetBasicAuth(u.Username(), password)
-	}
-	resp, err := b.httpClient.Transport.RoundTrip(req)
-	if err != nil {
-		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
-	}
-	return resp, nil
+	hc := *b.httpClient
+	hc.CheckRedirect = noRedirects
+	return hc.Do(req)
 }
 
-// report hands try n of the call c, which started at start, to the logger
+// report hands try n of the call of ep, which started at start, to the logger
 // and the observer, when set; c counts its tries either way.
-func (b *backend) report(ctx context.Context, c *callState, n int, t tried, start time.Time) {
+func (b *backend) report(ctx context.Context, ep *endpoint, c *callState, n int, t tried, start time.Time) {
 	c.tries++
 	c.status = t.status
 	if b.logger == nil && b.observer == nil {
 		return
 	}
 	took := time.Since(start)
-	b.logTry(ctx, c.ep, n, t, took)
-	b.observeTry(c, t, took)
+	b.logTry(ctx, ep, n, t, took)
+	b.observeTry(ep, c, t, took)
 }
 
 // logTry logs try n of ep at debug level, when a logger is set.

@@ -75,7 +75,7 @@ type tlsClient struct {
 
 var tlsClients = []tlsClient{
 	// The SDK's default client, as it is but for the trusted certificate:
-	// each try straight through its transport, with a context deadline.
+	// each try through a copy that follows no redirect, with a context deadline.
 	{"default client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
 		tr := defaultHTTPClient.Transport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
@@ -550,9 +550,9 @@ type failingTransport struct{}
 
 func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errRefused }
 
-// TestDefaultClientErrors: a failure through the default client, whose tries
-// skip http.Client.Do, reads as one through a caller's client, and hides the
-// transfer key in the query and the password in the base URL alike.
+// TestDefaultClientErrors: a failure through the default client reads as one
+// through a caller's client, and hides the transfer key in the query and the
+// password in the base URL alike.
 func TestDefaultClientErrors(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

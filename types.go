@@ -364,8 +364,8 @@ func parseTime(s string) (time.Time, error) {
 
 // lenientInt decodes an integer that providers send sometimes as a JSON
 // number and sometimes as a string ("1"): confirmations and numeric ids.
-// A result's int64 field decodes through it in the result's mirror (see
-// mirrorOf).
+// A result's int64 field decodes through it, in a struct local to the
+// result's UnmarshalJSON.
 type lenientInt int64
 
 // UnmarshalJSON accepts a JSON integer or a string holding one, of at most
@@ -408,39 +408,6 @@ func (s lenientString) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(string(s))
-}
-
-// A result type with fields of plain types (int64, string) that providers
-// send in more than one JSON form decodes through a mirror: an unexported
-// struct that embeds the result's fields by value and overrides the
-// lenient ones with lenientInt or lenientString fields (and nested results
-// with their mirrors). The mirror's value method stores those in the
-// embedded fields and returns the result, which lives in the mirror. The
-// type's UnmarshalJSON decodes into a new mirror (see decodeMirrored), and
-// the SDK decodes into one directly: encoding/json reads a value that has
-// its own UnmarshalJSON twice, once to find where it ends.
-type mirrorOf[T any] interface {
-	value() T
-}
-
-// mirrored is a result type (*TakenAddress, ...) that decodes through a
-// mirror; newMirror works on a nil receiver.
-type mirrored[T any] interface {
-	newMirror() mirrorOf[T]
-}
-
-// decodeMirrored decodes b into a new mirror of v's type and sets *v to the
-// result: an UnmarshalJSON for a mirrored type.
-func decodeMirrored[T any, PT interface {
-	*T
-	mirrored[*T]
-}](b []byte, v PT) error {
-	w := v.newMirror()
-	if err := json.Unmarshal(b, w); err != nil {
-		return err
-	}
-	*v = *w.value()
-	return nil
 }
 
 // lenientBool decodes a flag that may come as a JSON boolean or as its

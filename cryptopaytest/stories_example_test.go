@@ -11,9 +11,10 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 )
 
-// A Transfer failed with ErrOutcomeUnknown; Account.FindTransfer settles
+// A Transfer failed with ErrOutcomeUnknown; settle.FindTransfer settles
 // it from the history. The "apirone-transfer" story mocks that flow with
 // httpmock from its own files: the history page lists the payment and its
 // history item matches the transfer that was sent.
@@ -39,8 +40,8 @@ func ExampleFixture_findTransfer() {
 		Destinations:          []cryptopay.Destination{{Address: "3MzEcYvGbWZNCt83AizrmeQkjr1iHE6xrMm", Amount: cryptopay.Units(10000)}},
 		SubtractFeeFromAmount: true,
 	}
-	before := time.Date(2024, 5, 1, 12, 59, 0, 0, time.UTC) // taken just before Transfer, less a minute
-	item, err := c.Account(acctID, "").FindTransfer(context.Background(), sent, before)
+	mark := settle.Mark{Time: time.Date(2024, 5, 1, 12, 59, 0, 0, time.UTC)} // settle.ReadMark's, read before Transfer
+	item, err := settle.FindTransfer(context.Background(), c.Account(acctID, ""), sent, mark)
 	if err != nil {
 		log.Fatal(err)
 	}

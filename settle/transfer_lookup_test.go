@@ -1,4 +1,4 @@
-package cryptopay_test
+package settle_test
 
 // Settling a money-moving call that failed with ErrOutcomeUnknown, on the
 // in-memory server: the lost call is found, one that never arrived is not.
@@ -15,6 +15,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -50,12 +51,13 @@ func TestFindTransferAfterOutcomeUnknown(t *testing.T) {
 	acct := fundedAccount(t, srv)
 	p := btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(250_000)})
 
-	since := srv.Now()
+	mark, err := settle.ReadMark(ctx, acct)
+	require.NoError(t, err)
 	srv.FailNext("POST /v2/accounts/{account}/transfer", 1, cryptopaytest.Failure{Drop: true, AfterEffect: true})
-	_, err := acct.Transfer(ctx, p)
+	_, err = acct.Transfer(ctx, p)
 	require.ErrorIs(t, err, cryptopay.ErrOutcomeUnknown)
 
-	found, err := acct.FindTransfer(ctx, p, since)
+	found, err := settle.FindTransfer(ctx, acct, p, mark)
 	require.NoError(t, err, "the transfer was made: it must be found")
 	page, err := acct.History(ctx, &cryptopay.HistoryParams{ItemType: cryptopay.ItemPayment})
 	require.NoError(t, err)
@@ -65,11 +67,12 @@ func TestFindTransferAfterOutcomeUnknown(t *testing.T) {
 
 	// The same transfer, lost before it reached the server: nothing to find.
 	require.NoError(t, advance(srv))
-	since = srv.Now()
+	mark, err = settle.ReadMark(ctx, acct)
+	require.NoError(t, err)
 	srv.FailNext("POST /v2/accounts/{account}/transfer", 1, cryptopaytest.Failure{Drop: true})
 	_, err = acct.Transfer(ctx, p)
 	require.ErrorIs(t, err, cryptopay.ErrOutcomeUnknown)
-	_, err = acct.FindTransfer(ctx, p, since)
+	_, err = settle.FindTransfer(ctx, acct, p, mark)
 	require.ErrorIs(t, err, cryptopay.ErrNotFound, "the transfer never arrived")
 	assert.NotErrorIs(t, err, cryptopay.ErrInvalidParams)
 }
@@ -140,7 +143,7 @@ func TestFindTransferMatching(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := acct.FindTransfer(ctx, tt.p, tt.since)
+			got, err := settle.FindTransfer(ctx, acct, tt.p, settle.Mark{Time: tt.since})
 			if tt.want == "" {
 				require.ErrorIs(t, err, cryptopay.ErrNotFound)
 				assert.Nil(t, got)
@@ -159,13 +162,22 @@ func TestFindTransferRefuses(t *testing.T) {
 	acct := fundedAccount(t, srv)
 	p := btcTransfer(cryptopay.Destination{Address: payee, Amount: cryptopay.Units(1000)})
 
-	_, err := acct.FindTransfer(ctx, p, time.Time{})
-	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams, "a zero since would read the whole history")
-	_, err = acct.FindTransfer(ctx, nil, srv.Now())
+	_, err := settle.FindTransfer(ctx, acct, p, settle.Mark{})
+	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams, "a zero mark would read the whole history")
+	now := settle.Mark{Time: srv.Now()}
+	_, err = settle.FindTransfer(ctx, acct, nil, now)
 	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams)
+	_, err = settle.FindTransfer(ctx, acct, &cryptopay.TransferParams{Destinations: p.Destinations}, now)
+	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams, "an account needs the currency")
+	_, err = settle.FindTransfer(ctx, acct, btcTransfer(), now)
+	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams, "no destination")
+	_, err = settle.FindTransfer(ctx, acct, btcTransfer(cryptopay.Destination{Amount: cryptopay.Units(1)}), now)
+	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams, "no address")
+	_, err = settle.FindTransfer(ctx, acct, btcTransfer(cryptopay.Destination{Address: payee}), now)
+	assert.ErrorIs(t, err, cryptopay.ErrInvalidParams, "no amount")
 
 	// A lookup that fails is never "not found": that would mean "send again".
-	_, err = srv.Client().Account("apr-00000000000000000000000000000000", "").FindTransfer(ctx, p, srv.Now())
+	_, err = settle.FindTransfer(ctx, srv.Client().Account("apr-00000000000000000000000000000000", ""), p, now)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, cryptopay.ErrNotFound)
 	assert.ErrorContains(t, err, "404")
@@ -224,7 +236,7 @@ func TestAlphaPoOutcomeUnknownSettledByForeignID(t *testing.T) {
 	}
 }
 
-func ExampleAccount_FindTransfer() {
+func ExampleFindTransfer() {
 	srv := cryptopaytest.NewServer() // Apirone, in memory
 	defer srv.Close()
 	ctx := context.Background()
@@ -248,16 +260,19 @@ func ExampleAccount_FindTransfer() {
 		Currency:     "btc",
 		Destinations: []cryptopay.Destination{{Address: "3N2aXAebXqvV8TDXBabknmi9Gma7HxeMDdZ", Amount: cryptopay.Units(250_000)}},
 	}
-	since := time.Now().Add(-time.Minute) // just before the call, less a margin for the clocks
+	mark, err := settle.ReadMark(ctx, acct) // just before the call; keep it with the payout
+	if err != nil {
+		log.Fatal(err)
+	}
 	_, err = acct.Transfer(ctx, p)
 	if errors.Is(err, cryptopay.ErrOutcomeUnknown) {
 		fmt.Println("transfer: outcome unknown")
-		item, err := acct.FindTransfer(ctx, p, since)
+		item, err := settle.FindTransfer(ctx, acct, p, mark)
 		switch {
 		case err == nil:
 			fmt.Printf("sent after all: %s satoshi to %s\n", item.Destinations[0].Amount, item.Destinations[0].Address)
 		case errors.Is(err, cryptopay.ErrNotFound):
-			fmt.Println("not sent: look again a little later, then send it again")
+			fmt.Println("not made: send again once no attempt can still be running")
 		default:
 			log.Fatal(err)
 		}

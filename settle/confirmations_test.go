@@ -1,8 +1,9 @@
-package cryptopay
+package settle
 
 import (
 	"testing"
 
+	"github.com/cryptopay-go/cryptopay"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -37,11 +38,28 @@ func TestConfirmationPolicy(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			cb := &PaymentCallback{Currency: tc.currency, Confirmations: tc.confirmations}
+			cb := &cryptopay.PaymentCallback{Currency: tc.currency, Confirmations: tc.confirmations}
 			assert.Equal(t, tc.enough, tc.policy.Enough(cb))
 		})
 	}
 	assert.False(t, ConfirmationPolicy{}.Enough(nil))
 	assert.Equal(t, int64(DefaultConfirmations), ConfirmationPolicy{}.Required("btc"))
 	assert.Equal(t, int64(20), custom.Required("usdt@trx"))
+}
+
+// A replayed payment carries only what the history shows: the default
+// policy accepts it when the API shows it confirmed and holds it when not,
+// whatever its count (issue 21: deeply confirmed payments whose callbacks
+// were all missed were held by every replay).
+func TestConfirmationPolicyReplayed(t *testing.T) {
+	policy := ConfirmationPolicy{}
+	confirmed := &cryptopay.PaymentCallback{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true}
+	assert.True(t, policy.Enough(confirmed))
+	unconfirmed := &cryptopay.PaymentCallback{Currency: "btc", Confirmations: 0, Replayed: true}
+	assert.False(t, policy.Enough(unconfirmed))
+	// A live callback goes by its count, whatever else it says.
+	live := &cryptopay.PaymentCallback{Currency: "btc", Confirmations: 1, APIConfirmed: true}
+	assert.False(t, policy.Enough(live))
+	forged := &cryptopay.PaymentCallback{Currency: "btc", Confirmations: 50, Replayed: true}
+	assert.False(t, policy.Enough(forged), "a replayed payment the API shows unconfirmed is held")
 }

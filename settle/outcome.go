@@ -1,22 +1,26 @@
-package cryptopay
+package settle
 
 // Payment outcomes: was an order paid, in full, on time, in the right coin?
 //
-// Apirone invoices carry their own status (InvoiceStatus). Address flows and
-// AlphaPo deposits carry none: the merchant adds up what arrived. Expected
-// does that exactly, in minor units (Amount) or whole coins (Decimal).
+// Apirone invoices carry their own status (cryptopay.InvoiceStatus).
+// Address flows and AlphaPo deposits carry none: the merchant adds up what
+// arrived. Expected does that exactly, in minor units (cryptopay.Amount)
+// or whole coins (cryptopay.Decimal).
 
 import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cryptopay-go/cryptopay"
 )
 
-// Money is what the evaluator computes with: Amount, minor units as
-// Apirone reports them, or Decimal, whole coins as AlphaPo reports them.
+// Money is what the evaluator computes with: cryptopay.Amount, minor
+// units as Apirone reports them, or cryptopay.Decimal, whole coins as
+// AlphaPo reports them.
 // Both are exact.
 type Money[T any] interface {
-	Amount | Decimal
+	cryptopay.Amount | cryptopay.Decimal
 	Add(T) T
 	Sub(T) T
 	Cmp(T) int
@@ -51,17 +55,21 @@ type Payment[T Money[T]] struct {
 // minor units (Apirone: satoshi, wei) or Decimal for a price in whole coins
 // (AlphaPo). Payments must be in the same unit; to judge AlphaPo payments
 // against a price in minor units, convert the price exactly with
-// Amount.Decimal(decimals) and use Expected[Decimal].
+// Amount.Decimal(decimals) and use Expected[cryptopay.Decimal].
 type Expected[T Money[T]] struct {
 	// Currency is the currency the order must be paid in; payments in any
 	// other are never counted toward Amount (see WrongCurrency).
 	Currency string
-	// Amount is the price, greater than zero.
+	// Amount is the price. It must be greater than zero: Evaluate
+	// refuses a zero or negative price (a fiat price that rounds to 0
+	// satoshi, a 100 % coupon), which no payment can be judged against.
 	Amount T
 	// Tolerance is how far the total received may fall short of Amount,
 	// or exceed it, and still be OutcomePaid, which means Amount-Tolerance <=
 	// received <= Amount+Tolerance. Zero (the default) asks for the exact
-	// amount; a negative Tolerance counts as zero.
+	// amount; a negative Tolerance counts as zero. It must be smaller than
+	// Amount: Evaluate refuses one that would let nothing at all pass as
+	// paid.
 	Tolerance T
 	// Deadline is when payment was due; a payment after it is Late. The
 	// zero time means no deadline.
@@ -113,7 +121,14 @@ type Outcome[T Money[T]] struct {
 }
 
 // Evaluate says whether payments paid the order, exactly and without
-// floating point. Each payment is sorted in this order:
+// floating point. It refuses, with an error matching
+// cryptopay.ErrInvalidParams and no Outcome, an order it cannot judge: an
+// Amount of zero or less, or a Tolerance not smaller than Amount. So a
+// Paid or Overpaid outcome always means that confirmed money (or
+// unconfirmed, with CountUnconfirmed) arrived in the expected currency:
+// at least Amount-Tolerance, which is more than zero.
+//
+// Each payment is sorted in this order:
 //
 //  1. a zero or negative amount is skipped;
 //  2. a repeat of an ID already seen is skipped: of the payments sharing
@@ -137,31 +152,23 @@ type Outcome[T Money[T]] struct {
 //   - Underpaid: Received falls short.
 //
 // Remaining and Excess give the exact difference whatever the status.
-func (e Expected[T]) Evaluate(payments ...Payment[T]) Outcome[T] {
-	var out Outcome[T]
-	var zero, late T
-	for _, p := range latestByID(payments) {
-		switch {
-		case !p.Confirmed && !e.CountUnconfirmed:
-			out.Unconfirmed = append(out.Unconfirmed, p)
-		case !strings.EqualFold(p.Currency, e.Currency):
-			out.WrongCurrency = append(out.WrongCurrency, p)
-		default:
-			out.Received = out.Received.Add(p.Amount)
-			if !e.Deadline.IsZero() && p.At.After(e.Deadline) {
-				out.Late = append(out.Late, p)
-				late = late.Add(p.Amount)
-			}
-		}
+func (e Expected[T]) Evaluate(payments ...Payment[T]) (Outcome[T], error) {
+	var zero T
+	tolerance := e.Tolerance
+	if tolerance.Sign() < 0 {
+		tolerance = zero
 	}
+	switch {
+	case e.Amount.Sign() <= 0:
+		return Outcome[T]{}, invalid("amount", "must be positive, got %v", e.Amount)
+	case tolerance.Cmp(e.Amount) >= 0:
+		return Outcome[T]{}, invalid("tolerance", "must be smaller than the amount %v, got %v", e.Amount, tolerance)
+	}
+	out, late := e.sort(payments)
 	if diff := out.Received.Sub(e.Amount); diff.Sign() > 0 {
 		out.Excess = diff
 	} else if diff.Sign() < 0 {
 		out.Remaining = e.Amount.Sub(out.Received)
-	}
-	tolerance := e.Tolerance
-	if tolerance.Sign() < 0 {
-		tolerance = zero
 	}
 	covers := func(received T) bool { return e.Amount.Sub(received).Cmp(tolerance) <= 0 }
 	switch {
@@ -176,7 +183,27 @@ func (e Expected[T]) Evaluate(payments ...Payment[T]) Outcome[T] {
 	default:
 		out.Status = OutcomeUnderpaid
 	}
-	return out
+	return out, nil
+}
+
+// sort sorts payments into an Outcome's total and lists (Evaluate, steps
+// 1 to 6) and returns it with the total of the late ones.
+func (e Expected[T]) sort(payments []Payment[T]) (out Outcome[T], late T) {
+	for _, p := range latestByID(payments) {
+		switch {
+		case !p.Confirmed && !e.CountUnconfirmed:
+			out.Unconfirmed = append(out.Unconfirmed, p)
+		case !strings.EqualFold(p.Currency, e.Currency):
+			out.WrongCurrency = append(out.WrongCurrency, p)
+		default:
+			out.Received = out.Received.Add(p.Amount)
+			if !e.Deadline.IsZero() && p.At.After(e.Deadline) {
+				out.Late = append(out.Late, p)
+				late = late.Add(p.Amount)
+			}
+		}
+	}
+	return out, late
 }
 
 // latestByID returns the payments with a positive amount, one per
@@ -207,32 +234,32 @@ func latestByID[T Money[T]](payments []Payment[T]) []Payment[T] {
 // handler), or when you first stored it. Confirmed means at least one
 // confirmation. The ID is the input transaction hash, which stays the
 // same as the callback repeats with more confirmations.
-func PaymentFromCallback(cb *PaymentCallback, at time.Time) Payment[Amount] {
-	return Payment[Amount]{
+func PaymentFromCallback(cb *cryptopay.PaymentCallback, at time.Time) Payment[cryptopay.Amount] {
+	return Payment[cryptopay.Amount]{
 		ID: cb.InputTransactionHash, Currency: cb.Currency, Amount: cb.Value, At: at, Confirmed: cb.Confirmations > 0,
 	}
 }
 
 // PaymentFromHistoryEntry is the payment an Apirone history entry records,
-// at its Date; ok is false for anything but a receipt (ItemReceipt). The
+// at its Date; ok is false for anything but a receipt (cryptopay.ItemReceipt). The
 // history covers the whole account: select an order's address with
 // HistoryParams.Address.
-func PaymentFromHistoryEntry(h HistoryEntry) (p Payment[Amount], ok bool) {
-	if h.Type != ItemReceipt {
+func PaymentFromHistoryEntry(h cryptopay.HistoryEntry) (p Payment[cryptopay.Amount], ok bool) {
+	if h.Type != cryptopay.ItemReceipt {
 		return p, false
 	}
-	return Payment[Amount]{ID: h.ID, Currency: h.Currency, Amount: h.Amount, At: h.Date.Time, Confirmed: h.IsConfirmed}, true
+	return Payment[cryptopay.Amount]{ID: h.ID, Currency: h.Currency, Amount: h.Amount, At: h.Date.Time, Confirmed: h.IsConfirmed}, true
 }
 
 // PaymentFromHistoryItem is the payment an Apirone history item records,
 // at its Created time; ok is false for anything but a receipt. A history
 // item does not say whether its transaction is confirmed: confirmed is
 // your answer (from the callback, or the matching HistoryEntry).
-func PaymentFromHistoryItem(h *HistoryItem, confirmed bool) (p Payment[Amount], ok bool) {
-	if h.Type != ItemReceipt {
+func PaymentFromHistoryItem(h *cryptopay.HistoryItem, confirmed bool) (p Payment[cryptopay.Amount], ok bool) {
+	if h.Type != cryptopay.ItemReceipt {
 		return p, false
 	}
-	return Payment[Amount]{ID: h.ID, Currency: h.Currency, Amount: h.Amount, At: h.Created.Time, Confirmed: confirmed}, true
+	return Payment[cryptopay.Amount]{ID: h.ID, Currency: h.Currency, Amount: h.Amount, At: h.Created.Time, Confirmed: confirmed}, true
 }
 
 // PaymentFromAlphaPo is what the customer paid in an AlphaPo deposit:
@@ -247,7 +274,7 @@ func PaymentFromHistoryItem(h *HistoryItem, confirmed bool) (p Payment[Amount], 
 // below the minimum is cancelled), or no currency_sent. Confirmed means
 // the status "confirmed"; the ID is the transaction id, the same in every
 // callback of that deposit.
-func PaymentFromAlphaPo(tx *AlphaPoTransaction, at time.Time) (Payment[Decimal], bool) {
+func PaymentFromAlphaPo(tx *cryptopay.AlphaPoTransaction, at time.Time) (Payment[cryptopay.Decimal], bool) {
 	return alphaPoPayment(tx, tx.CurrencySent, at)
 }
 
@@ -256,21 +283,21 @@ func PaymentFromAlphaPo(tx *AlphaPoTransaction, at time.Time) (Payment[Decimal],
 // (an address taken with ConvertTo), before AlphaPo's fees, which are the
 // merchant's cost and not a shortfall of the customer's. Use it when the
 // price is in the ConvertTo currency. Otherwise as PaymentFromAlphaPo.
-func ReceivedPaymentFromAlphaPo(tx *AlphaPoTransaction, at time.Time) (Payment[Decimal], bool) {
+func ReceivedPaymentFromAlphaPo(tx *cryptopay.AlphaPoTransaction, at time.Time) (Payment[cryptopay.Decimal], bool) {
 	return alphaPoPayment(tx, tx.CurrencyReceived, at)
 }
 
 // alphaPoPayment is the payment of deposit tx on one side, sent or received.
-func alphaPoPayment(tx *AlphaPoTransaction, side *AlphaPoCurrencyAmount, at time.Time) (p Payment[Decimal], ok bool) {
-	if tx.Type != AlphaPoTxDeposit && tx.Type != AlphaPoTxDepositExchange || side == nil {
+func alphaPoPayment(tx *cryptopay.AlphaPoTransaction, side *cryptopay.AlphaPoCurrencyAmount, at time.Time) (p Payment[cryptopay.Decimal], ok bool) {
+	if tx.Type != cryptopay.AlphaPoTxDeposit && tx.Type != cryptopay.AlphaPoTxDepositExchange || side == nil {
 		return p, false
 	}
 	switch tx.Status {
-	case AlphaPoStatusCancelled, AlphaPoStatusDeclined, AlphaPoStatusFailed:
+	case cryptopay.AlphaPoStatusCancelled, cryptopay.AlphaPoStatusDeclined, cryptopay.AlphaPoStatusFailed:
 		return p, false
 	}
-	return Payment[Decimal]{
+	return Payment[cryptopay.Decimal]{
 		ID: strconv.FormatInt(tx.ID, 10), Currency: side.Currency, Amount: side.Amount, At: at,
-		Confirmed: tx.Status == AlphaPoStatusConfirmed,
+		Confirmed: tx.Status == cryptopay.AlphaPoStatusConfirmed,
 	}, true
 }

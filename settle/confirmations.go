@@ -1,6 +1,10 @@
-package cryptopay
+package settle
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cryptopay-go/cryptopay"
+)
 
 // DefaultConfirmations is how many network confirmations a
 // ConfirmationPolicy asks for where it sets nothing else: the safe end of
@@ -13,9 +17,12 @@ const DefaultConfirmations = 3
 // order ships, per currency. The zero value asks DefaultConfirmations of
 // every currency.
 //
-// Use it in a PaymentCallbackHandler function: Apirone calls again on every
-// new block (every 5 blocks on Tron) until it is answered "*ok*", so return
-// an error while Enough is false and nil once it is true.
+// Use it in the function your cryptopay.PaymentCallbackHandler and Replay
+// call: Apirone calls again on every new block (every 5 blocks on Tron)
+// until it is answered "*ok*", so return an error matching
+// cryptopay.ErrNotYet while Enough is false (the handler asks Apirone to
+// call again, a replay keeps the payment for its next run, and neither
+// counts it as a failure), and nil once it is true.
 type ConfirmationPolicy struct {
 	// Default is what currencies missing from PerCurrency need.
 	Default int64
@@ -43,7 +50,17 @@ func (p ConfirmationPolicy) Required(currency string) int64 {
 }
 
 // Enough reports whether the payment cb reports has the confirmations p
-// requires of its currency. A nil cb is never enough.
-func (p ConfirmationPolicy) Enough(cb *PaymentCallback) bool {
-	return cb != nil && cb.Confirmations >= p.Required(cb.Currency)
+// requires of its currency. A callback Apirone sent carries the count.
+// A replayed one (cb.Replayed: see Replay) carries only what the history
+// shows, confirmed or not: Enough accepts it when the API shows it
+// confirmed (cb.APIConfirmed), since Apirone then counts it as final, and
+// holds it otherwise. A nil cb is never enough.
+func (p ConfirmationPolicy) Enough(cb *cryptopay.PaymentCallback) bool {
+	if cb == nil {
+		return false
+	}
+	if cb.Replayed {
+		return cb.APIConfirmed
+	}
+	return cb.Confirmations >= p.Required(cb.Currency)
 }

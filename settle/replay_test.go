@@ -1,4 +1,4 @@
-package cryptopay_test
+package settle_test
 
 import (
 	"context"
@@ -12,11 +12,10 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/cryptopay-go/cryptopay/settle"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-var errNotYet = errors.New("not confirmed yet")
 
 // shop is a merchant's payment processing: one idempotent function that
 // credits each order once it is confirmed, served by the callback handler
@@ -39,7 +38,7 @@ func (s *shop) handle(_ context.Context, cb *cryptopay.PaymentCallback) error {
 	case s.down:
 		return errors.New("database is down")
 	case cb.Confirmations < 1:
-		return errNotYet
+		return cryptopay.ErrNotYet
 	}
 	if _, done := s.credits[cb.DedupeKey()]; !done {
 		s.credits[cb.DedupeKey()] = cb.Data["order"]
@@ -121,10 +120,10 @@ func TestReplayCatchesUpMissedCallbacks(t *testing.T) {
 	require.Len(t, keys, 2)
 
 	// The cron job, with a cursor that went through its text form.
-	var cur cryptopay.ReplayCursor
+	var cur settle.Cursor
 	require.NoError(t, cur.UnmarshalText(nil))
 	s.calls, s.data = 0, nil
-	cur, err = acct.Replay(ctx, cur, s.handle, check)
+	cur, err = replay(ctx, acct, cur, s.handle, settle.WithSecretKeys("secret"))
 	require.NoError(t, err)
 	assert.Equal(t, 3, s.calls, "every receipt once: order 1 again (a no-op), 2 and 3")
 	require.Len(t, s.credits, 3)
@@ -143,12 +142,12 @@ func TestReplayCatchesUpMissedCallbacks(t *testing.T) {
 
 	text, err := cur.MarshalText()
 	require.NoError(t, err)
-	var restored cryptopay.ReplayCursor
+	var restored settle.Cursor
 	require.NoError(t, restored.UnmarshalText(text))
 	assert.Equal(t, cur, restored)
 
 	s.calls = 0
-	again, err := acct.Replay(ctx, restored, s.handle, check)
+	again, err := replay(ctx, acct, restored, s.handle, settle.WithSecretKeys("secret"))
 	require.NoError(t, err)
 	assert.Zero(t, s.calls, "nothing new")
 	assert.Equal(t, restored, again)
@@ -179,25 +178,29 @@ func TestReplayHoldsUnfinishedReceipts(t *testing.T) {
 	_, err = srv.Deposit(ctx, cryptopaytest.DepositParams{Address: address("3"), Amount: cryptopay.NewAmount(3000), Confirmations: 1, Date: start.Add(3 * time.Second)})
 	require.NoError(t, err)
 
-	cur, err := acct.Replay(ctx, cryptopay.ReplayCursor{Time: start}, s.handle)
-	assert.ErrorIs(t, err, errNotYet, "order 2 is in the mempool")
+	rep, err := settle.Replay(ctx, acct, settle.Cursor{Time: start}, s.handle)
+	cur := rep.Cursor
+	require.NoError(t, err, "order 2 in the mempool is deferred, not a failure")
+	assert.Len(t, rep.Deferred, 1, "order 2 is in the mempool")
 	assert.Equal(t, 3, s.calls)
 	assert.Len(t, s.credits, 2)
 	assert.Equal(t, start.Add(2*time.Second), cur.Time, "held at order 2")
-	assert.Len(t, cur.Seen, 1, "order 3; order 2 failed")
+	assert.Len(t, cur.Seen, 1, "order 3; order 2 deferred")
 
 	// Nothing changed: order 2 is delivered again, as Apirone would call
 	// again; order 3 is not.
 	s.calls = 0
-	cur, err = acct.Replay(ctx, cur, s.handle)
-	assert.ErrorIs(t, err, errNotYet)
+	rep, err = settle.Replay(ctx, acct, cur, s.handle)
+	cur = rep.Cursor
+	require.NoError(t, err)
+	assert.Len(t, rep.Deferred, 1)
 	assert.Equal(t, 1, s.calls)
 
 	// Confirmed now: delivered once more, credited; the cursor moves on.
 	_, err = srv.Mine(ctx, 1)
 	require.NoError(t, err)
 	s.calls = 0
-	cur, err = acct.Replay(ctx, cur, s.handle)
+	cur, err = replay(ctx, acct, cur, s.handle)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.calls)
 	assert.Len(t, s.credits, 3)
@@ -216,12 +219,12 @@ func TestReplayHoldsUnfinishedReceipts(t *testing.T) {
 		return s.handle(ctx, cb)
 	}
 	s.calls = 0
-	cur, err = acct.Replay(ctx, cur, failOrder4)
+	cur, err = replay(ctx, acct, cur, failOrder4)
 	assert.ErrorContains(t, err, "order 4 is locked")
 	assert.Equal(t, 1, s.calls, "order 5")
 	assert.Equal(t, start.Add(4*time.Second), cur.Time)
 	s.calls = 0
-	_, err = acct.Replay(ctx, cur, s.handle)
+	_, err = replay(ctx, acct, cur, s.handle)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.calls, "order 4 only")
 	assert.Len(t, s.credits, 5)
@@ -233,7 +236,7 @@ func TestReplayHoldsUnfinishedReceipts(t *testing.T) {
 		keys = append(keys, cb.DedupeKey())
 		return nil
 	}
-	cur, err = acct.Replay(ctx, cur, acceptAll)
+	cur, err = replay(ctx, acct, cur, acceptAll)
 	require.NoError(t, err)
 	keys = nil
 	addr6 := address("6")
@@ -241,11 +244,11 @@ func TestReplayHoldsUnfinishedReceipts(t *testing.T) {
 	require.NoError(t, err)
 	_, err = srv.Deposit(ctx, cryptopaytest.DepositParams{Address: address("7"), Amount: cryptopay.NewAmount(7000), Confirmations: 1, Date: start.Add(7 * time.Second)})
 	require.NoError(t, err)
-	cur, err = acct.Replay(ctx, cur, acceptAll)
+	cur, err = replay(ctx, acct, cur, acceptAll)
 	require.NoError(t, err)
 	_, err = srv.Mine(ctx, 1)
 	require.NoError(t, err)
-	_, err = acct.Replay(ctx, cur, acceptAll)
+	_, err = replay(ctx, acct, cur, acceptAll)
 	require.NoError(t, err)
 	require.Len(t, keys, 3, "order 6 unconfirmed, order 7, order 6 confirmed")
 	assert.Regexp(t, "^btc:"+addr6+":[0-9a-f]+:unconfirmed$", keys[0])
@@ -254,11 +257,11 @@ func TestReplayHoldsUnfinishedReceipts(t *testing.T) {
 
 func TestReplayCursorText(t *testing.T) {
 	at := time.Date(2024, 5, 1, 12, 0, 0, 123456000, time.UTC)
-	cur := cryptopay.ReplayCursor{Time: at, Seen: []string{"abc:confirmed", "inv1:paid"}}
+	cur := settle.Cursor{Time: at, Seen: []string{"abc:confirmed", "inv1:paid"}}
 	text, err := cur.MarshalText()
 	require.NoError(t, err)
 	assert.Equal(t, "2024-05-01T12:00:00.123456Z abc:confirmed inv1:paid", string(text))
-	var back cryptopay.ReplayCursor
+	var back settle.Cursor
 	require.NoError(t, back.UnmarshalText(text))
 	assert.Equal(t, cur, back)
 	js, err := json.Marshal(cur)
@@ -296,24 +299,24 @@ func TestReplayInvoices(t *testing.T) {
 		got = append(got, cb.DedupeKey())
 		return nil
 	}
-	cur, err := acct.ReplayInvoices(ctx, cryptopay.ReplayCursor{}, record)
+	cur, err := replayInvoices(ctx, acct, settle.Cursor{}, record)
 	require.NoError(t, err)
 	assert.Equal(t, []string{unpaid.ID + ":created", sent.DedupeKey()}, got)
 	assert.Equal(t, paid.ID+":completed", sent.DedupeKey())
 
 	got = nil
-	cur, err = acct.ReplayInvoices(ctx, cur, record)
+	cur, err = replayInvoices(ctx, acct, cur, record)
 	require.NoError(t, err)
 	assert.Empty(t, got, "nothing changed")
 
 	_, err = srv.Advance(ctx, 2*time.Hour)
 	require.NoError(t, err)
-	cur, err = acct.ReplayInvoices(ctx, cur, record)
+	cur, err = replayInvoices(ctx, acct, cur, record)
 	require.NoError(t, err)
 	assert.Equal(t, []string{unpaid.ID + ":expired"}, got)
 
 	got = nil
-	_, err = acct.ReplayInvoices(ctx, cur, record)
+	_, err = replayInvoices(ctx, acct, cur, record)
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
@@ -355,7 +358,7 @@ func TestAlphaPoReplay(t *testing.T) {
 	require.Equal(t, cryptopay.AlphaPoStatusConfirmed, missed.Status)
 
 	var keys []string
-	err = ap.Replay(ctx, func(_ context.Context, tx *cryptopay.AlphaPoTransaction) error {
+	_, err = settle.ReplayAlphaPo(ctx, ap, func(_ context.Context, tx *cryptopay.AlphaPoTransaction) error {
 		keys = append(keys, tx.DedupeKey())
 		return nil
 	}, cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"}, cryptopay.AlphaPoTransactionInfoParams{ForeignID: "never-made"})
@@ -363,11 +366,32 @@ func TestAlphaPoReplay(t *testing.T) {
 	assert.Equal(t, []string{missed.DedupeKey()}, keys, "the unknown foreign_id is skipped")
 
 	failing := errors.New("books locked")
-	err = ap.Replay(ctx, func(context.Context, *cryptopay.AlphaPoTransaction) error { return failing },
+	_, err = settle.ReplayAlphaPo(ctx, ap, func(context.Context, *cryptopay.AlphaPoTransaction) error { return failing },
 		cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"}, cryptopay.AlphaPoTransactionInfoParams{ID: w.ID})
 	assert.ErrorIs(t, err, failing)
 	srv.FailNext("/v2/transactions/info", 1, cryptopaytest.Failure{Status: http.StatusBadGateway})
-	err = ap.Replay(ctx, func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil },
+	_, err = settle.ReplayAlphaPo(ctx, ap, func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil },
 		cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"})
 	assert.ErrorIs(t, err, cryptopay.ErrServer)
+}
+
+// replay is settle.Replay, returning the next cursor.
+func replay(ctx context.Context, src settle.PaymentSource, cur settle.Cursor, fn func(context.Context, *cryptopay.PaymentCallback) error, opts ...settle.Option) (settle.Cursor, error) {
+	rep, err := settle.Replay(ctx, src, cur, fn, opts...)
+	return rep.Cursor, err
+}
+
+// replayInvoices is settle.ReplayInvoices, returning the next cursor.
+func replayInvoices(ctx context.Context, src settle.InvoiceSource, cur settle.Cursor, fn func(context.Context, *cryptopay.InvoiceCallback) error) (settle.Cursor, error) {
+	rep, err := settle.ReplayInvoices(ctx, src, cur, fn)
+	return rep.Cursor, err
+}
+
+// newShopAccount creates an account on srv, with a client that does not retry.
+func newShopAccount(t *testing.T, srv *cryptopaytest.Server) *cryptopay.Account {
+	t.Helper()
+	c := srv.Client(cryptopay.WithRetry(cryptopay.RetryPolicy{MaxAttempts: 1}))
+	created, err := c.CreateAccount(context.Background())
+	require.NoError(t, err)
+	return c.Account(created.Account, created.TransferKey)
 }
