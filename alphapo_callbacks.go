@@ -250,9 +250,21 @@ func decodeAlphaPoCallback(body []byte) (*AlphaPoTransaction, error) {
 // key/secret pairs to accept callbacks of several merchants at one
 // endpoint, or the old and the new pair while you rotate them. It is safe
 // for concurrent use, Add included, and never prints a key or secret.
+//
+// A verifier with no pair (the zero value, a struct field never set, or a
+// nil pointer) refuses every callback with ErrCallbackUnverified, from
+// Verify, Parse, ParseRequest and Handler alike; Add gives a zero value
+// its first pair.
 type AlphaPoCallbackVerifier struct {
-	keys *alphaPoKeys // behind a pointer, so that Format's copy copies no lock
+	// keys is behind a pointer, so that Format's copy copies no lock; nil
+	// in a zero verifier until its first Add. Read and set it under
+	// verifierKeys.
+	keys *alphaPoKeys
 }
+
+// verifierKeys guards the keys pointer of every verifier: a zero verifier
+// has no lock of its own when its first Add sets it.
+var verifierKeys sync.RWMutex
 
 // alphaPoKeys are the pairs a verifier accepts.
 type alphaPoKeys struct {
@@ -275,7 +287,7 @@ type alphaPoKeyContext struct{}
 // NewAlphaPoCallbackVerifier returns a verifier for callbacks signed for
 // the merchant's API key and secret. Both are required.
 func NewAlphaPoCallbackVerifier(key, secret string) (*AlphaPoCallbackVerifier, error) {
-	v := &AlphaPoCallbackVerifier{keys: new(alphaPoKeys)}
+	v := new(AlphaPoCallbackVerifier)
 	if err := v.Add(key, secret); err != nil {
 		return nil, err
 	}
@@ -293,16 +305,52 @@ func NewAlphaPoCallbackVerifier(key, secret string) (*AlphaPoCallbackVerifier, e
 // your AlphaPoClient to it; build the verifier without the old pair once
 // AlphaPo has stopped retrying callbacks signed with it (about 24 hours).
 func (v *AlphaPoCallbackVerifier) Add(key, secret string) error {
-	if key == "" {
+	switch {
+	case v == nil:
+		return invalid("verifier", "is nil: make it with NewAlphaPoCallbackVerifier")
+	case key == "":
 		return invalid("key", "is required")
-	}
-	if secret == "" {
+	case secret == "":
 		return invalid("secret", "is required")
 	}
-	v.keys.mu.Lock()
-	defer v.keys.mu.Unlock()
-	v.keys.pairs = append(v.keys.pairs, alphaPoPair{key: newSecret(key), sum: sha256.Sum256([]byte(key)), signer: NewSigner(secret)})
+	keys := v.keysToAdd()
+	keys.mu.Lock()
+	defer keys.mu.Unlock()
+	keys.pairs = append(keys.pairs, alphaPoPair{key: newSecret(key), sum: sha256.Sum256([]byte(key)), signer: NewSigner(secret)})
 	return nil
+}
+
+// keysToAdd returns v's pairs, made first in a zero verifier.
+func (v *AlphaPoCallbackVerifier) keysToAdd() *alphaPoKeys {
+	verifierKeys.Lock()
+	defer verifierKeys.Unlock()
+	if v.keys == nil {
+		v.keys = new(alphaPoKeys)
+	}
+	return v.keys
+}
+
+// matching returns the pairs whose key's SHA-256 is sum, comparing with
+// every pair in constant time; none for a verifier with no pair.
+func (v *AlphaPoCallbackVerifier) matching(sum [sha256.Size]byte) []alphaPoPair {
+	if v == nil {
+		return nil
+	}
+	verifierKeys.RLock()
+	keys := v.keys
+	verifierKeys.RUnlock()
+	if keys == nil {
+		return nil
+	}
+	var matches []alphaPoPair
+	keys.mu.RLock()
+	defer keys.mu.RUnlock()
+	for _, p := range keys.pairs {
+		if subtle.ConstantTimeCompare(sum[:], p.sum[:]) == 1 {
+			matches = append(matches, p)
+		}
+	}
+	return matches
 }
 
 // Format prints "cryptopay.AlphaPoCallbackVerifier{REDACTED}" for every
@@ -331,15 +379,7 @@ func (v *AlphaPoCallbackVerifier) verify(body []byte, header http.Header) (strin
 	if len(keys) != 1 {
 		return "", fmt.Errorf("%w: want one X-Processing-Key header, got %d", ErrCallbackUnverified, len(keys))
 	}
-	got := sha256.Sum256([]byte(keys[0]))
-	var matches []alphaPoPair
-	v.keys.mu.RLock()
-	for _, p := range v.keys.pairs {
-		if subtle.ConstantTimeCompare(got[:], p.sum[:]) == 1 {
-			matches = append(matches, p)
-		}
-	}
-	v.keys.mu.RUnlock()
+	matches := v.matching(sha256.Sum256([]byte(keys[0])))
 	switch {
 	case len(matches) == 0:
 		return "", fmt.Errorf("%w: X-Processing-Key is not a merchant's key", ErrCallbackUnverified)

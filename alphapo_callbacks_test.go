@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -227,36 +228,6 @@ func TestAlphaPoCallbackTypes(t *testing.T) {
 	}
 }
 
-// TestAlphaPoPaymentRequestCallbacks: a payment request's callbacks have
-// no numeric id; each new payment, still "processing", is a new event.
-func TestAlphaPoPaymentRequestCallbacks(t *testing.T) {
-	v := testVerifier(t)
-	parse := func(body string) (*AlphaPoTransaction, error) {
-		return v.Parse([]byte(body), signedHeader(testAlphaKey, testAlphaSecret, []byte(body)))
-	}
-	const id = `"payment_request_id":"019c0ebf-81e5-751d-aa57-fb9e2cba23c2","type":"payment_request"`
-	fixed, err := parse(`{` + id + `,"status":"processing","currency_sent":{"currency":"BTC","expected_amount":"0.0094","received_amount":"0"}}`)
-	require.NoError(t, err, "a plain currency code is taken too")
-	assert.Equal(t, "BTC", fixed.CurrencySent.Currency)
-	paid, err := parse(`{` + id + `,"status":"processing","currency_sent":{"currency":{"iso":"BTC"},"received_amount":"0.0050"}}`)
-	require.NoError(t, err)
-	again, err := parse(`{` + id + `,"status":"processing","currency_sent":{"currency":{"iso":"BTC"},"received_amount":0.005}}`)
-	require.NoError(t, err)
-	done, err := parse(`{` + id + `,"status":"paid","transactions":[{"id":"019c0f25-e7db"}],"fees":{"unknown":"form"}}`)
-	require.NoError(t, err, "transactions and fees of a payment request are not decoded")
-
-	assert.Equal(t, "019c0ebf-81e5-751d-aa57-fb9e2cba23c2:processing:0", fixed.DedupeKey())
-	assert.NotEqual(t, fixed.DedupeKey(), paid.DedupeKey(), "a new payment is a new event")
-	assert.Equal(t, paid.DedupeKey(), again.DedupeKey(), "the same amount written another way is a repeat")
-	assert.NotEqual(t, paid.DedupeKey(), done.DedupeKey())
-	assert.NotEqual(t, fixed.DedupeKey(), (&AlphaPoTransaction{ID: 7, Status: "processing"}).DedupeKey())
-
-	_, err = parse(`{"type":"payment_request","status":"paid"}`)
-	assert.ErrorIs(t, err, ErrCallbackMalformed, "no payment_request_id")
-	_, err = parse(`{` + id + `,"status":"paid","currency_sent":"0.0094"}`)
-	assert.ErrorIs(t, err, ErrCallbackMalformed)
-}
-
 func TestAlphaPoCallbackStatuses(t *testing.T) {
 	v := testVerifier(t)
 	for _, status := range []AlphaPoStatus{
@@ -426,6 +397,40 @@ func TestNewAlphaPoCallbackVerifier(t *testing.T) {
 	}
 }
 
+// One verifier serves several merchants: each callback verifies with its
+// own pair only, and the handler's function learns whose it is.
+func TestAlphaPoVerifierSeveralPairs(t *testing.T) {
+	v, err := NewAlphaPoCallbackVerifier("key-a", "secret-a")
+	require.NoError(t, err)
+	require.NoError(t, v.Add("key-b", "secret-b"))
+	assert.ErrorIs(t, v.Add("", "secret-c"), ErrInvalidParams)
+	assert.ErrorIs(t, v.Add("key-c", ""), ErrInvalidParams)
+
+	const body = `{"id":7,"type":"deposit","status":"confirmed"}`
+	signed := func(key, secret string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/alphapo", strings.NewReader(body))
+		r.Header.Set("X-Processing-Key", key)
+		r.Header.Set("X-Processing-Signature", NewSigner(secret).Sign([]byte(body)))
+		return r
+	}
+	var keys []string
+	h := v.Handler(func(ctx context.Context, tx *AlphaPoTransaction) error {
+		keys = append(keys, AlphaPoCallbackKey(ctx))
+		return nil
+	})
+	assert.Equal(t, http.StatusOK, serve(h, signed("key-a", "secret-a")).Code)
+	assert.Equal(t, http.StatusOK, serve(h, signed("key-b", "secret-b")).Code)
+	assert.Equal(t, http.StatusForbidden, serve(h, signed("key-a", "secret-b")).Code, "another merchant's secret")
+	assert.Equal(t, http.StatusForbidden, serve(h, signed("key-c", "secret-a")).Code, "an unknown key")
+	assert.Equal(t, []string{"key-a", "key-b"}, keys)
+
+	assert.Empty(t, AlphaPoCallbackKey(context.Background()))
+	req := signed("key-b", "secret-b")
+	tx, err := v.ParseRequest(req)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), tx.ID)
+}
+
 // FuzzAlphaPoCallback: a correctly signed body always verifies; whatever
 // decodes encodes to JSON that decodes to the same callback; and a body
 // verifies only with its own signature.
@@ -464,4 +469,55 @@ func vectorBody(f *testing.F) string {
 	var vec signingVector
 	require.NoError(f, json.Unmarshal(raw, &vec))
 	return vec.Body
+}
+
+// A verifier with no pair (never set, new(...), nil) refuses every
+// callback instead of panicking, and Add gives a zero one its first pair.
+func TestAlphaPoVerifierZero(t *testing.T) {
+	body := []byte(`{"id":7,"type":"deposit","status":"confirmed"}`)
+	var field struct{ Verifier AlphaPoCallbackVerifier }
+	for name, v := range map[string]*AlphaPoCallbackVerifier{"new": new(AlphaPoCallbackVerifier), "field": &field.Verifier, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			assert.ErrorIs(t, v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body)), ErrCallbackUnverified)
+			cb, err := v.Parse(body, signedHeader(testAlphaKey, testAlphaSecret, body))
+			assert.ErrorIs(t, err, ErrCallbackUnverified)
+			assert.Nil(t, cb)
+			_, err = v.ParseRequest(signedRequest(body))
+			assert.ErrorIs(t, err, ErrCallbackUnverified)
+			called := false
+			h := v.Handler(func(context.Context, *AlphaPoTransaction) error { called = true; return nil })
+			assert.Equal(t, http.StatusForbidden, serve(h, signedRequest(body)).Code)
+			assert.False(t, called)
+			err = v.Add(testAlphaKey, testAlphaSecret)
+			if v == nil {
+				assert.ErrorIs(t, err, ErrInvalidParams)
+				return
+			}
+			require.NoError(t, err)
+			assert.NoError(t, v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body)))
+			assert.Equal(t, http.StatusOK, serve(h, signedRequest(body)).Code, "the handler made before Add")
+			assert.True(t, called)
+		})
+	}
+}
+
+// A zero verifier's first Add races with nothing: callbacks verified while
+// it runs are refused or accepted, never a data race (go test -race).
+func TestAlphaPoVerifierZeroConcurrentAdd(t *testing.T) {
+	body := []byte(`{"id":7,"type":"deposit","status":"confirmed"}`)
+	v := new(AlphaPoCallbackVerifier)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body))
+			if err != nil {
+				assert.ErrorIs(t, err, ErrCallbackUnverified)
+			}
+		}()
+	}
+	require.NoError(t, v.Add(testAlphaKey, testAlphaSecret))
+	wg.Wait()
+	assert.NoError(t, v.Verify(body, signedHeader(testAlphaKey, testAlphaSecret, body)))
 }

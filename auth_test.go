@@ -289,3 +289,14 @@ func TestWaitingForTheSessionEndsWithTheContext(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.True(t, strings.Contains(err.Error(), "canceled"))
 }
+
+// TestRefreshWithoutTokensSignsIn: with the transfer key and no tokens,
+// Refresh signs in.
+func TestRefreshWithoutTokensSignsIn(t *testing.T) {
+	w := newWire(t)
+	w.respond(http.MethodPost, "https://apirone.com/api/v2/auth/login", 200, fixture(t, "apirone/login.json"))
+	wallet := w.apirone().Wallet(testWalletID, testTransferKey)
+	require.NoError(t, wallet.Refresh(context.Background()))
+	assert.NotEmpty(t, wallet.Tokens().Access)
+	assert.Equal(t, 1, w.count())
+}

@@ -2,6 +2,7 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,10 +12,30 @@ import (
 
 // Callback says where Apirone reports payments to an address: the URL, the
 // HTTP method (GET or POST) and data echoed back with every callback.
+//
+// Data decodes as PaymentCallback.Data does: Apirone answers a value
+// given as a number ("order": 123456) as a number, and it reads as its
+// JSON text ("123456"); a boolean as "true" or "false", null as "".
 type Callback struct {
 	Method string            `json:"method,omitempty"` // "GET" or "POST"; Apirone's default is POST
 	URL    string            `json:"url"`
 	Data   map[string]string `json:"data,omitempty"`
+}
+
+// UnmarshalJSON decodes a callback, reading data values as described on
+// Callback.
+func (cb *Callback) UnmarshalJSON(b []byte) error {
+	type plain Callback
+	wire := struct {
+		*plain
+		Data json.RawMessage `json:"data"` // shadows plain.Data
+	}{plain: (*plain)(cb)}
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return err
+	}
+	data, err := decodeCallbackData(wire.Data)
+	cb.Data = data
+	return err
 }
 
 // Format prints the method, the URL without its query and the data keys

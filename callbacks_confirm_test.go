@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +18,7 @@ import (
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -374,4 +379,152 @@ func TestCallbackConfirmWithSecret(t *testing.T) {
 	assert.Equal(t, []map[string]string{{"order": "1"}}, got)
 	assert.Equal(t, http.StatusInternalServerError, post(t, keyless.URL, body))
 	assert.Len(t, got, 1)
+}
+
+// The confirming reads, against answers the fake does not give: each
+// case is one way a callback must be refused, or corrected, by what the
+// API shows, and the reads it costs. (Pins the survivors of a mutation
+// run on callbacks_confirm.go.)
+func TestCallbackConfirmReads(t *testing.T) {
+	const (
+		account = "apr-e729d9982f079fa86b10a0e3aa6ff37b"
+		address = "3N5unaGDEGnS6f2J9W9dBnA2cavymLNdqmU"
+		hash    = "7975e90fd581ace5f61e2b3d6dee926eab1ca635f923e8871cdf26a89c4d1cf0"
+	)
+	base := cryptopay.ApironeBaseURL + "/v2/accounts/" + account + "/addresses/" + address
+	withCallback := `{"account":"` + account + `","currency":"btc","address":"` + address + `","callback":{"method":"POST","url":"https://shop.example/cb","data":{"order":"7"}}}`
+	tx := func(id string, amount, height int64) string {
+		return fmt.Sprintf(`{"txid":%q,"amount":%d,"block":{"hash":"b","height":%d},"deleted":false}`, id, amount, height)
+	}
+	others := func(n int) []string {
+		list := make([]string, n)
+		for i := range list {
+			list[i] = tx(fmt.Sprintf("%064x", i), 1000, 800000)
+		}
+		return list
+	}
+	page := func(total int, txs ...string) string {
+		return fmt.Sprintf(`{"account":%q,"currency":"btc","address":%q,"txs":[%s],"pagination":{"total":%d,"offset":0,"limit":100}}`,
+			account, address, strings.Join(txs, ","), total)
+	}
+	paid := func(conf string) string {
+		return `{"value":99999,"input_address":"` + address + `","confirmations":` + conf + `,"input_transaction_hash":"` + hash +
+			`","data":{"order":"7"},"account":"` + account + `","currency":"btc"}`
+	}
+	tests := []struct {
+		name     string
+		callback string
+		info     string
+		pages    []string // the address history, by offset 0, 100, ...
+		status   int
+		conf     int64 // what fn gets
+		requests int
+	}{
+		{"no transaction hash", strings.Replace(paid("1"), hash, "", 1), withCallback, nil, 403, 0, 0},
+		{"no callback in the API", paid("1"), `{"account":"` + account + `","currency":"btc","address":"` + address + `","callback":null}`, nil, 403, 0, 1},
+		{"zero amount", paid("1"), withCallback, []string{page(1, tx(hash, 0, 800000))}, 403, 0, 2},
+		{"spent", paid("1"), withCallback, []string{page(1, tx(hash, -1000, 800000))}, 403, 0, 2},
+		{"mempool, the callback claims 6", paid("6"), withCallback, []string{page(1, tx(hash, 1000, 1))}, 200, 0, 2},
+		{"the first block", paid("0"), withCallback, []string{page(1, tx(hash, 1000, 2))}, 200, 1, 2},
+		{"confirmed, the callback's count kept", paid("6"), withCallback, []string{page(1, tx(hash, 1000, 800000))}, 200, 6, 2},
+		{"on the second page", paid("1"), withCallback, []string{page(101, others(100)...), page(101, tx(hash, 1000, 800000))}, 200, 1, 3},
+		{"on no page", paid("1"), withCallback, []string{page(101, others(100)...), page(101, others(1)...)}, 403, 0, 3},
+		{"a page short of the total", paid("1"), withCallback, []string{page(150, others(99)...), page(150, tx(hash, 1000, 800000))}, 200, 1, 3},
+		{"an empty page before the total", paid("1"), withCallback, []string{page(500, others(100)...), page(500)}, 403, 0, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mock := httpmock.NewMockTransport()
+			mock.RegisterResponder(http.MethodGet, base+"/callback", httpmock.NewStringResponder(200, tt.info))
+			offset := 0
+			for _, p := range tt.pages {
+				query := "limit=100"
+				if offset > 0 {
+					query += fmt.Sprintf("&offset=%d", offset)
+				}
+				mock.RegisterResponderWithQuery(http.MethodGet, base+"/history", query, httpmock.NewStringResponder(200, p))
+				offset += strings.Count(p, `"txid"`)
+			}
+			c, err := cryptopay.NewClient(cryptopay.WithHTTPClient(&http.Client{Transport: mock}))
+			require.NoError(t, err)
+			acct := c.Account(account, "82ookirnTwWNXXqFwdOQMVZIamt8s1uT")
+			var got []cryptopay.PaymentCallback
+			h := cryptopay.PaymentCallbackHandler(func(_ context.Context, cb *cryptopay.PaymentCallback) error {
+				got = append(got, *cb)
+				return nil
+			}, cryptopay.WithCallbackConfirm(acct))
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a page walk that never ends fails, not hangs
+			defer cancel()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodPost, "/cb", strings.NewReader(tt.callback)))
+			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
+			assert.Equal(t, tt.requests, mock.GetTotalCallCount(), "API reads")
+			if tt.status != http.StatusOK {
+				assert.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.conf, got[0].Confirmations)
+			assert.Equal(t, cryptopay.NewAmount(1000), got[0].Value, "the API's amount")
+		})
+	}
+}
+
+// TestCallbackOptionsTypeCheck type-checks calls of each handler with each
+// option, as the compiler would: an Apirone-only option given to the
+// AlphaPo handler does not compile; every other pairing does.
+func TestCallbackOptionsTypeCheck(t *testing.T) {
+	options := map[string]bool{ // the option call: Apirone only
+		`cryptopay.WithCallbackSecret("secret", "s")`: true,
+		`cryptopay.WithCallbackConfirm(acct)`:         true,
+		`cryptopay.WithCallbackErrorHandler(nil)`:     false,
+		`cryptopay.WithCallbackLogger(nil)`:           false,
+		`cryptopay.WithCallbackObserver(nil)`:         false,
+		`cryptopay.CallbackReportOption{}`:            false,
+	}
+	handlers := map[string]bool{ // the handler call, opt for the option: AlphaPo's
+		`cryptopay.PaymentCallbackHandler(func(context.Context, *cryptopay.PaymentCallback) error { return nil }, opt)`: false,
+		`cryptopay.InvoiceCallbackHandler(func(context.Context, *cryptopay.InvoiceCallback) error { return nil }, opt)`: false,
+		`v.Handler(func(context.Context, *cryptopay.AlphaPoTransaction) error { return nil }, opt)`:                     true,
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	want := map[string]bool{}   // function name: compiles
+	call := map[string]string{} // function name: the call it makes
+	for h, alphaPo := range handlers {
+		for o, apironeOnly := range options {
+			name := fmt.Sprintf("f%d", len(want))
+			src := fmt.Sprintf(`package options
+
+import (
+	"context"
+
+	"github.com/cryptopay-go/cryptopay"
+)
+
+var (
+	acct *cryptopay.Account
+	v    *cryptopay.AlphaPoCallbackVerifier
+)
+
+func %s() { _ = %s }
+`, name, strings.Replace(h, "opt", o, 1))
+			files = append(files, mustParse(t, fset, name+".go", src))
+			want[name] = !(alphaPo && apironeOnly)
+			call[name] = strings.Replace(h, "opt", o, 1)
+		}
+	}
+	imp := exportImporter(t, fset, [][]*ast.File{files[:1]})
+	for _, f := range files {
+		name := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Name.Name
+		var errs []string
+		conf := types.Config{Importer: imp, Error: func(err error) { errs = append(errs, err.Error()) }}
+		conf.Check("options", fset, []*ast.File{f}, nil)
+		if want[name] {
+			assert.Empty(t, errs, call[name])
+			continue
+		}
+		require.Len(t, errs, 1, call[name])
+		assert.Contains(t, errs[0], "does not implement cryptopay.AlphaPoCallbackOption", call[name])
+	}
 }

@@ -51,6 +51,8 @@ type PaymentCallback struct {
 	Replayed bool `json:"-"`
 	// ReceivedAt is when the history recorded the payment: set on a
 	// replayed callback; zero on one Apirone sent (it carries no time).
+	// settle.ConfirmationPolicy.Enough judges a replayed payment's age by
+	// it.
 	ReceivedAt time.Time `json:"-"`
 	// APIConfirmed says that the API shows the payment confirmed: set on
 	// a replayed callback from the history, where Confirmations can only
@@ -358,7 +360,7 @@ func malformed(format string, args ...any) error {
 }
 
 // CallbackOption configures the Apirone callback handlers,
-// PaymentCallbackHandler and InvoiceCallbackHandler, and Account.Replay.
+// PaymentCallbackHandler and InvoiceCallbackHandler.
 // WithCallbackSecret and WithCallbackConfirm are CallbackOptions only:
 // AlphaPo signs its callbacks, and AlphaPoCallbackVerifier.Handler, which
 // takes AlphaPoCallbackOptions, does not compile with them. The options
@@ -410,25 +412,23 @@ type acceptedSecret struct {
 	value secret
 }
 
-// newCallbackSettings applies the options of an Apirone handler; a nil
-// option is skipped.
+// newCallbackSettings applies the options of an Apirone handler.
 func newCallbackSettings(opts []CallbackOption) *callbackSettings {
-	s := new(callbackSettings)
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyApirone(s)
-		}
-	}
-	return s
+	return applyOptions(opts, CallbackOption.applyApirone)
 }
 
-// newAlphaPoSettings applies the options of an AlphaPo handler; a nil
-// option is skipped.
+// newAlphaPoSettings applies the options of an AlphaPo handler.
 func newAlphaPoSettings(opts []AlphaPoCallbackOption) *callbackSettings {
+	return applyOptions(opts, AlphaPoCallbackOption.applyAlphaPo)
+}
+
+// applyOptions applies each option with apply, skipping nil ones.
+func applyOptions[O comparable](opts []O, apply func(O, *callbackSettings)) *callbackSettings {
 	s := new(callbackSettings)
+	var none O
 	for _, opt := range opts {
-		if opt != nil {
-			opt.applyAlphaPo(s)
+		if opt != none {
+			apply(opt, s)
 		}
 	}
 	return s

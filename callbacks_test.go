@@ -2,6 +2,8 @@ package cryptopay
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -48,4 +50,52 @@ func TestCallbackDeliveredData(t *testing.T) {
 	parsed, err := ParsePaymentCallback(httptest.NewRequest(http.MethodGet, cb.URL+"&"+q.Encode(), nil))
 	require.NoError(t, err)
 	assert.Equal(t, cb.DeliveredData(), parsed.Data)
+}
+
+// Apirone's docs answer callback data with numbers ("invoice_id": 1234
+// in https://apirone.com/docs/address; the issue's example is
+// "data":{"user":"john","order":123456}): every call that
+// returns a Callback reads number and boolean values as their text, as
+// PaymentCallback.Data does, instead of failing the whole call (for
+// GenerateAddress, after the address was made).
+func TestCallbackDataLenient(t *testing.T) {
+	const callback = `{"method":"POST","url":"https://shop.example/cb","data":{"user":"john","order":123456,"paid":false,"note":null}}`
+	want := &Callback{Method: "POST", URL: "https://shop.example/cb", Data: map[string]string{"user": "john", "order": "123456", "paid": "false", "note": ""}}
+	ctx := context.Background()
+	w := newWire(t)
+	w.respond(http.MethodPost, apironeAccountURL+"/addresses", 200,
+		`{"account":"`+testAccountID+`","currency":"btc","address":"3N3K","type":"p2sh-p2wpkh","callback":`+callback+`}`)
+	w.respond(http.MethodGet, apironeAccountURL+"/addresses/3N3K/callback", 200,
+		`{"account":"`+testAccountID+`","currency":"btc","address":"3N3K","callback":`+callback+`}`)
+	w.respond(http.MethodGet, apironeAccountURL+"/callback", 200,
+		`{"account":"`+testAccountID+`","currency":"btc","callback":`+callback+`}`)
+	acct := w.account()
+
+	addr, err := acct.GenerateAddress(ctx, &GenerateAddressParams{Currency: "btc"})
+	require.NoError(t, err)
+	assert.Equal(t, want, addr.Callback)
+	info, err := acct.AddressCallbackInfo(ctx, "3N3K")
+	require.NoError(t, err)
+	assert.Equal(t, want, info.Callback)
+	saved, err := acct.CallbackInfo(ctx, "btc")
+	require.NoError(t, err)
+	assert.Equal(t, want, saved.Callback)
+
+	var cb Callback
+	assert.ErrorContains(t, json.Unmarshal([]byte(`{"url":"u","data":"x"}`), &cb), "want a JSON object")
+	require.NoError(t, json.Unmarshal([]byte(`{"url":"u","data":[]}`), &cb))
+	assert.Nil(t, cb.Data)
+}
+
+func TestCallbackHidesSecrets(t *testing.T) {
+	cb := Callback{Method: "POST", URL: "https://shop.example.com/cb?token=url-secret", Data: map[string]string{"secret": "data-secret", "order": "1042"}}
+	p := &GenerateAddressParams{Currency: "btc", Callback: &cb}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{cb, &cb, p} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, "url-secret", verb)
+			assert.NotContains(t, out, "data-secret", verb)
+		}
+	}
+	assert.Equal(t, "cryptopay.Callback{Method:POST URL:https://shop.example.com/cb?REDACTED DataKeys:[order secret]}", fmt.Sprint(cb))
 }

@@ -188,7 +188,7 @@ and check it with [WithCallbackSecret]:
 	http.Handle("/apirone/payment", cryptopay.PaymentCallbackHandler(
 		func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 			if cb.Confirmations < 1 {
-				return errNotYet // any error: Apirone calls again on the next block
+				return cryptopay.ErrNotYet // 500: Apirone calls again on the next block
 			}
 			return creditOnce(ctx, cb.DedupeKey(), cb.Data["order"], cb.Value) // cb.Value in satoshi
 		},
@@ -197,13 +197,19 @@ and check it with [WithCallbackSecret]:
 
 [PaymentCallbackHandler] answers 200 "*ok*" when your function returns nil,
 which ends the callbacks for that payment, and 500 when it returns an error,
-so Apirone calls again on the next block: return an error until the payment
-has the confirmations you require. A missing or wrong secret gets 403 and
-never reaches your function; an empty configured secret rejects everything.
-The answers do not say why: [WithCallbackErrorHandler] and
-[WithCallbackLogger] tell you, with a reason errors.Is sorts, for every
-handler of both providers. A handler of your own checks the secret with
-[VerifyCallbackSecret], by the same rules.
+so Apirone calls again on the next block. Return [ErrNotYet] (or an error
+that wraps it) until the payment has the confirmations you require: it is
+answered 500 too, but it is no failure ([WithCallbackLogger] logs it at
+debug level, [WithCallbackErrorHandler] does not hear of it,
+[WithCallbackObserver] reports [CallbackDeferred]); every handler of both
+providers treats it so. A missing or wrong secret gets 403 and never
+reaches your function; an empty configured secret rejects everything. The
+answers do not say why: [WithCallbackErrorHandler] and [WithCallbackLogger]
+tell you, with a reason errors.Is sorts. A handler of your own checks the
+secret with [VerifyCallbackSecret], by the same rules. The options are
+typed per handler ([CallbackOption] for Apirone's, [AlphaPoCallbackOption]
+for AlphaPo's, [CallbackReportOption] for both): an option a handler does
+not honour does not compile.
 Invoice callbacks ([InvoiceCallbackHandler]) carry the secret in the
 callback URL's query and no amounts: fetch the invoice with [Account.Invoice]
 and act on what it says.
@@ -231,9 +237,18 @@ settle.ReplayAlphaPo rechecks those you know by id or foreign_id. The
 package [github.com/cryptopay-go/cryptopay/settle] is this settlement
 layer (catch-up, lost payouts, payment outcomes, the confirmation policy)
 and states the invariants it keeps; its documentation says what the
-provider's records can and cannot rebuild of a callback. [WithCallbackConfirm] makes an Apirone handler
-re-read each callback through the API (one read per callback), refuse
-what the API does not show and pass on the API's amounts and status.
+provider's records can and cannot rebuild of a callback. A replayed
+payment carries no confirmation count, only whether the API shows it
+confirmed, so settle.ConfirmationPolicy accepts it once it is also old
+enough for the count on its network (ReplayAge).
+[WithCallbackConfirm] makes an Apirone handler re-read each callback
+through the API (two reads per payment callback, one per invoice
+callback; it needs the transfer key or a Login), refuse what the API does
+not show (a transaction that did not pay that address, another account, a
+wallet, data that is not the data the API holds for the address's
+callback: a real payment replayed with another order's data is refused,
+with or without a secret) and pass on the API's amounts and status.
+WithCallbackConfirm(nil) panics rather than take callbacks at their word.
 
 Rotating secrets: Apirone echoes the data an address was made with, so
 old addresses keep sending the old secret. Accept both with
@@ -308,6 +323,15 @@ RetryPolicy: the mock fails it as a transport fails after sending.
 [github.com/cryptopay-go/cryptopay/cryptopaytest.Fixture]
 returns the providers' reference responses by name, so a mock answers what
 the provider answers. See the example of [WithHTTPClient].
+
+# A complete service
+
+The repository's examples/merchant (a module of its own) is a merchant
+backend on a database that does each pattern above: credit.go credits a
+callback once under its DedupeKey, payouts.go settles a payout whose
+answer was lost instead of sending it again, catchup.go replays what the
+callbacks missed (package settle) from cursors kept in the database, and
+store.go says how many instances share one PostgreSQL.
 
 # Reading the source
 

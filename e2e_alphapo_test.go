@@ -5,6 +5,8 @@ package cryptopay_test
 // real sockets.
 
 import (
+	"net/http"
+
 	"context"
 	"net/http/httptest"
 	"testing"
@@ -107,4 +109,30 @@ func TestEndToEndAlphaPoDepositAndWithdrawal(t *testing.T) {
 	tx, err := ap.TransactionInfo(ctx, &cryptopay.AlphaPoTransactionInfoParams{ForeignID: "payout-1"})
 	require.NoError(t, err)
 	assert.Equal(t, paid, tx)
+}
+
+func TestEndToEndAlphaPoTakeAddress(t *testing.T) {
+	ctx := context.Background()
+	srv := cryptopaytest.NewServer()
+	defer srv.Close()
+	key, secret := srv.AlphaPoCredentials()
+	params := &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "customer-17", EndUserReference: "customer-17", ConvertTo: "EUR"}
+
+	good, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
+	require.NoError(t, err)
+	taken, err := good.TakeAddress(ctx, params)
+	require.NoError(t, err)
+	assert.NotEmpty(t, taken.Address)
+	assert.Equal(t, "customer-17", taken.ForeignID)
+	assert.Equal(t, "EUR", taken.ConvertTo)
+
+	bad, err := cryptopay.NewAlphaPoClient(key, "not-the-secret", cryptopay.WithBaseURL(srv.AlphaPoURL()))
+	require.NoError(t, err)
+	_, err = bad.TakeAddress(ctx, params)
+	require.ErrorIs(t, err, cryptopay.ErrUnauthorized)
+	var ae *cryptopay.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusForbidden, ae.StatusCode)
+	assert.Equal(t, "bad_header_signature", ae.Code)
+	assert.NotContains(t, err.Error(), "not-the-secret")
 }

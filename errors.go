@@ -38,8 +38,10 @@ var (
 	// ErrNotYet: returned (or wrapped) by a callback or replay function,
 	// it says "call me again later" without reporting a failure: a
 	// payment still waiting for confirmations, say. The callback handlers
-	// answer it so that the provider calls again, and replays keep the
-	// event for the next run.
+	// answer it 500 so that the provider calls again, and count it as
+	// deferred, not failed: logged at debug level, not reported to
+	// WithCallbackErrorHandler, CallbackDeferred to WithCallbackObserver.
+	// Replays keep the event for the next run.
 	ErrNotYet = errors.New("cryptopay: not yet")
 )
 

@@ -1,6 +1,10 @@
 package cryptopay
 
 import (
+	"bytes"
+	"fmt"
+	"strings"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,4 +142,81 @@ func TestAPIErrorReadsOnlyItsProvidersMembers(t *testing.T) {
 			assert.Equal(t, tc.body, string(apiErr.Body), "the whole answer stays in Body")
 		})
 	}
+}
+
+func TestApironeErrorBody(t *testing.T) {
+	w := newWire(t)
+	w.respond(http.MethodGet, apironeAccountURL+"/balance", 400, `{"message": "Invalid wallet."}`)
+	_, err := w.account().Balance(context.Background(), nil)
+
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 400, apiErr.StatusCode)
+	assert.Equal(t, "Invalid wallet.", apiErr.Message)
+	assert.Equal(t, "GET", apiErr.Method)
+	assert.Equal(t, "/v2/accounts/"+testAccountID+"/balance", apiErr.Path)
+	assert.ErrorIs(t, err, ErrBadRequest)
+	assert.NotErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, "cryptopay: GET /v2/accounts/"+testAccountID+"/balance: 400 Bad Request: Invalid wallet.", err.Error())
+}
+
+func TestErrorStatusesMatchSentinels(t *testing.T) {
+	for status, sentinel := range map[int]error{
+		401: ErrUnauthorized, 403: ErrUnauthorized, 404: ErrNotFound, 429: ErrRateLimited,
+		500: ErrServer, 502: ErrServer, 503: ErrServer,
+	} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL+"/callback", status, `{"message":"nope"}`)
+		_, err := w.account().CallbackInfo(context.Background(), "btc")
+		assert.ErrorIs(t, err, sentinel, "status %d", status)
+		assert.NotContains(t, err.Error(), testTransferKey, "status %d", status)
+	}
+}
+
+func TestHTMLErrorPage(t *testing.T) {
+	w := newWire(t)
+	page := "<html><body><h1>502 Bad Gateway</h1>" + strings.Repeat("x", 10000) + "</body></html>"
+	w.respond(http.MethodGet, apironeAccountURL, 502, page)
+	_, err := w.account().Info(context.Background(), "")
+
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 502, apiErr.StatusCode)
+	assert.Empty(t, apiErr.Message)
+	assert.Equal(t, page[:maxErrorBody], string(apiErr.Body), "the body is kept, bounded")
+	assert.NotContains(t, err.Error(), "<html>", "the body stays out of the message")
+	assert.ErrorIs(t, err, ErrServer)
+}
+
+// FuzzAPIErrorBody feeds any error answer to newAPIError, as each
+// provider's: it keeps at most 4 KiB of the body, matches the sentinel of
+// its status, and prints the provider's message only when the body is JSON.
+func FuzzAPIErrorBody(f *testing.F) {
+	f.Add(400, []byte(`{"message": "Invalid wallet."}`))
+	f.Add(400, []byte(`{"errors": {"currency": ["is required", "is invalid"]}}`))
+	f.Add(403, []byte(`{"error": "Bad signature", "code": "bad_header_signature"}`))
+	f.Add(429, []byte(`error code: 1015`))
+	f.Add(502, []byte(`<html><body>502 Bad Gateway</body></html>`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		for _, p := range []provider{apirone, alphaPo} {
+			e := newAPIError(p, http.MethodPost, "/v2/addresses/take", status, body)
+			if len(e.Body) > maxErrorBody || !bytes.HasPrefix(body, e.Body) {
+				t.Fatalf("Body %q is not a prefix of at most %d bytes", e.Body, maxErrorBody)
+			}
+			prefix := fmt.Sprintf("cryptopay: POST /v2/addresses/take: %d %s", status, http.StatusText(status))
+			msg := e.Error()
+			if !strings.HasPrefix(msg, prefix) {
+				t.Fatalf("Error() = %q", msg)
+			}
+			if !json.Valid(e.Body) && msg != prefix {
+				t.Fatalf("a body that is not JSON shows in Error(): %q", msg)
+			}
+			if p == apirone && (e.Code != "" || e.Fields != nil) {
+				t.Fatalf("an Apirone error took AlphaPo's members: %+v", e)
+			}
+			if e.Is(ErrServer) != (status >= 500) || e.Is(ErrNotFound) != (status == 404) {
+				t.Fatalf("status %d matches the wrong sentinel", status)
+			}
+		}
+	})
 }

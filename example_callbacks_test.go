@@ -17,7 +17,7 @@ func ExamplePaymentCallbackHandler() {
 	credited := map[string]bool{} // in a real service: a table with a unique key
 	h := cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		if cb.Confirmations < 1 {
-			return fmt.Errorf("waiting for a confirmation") // not "*ok*": Apirone calls again
+			return cryptopay.ErrNotYet // not "*ok*": Apirone calls again
 		}
 		if !credited[cb.DedupeKey()] {
 			credited[cb.DedupeKey()] = true
@@ -35,10 +35,40 @@ func ExamplePaymentCallbackHandler() {
 		fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
 	}
 	// Output:
-	// 500 callback not processed
+	// 500 callback deferred
 	// credit order 1042: 30000 satoshi
 	// 200 *ok*
 	// 200 *ok*
+}
+
+// A payment waits for two confirmations: the function returns ErrNotYet,
+// wrapped with what it waits for, and the handler answers 500 so that
+// Apirone calls again on the next block. It is no failure: the error
+// handler does not hear of it, a logger logs it at debug level, and the
+// observer reports it deferred.
+func ExampleErrNotYet() {
+	const required = 2
+	h := cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
+		if cb.Confirmations < required {
+			return fmt.Errorf("order %s: %d of %d confirmations: %w", cb.Data["order"], cb.Confirmations, required, cryptopay.ErrNotYet)
+		}
+		fmt.Println("ship order", cb.Data["order"])
+		return nil
+	},
+		cryptopay.WithCallbackSecret("secret", "a-shared-secret"),
+		cryptopay.WithCallbackErrorHandler(func(r *http.Request, err error) { fmt.Println("failure:", err) }), // not called here
+		cryptopay.WithCallbackObserver(func(r *http.Request, rep cryptopay.CallbackReport) { fmt.Println(rep.Status, rep.Outcome) }))
+
+	for _, conf := range []string{"0", "1", "2"} {
+		body := `{"value":30000,"input_address":"2N5D","input_transaction_hash":"7975e9","currency":"btc",
+			"confirmations":` + conf + `,"data":{"order":"1042","secret":"a-shared-secret"}}`
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/apirone", strings.NewReader(body)))
+	}
+	// Output:
+	// 500 deferred
+	// 500 deferred
+	// ship order 1042
+	// 200 accepted
 }
 
 func ExampleAlphaPoCallbackVerifier_Handler() {

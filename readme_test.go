@@ -107,7 +107,6 @@ var (
 	accountID, transferKey, apiKey, apiSecret string
 	callbackSecret                            string
 	db                                        *sql.DB
-	errNotYet                                 error
 	yourCallbackHandler                       http.Handler
 )
 `

@@ -3,7 +3,9 @@ package cryptopay
 // Tests of response.go: reading an answer and decoding it.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -201,4 +203,112 @@ func TestReadCappedBoundary(t *testing.T) {
 	got, err := readCapped(&http.Response{Body: io.NopCloser(strings.NewReader(big)), ContentLength: -1}, 100_000)
 	require.NoError(t, err)
 	assert.Equal(t, big, string(got), "a body of exactly the cap, read through several doublings")
+}
+
+// TestStatusClasses: every 2xx answer is a result, every other an
+// *APIError with its status.
+func TestStatusClasses(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		ok     bool
+	}{
+		{200, true}, {201, true}, {299, true}, {300, false}, {304, false}, {400, false},
+	} {
+		w := newWire(t)
+		w.respond(http.MethodGet, apironeAccountURL+"/callback", tc.status, fixture(t, "apirone/account_callback.json"))
+		_, err := w.account().CallbackInfo(context.Background(), "btc")
+		if tc.ok {
+			assert.NoError(t, err, "status %d", tc.status)
+			continue
+		}
+		var apiErr *APIError
+		if assert.ErrorAs(t, err, &apiErr, "status %d", tc.status) {
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+		}
+	}
+}
+
+// FuzzHasData checks hasData against encoding/json: a valid object has a
+// non-null "data" member exactly when decoding it into a map (exact keys,
+// the last of repeated ones) gives one.
+func FuzzHasData(f *testing.F) {
+	for _, s := range []string{`{"data":{"id":1}}`, `{"data":null}`, `{"Data":1}`, `{"x":"data","y":{"data":2}}`,
+		`{"d\u0061ta":[]}`, `{"data":1,"data":null}`, ` { "a" : "\"}" , "data" : true } `, `{"a":-1.5e3,"data":"x"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var members map[string]json.RawMessage
+		if !isObject(data) || json.Unmarshal(data, &members) != nil {
+			return
+		}
+		v, ok := members["data"]
+		if want := ok && string(v) != "null"; hasData(data) != want {
+			t.Fatalf("hasData(%s) = %v, want %v", data, !want, want)
+		}
+	})
+}
+
+// Seed corpora for every fuzz target are kept in testdata/fuzz/<target>
+// (for FuzzResponse, every reference response example); the f.Add calls
+// are the few inputs a reader needs to see.
+
+// responseTypes are the results the request path decodes, for FuzzResponse,
+// in the order of the seed corpus's kind values.
+var responseTypes = []struct {
+	envelope bool
+	new      func() any
+}{
+	{false, func() any { return new(CreatedAccount) }},
+	{false, func() any { return new(AccountInfo) }},
+	{false, func() any { return new(AccountBalance) }},
+	{false, func() any { return new(Address) }},
+	{false, func() any { return new(AddressInfo) }},
+	{false, func() any { return new(AddressBalance) }},
+	{false, func() any { return new(AddressPage) }},
+	{false, func() any { return new(Estimation) }},
+	{false, func() any { return new(TransferResult) }},
+	{false, func() any { return new(HistoryPage) }},
+	{false, func() any { return new(HistoryItem) }},
+	{false, func() any { return new(AddressHistoryPage) }},
+	{false, func() any { return new(AccountCallback) }},
+	{false, func() any { return new(AddressCallback) }},
+	{false, func() any { return new(CallbackLogPage) }},
+	{true, func() any { return new(TakenAddress) }},
+	{false, func() any { return new(PaymentCallback) }},
+}
+
+// FuzzResponse feeds any body to the response decoder for each result type:
+// it must not panic, and what it accepts must encode to JSON that decodes
+// to the same value (compared by its encoding).
+func FuzzResponse(f *testing.F) {
+	f.Add(uint8(0), []byte(`{"account":"apr-1","created":"2021-11-03T11:03:55.083199","transfer-key":"k"}`))
+	f.Add(uint8(0), []byte(`{"message":"Invalid wallet."}`))
+	f.Add(uint8(15), []byte(`{"data":null}`))
+	f.Add(uint8(13), []byte(`{"callback":{"url":"https://shop.example","data":{"user":"john","order":123456,"paid":true,"note":null}}}`))
+	f.Add(uint8(2), []byte(`{"balance":[{"currency":"eth","available":"`+strings.Repeat("9", maxDigits+1)+`"}]}`))
+	f.Fuzz(func(t *testing.T, kind uint8, body []byte) {
+		rt := responseTypes[int(kind)%len(responseTypes)]
+		ep := endpoint{method: http.MethodGet, path: "/fuzz"}
+		if rt.envelope {
+			ep.envelope = inData
+		}
+		v := rt.new()
+		if decode(&ep, &callState{}, 200, body, v) != nil {
+			return
+		}
+		out, err := json.Marshal(v)
+		if err != nil {
+			if !strings.Contains(err.Error(), "year outside 0 to 9999") {
+				t.Fatalf("%s: encoding %T: %v", body, v, err)
+			}
+			return
+		}
+		again := rt.new()
+		if err := json.Unmarshal(out, again); err != nil {
+			t.Fatalf("%s -> %s: %v", body, out, err)
+		}
+		if out2, _ := json.Marshal(again); !bytes.Equal(out, out2) {
+			t.Fatalf("%s -> %s -> %s", body, out, out2)
+		}
+	})
 }

@@ -1,6 +1,9 @@
 package cryptopay
 
 import (
+	"encoding/json"
+	"strings"
+
 	"context"
 	"net/http"
 	"testing"
@@ -57,4 +60,22 @@ func TestFormatAndParseUnits(t *testing.T) {
 	assert.ErrorContains(t, err, "more than 8 decimal places")
 	_, err = ParseUnits("1e-8", 8)
 	assert.Error(t, err)
+}
+
+func TestCurrencyDecimalsWithinAmountDecimalRange(t *testing.T) {
+	d, ok := CurrencySpec{UnitsFactor: MustDecimal("0." + strings.Repeat("0", 254) + "1")}.Decimals()
+	assert.True(t, ok)
+	assert.Equal(t, 255, d)
+	// More fraction digits than ParseDecimal accepts; Decimals refuses it all the same.
+	_, ok = CurrencySpec{UnitsFactor: Decimal{text: "0." + strings.Repeat("0", 255) + "1"}}.Decimals()
+	assert.False(t, ok, "Amount.Decimal would panic on 256")
+}
+
+// TestCryptoQuoteDecodesLeniently: an err that is not a string keeps its
+// JSON text, so a quote with an error never passes for a price.
+func TestCryptoQuoteDecodesLeniently(t *testing.T) {
+	var q []CryptoQuote
+	require.NoError(t, json.Unmarshal([]byte(`[{"currency":"btc","err":{"code":7}},{"currency":"ltc","min":"12","fee":null,"err":null}]`), &q))
+	assert.Equal(t, []CryptoQuote{{Currency: "btc", Err: `{"code":7}`}, {Currency: "ltc", Min: NewAmount(12)}}, q)
+	assert.Error(t, json.Unmarshal([]byte(`[{"min":"1.5"}]`), &q), "min is minor units")
 }

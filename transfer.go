@@ -325,7 +325,8 @@ func (a *Account) Transfer(ctx context.Context, p *TransferParams) (*TransferRes
 // [Wallet.Login].
 //
 // It moves money: on an error matching [ErrOutcomeUnknown], look the
-// transfer up in [Wallet.History] before trying again.
+// transfer up with [github.com/cryptopay-go/cryptopay/settle.FindTransfer]
+// (read a settle.ReadMark before sending) before trying again.
 //
 // POST /v2/wallets/{wallet}/transfer
 //

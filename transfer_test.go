@@ -3,6 +3,7 @@ package cryptopay
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -101,4 +102,27 @@ func TestDestinationAmountBounds(t *testing.T) {
 			assert.ErrorIs(t, err, ErrInvalidParams, tt.amount.String())
 		}
 	}
+}
+
+func FuzzDestinationAmount(f *testing.F) {
+	for _, s := range []string{`10000`, `"10000"`, `"50%"`, `"12.5%"`, `"123456789012345678901234"`, `"%"`, `1.5`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d DestinationAmount
+		if json.Unmarshal(data, &d) != nil {
+			return
+		}
+		out, err := json.Marshal(d)
+		if err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		var back DestinationAmount
+		if err := json.Unmarshal(out, &back); err != nil || back.String() != d.String() {
+			t.Fatalf("%s -> %s -> %v (%v)", data, out, back, err)
+		}
+		if _, isUnits := d.Units(); isUnits == strings.HasSuffix(d.String(), "%") {
+			t.Fatalf("%s: units %v but reads %s", data, isUnits, d)
+		}
+	})
 }

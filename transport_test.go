@@ -1,18 +1,16 @@
 package cryptopay
 
 import (
+	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httptrace"
-	"slices"
-	"sync"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,378 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// moneyCall is one of the calls that move money, sent with opts.
-type moneyCall struct {
-	name string
-	send func(t *testing.T, ctx context.Context, opts ...Option) error
-}
-
-func moneyCalls() []moneyCall {
-	amount, price := dec("0.5"), dec("50000")
-	alphapo := func(t *testing.T, opts []Option) *AlphaPoClient {
-		c, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret, opts...)
-		require.NoError(t, err)
-		return c
-	}
-	return []moneyCall{
-		{"Transfer", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			c, err := NewClient(opts...)
-			require.NoError(t, err)
-			_, err = c.Account(testAccountID, testTransferKey).Transfer(ctx, &TransferParams{
-				Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
-			})
-			return err
-		}},
-		{"WithdrawCrypto", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			_, err := alphapo(t, opts).WithdrawCrypto(ctx, &AlphaPoWithdrawParams{
-				ForeignID: "w-1", EndUserReference: "u-1", Currency: "BTC", Amount: amount, Address: "bc1qexample",
-			})
-			return err
-		}},
-		{"ExchangeFixed", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			_, err := alphapo(t, opts).ExchangeFixed(ctx, &AlphaPoExchangeParams{
-				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, Price: &price, ForeignID: "x-1",
-			})
-			return err
-		}},
-		{"ExchangeNow", func(t *testing.T, ctx context.Context, opts ...Option) error {
-			_, err := alphapo(t, opts).ExchangeNow(ctx, &AlphaPoExchangeParams{
-				SenderCurrency: "BTC", ReceiverCurrency: "EUR", SenderAmount: &amount, ForeignID: "x-2",
-			})
-			return err
-		}},
-	}
-}
-
-// tlsClient makes the client the SDK sends through, trusting pool and
-// giving each try timeout: the *http.Client (for a warm-up request and to
-// close idle connections) and the options that make the SDK use it.
-type tlsClient struct {
-	name string
-	make func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option)
-}
-
-var tlsClients = []tlsClient{
-	// The SDK's default client, as it is but for the trusted certificate:
-	// each try through a copy that follows no redirect, with a context deadline.
-	{"default client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
-		tr := defaultHTTPClient.Transport.(*http.Transport).Clone()
-		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
-		hc := &http.Client{Transport: tr}
-		return hc, func(s *clientOptions) error { s.useDefaultClient(hc, timeout); return nil }
-	}},
-	// A caller's client that speaks HTTP/2 and follows redirects.
-	{"caller's client", func(pool *x509.CertPool, timeout time.Duration) (*http.Client, Option) {
-		hc := &http.Client{Timeout: timeout, Transport: &http.Transport{
-			ForceAttemptHTTP2: true, TLSClientConfig: &tls.Config{RootCAs: pool},
-		}}
-		return hc, WithHTTPClient(hc)
-	}},
-}
-
-// transportFault is one way a money call can fail on its way to the
-// provider and back.
-type transportFault struct {
-	name string
-	// serve answers each request on a net/http TLS server, HTTP/1.1 or
-	// HTTP/2, or, when nil, raw is what a frame-by-frame HTTP/2 server
-	// does once it has read the whole request (HTTP/2 only).
-	serve func(w http.ResponseWriter, r *http.Request, env *faultEnv)
-	raw   func(w io.Writer, stream uint32) error
-	// stale: the call goes over a kept-alive connection that the server
-	// drops as the request arrives.
-	stale   bool
-	timeout time.Duration // each try's timeout (0: 10 s)
-	unknown bool          // the error matches ErrOutcomeUnknown
-	class   func(t *testing.T, err error)
-}
-
-// faultEnv is what a fault's handler may act on.
-type faultEnv struct {
-	cancel context.CancelFunc // ends the call's context
-	ln     *trackingListener
-}
-
-func transportFaults() []transportFault {
-	status := func(code int) func(http.ResponseWriter, *http.Request, *faultEnv) {
-		return func(w http.ResponseWriter, r *http.Request, _ *faultEnv) {
-			io.Copy(io.Discard, r.Body)
-			w.WriteHeader(code)
-			io.WriteString(w, `{"error":"try later"}`)
-		}
-	}
-	// hangUp waits until the client gives up, and then sends no answer:
-	// an answer it wrote then could still reach the client and be taken.
-	hangUp := func(r *http.Request) {
-		<-r.Context().Done()
-		panic(http.ErrAbortHandler)
-	}
-	noAnswer := func(t *testing.T, err error) {
-		var apiErr *APIError
-		assert.False(t, errors.As(err, &apiErr), "no answer, so no *APIError: %v", err)
-	}
-	return []transportFault{
-		{
-			name: "502", serve: status(502), unknown: true,
-			class: func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrServer) },
-		},
-		{
-			name: "429", serve: status(429),
-			class: func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrRateLimited) },
-		},
-		{
-			name: "connection lost after the request",
-			serve: func(_ http.ResponseWriter, r *http.Request, env *faultEnv) {
-				io.Copy(io.Discard, r.Body)
-				env.ln.resetAll()
-			},
-			unknown: true, class: noAnswer,
-		},
-		{
-			// HTTP/2: RST_STREAM INTERNAL_ERROR; HTTP/1.1: the connection closes.
-			name: "handler aborts after the request",
-			serve: func(_ http.ResponseWriter, r *http.Request, _ *faultEnv) {
-				io.Copy(io.Discard, r.Body)
-				panic(http.ErrAbortHandler)
-			},
-			unknown: true, class: noAnswer,
-		},
-		{
-			name: "timeout",
-			serve: func(_ http.ResponseWriter, r *http.Request, _ *faultEnv) {
-				io.Copy(io.Discard, r.Body)
-				hangUp(r)
-			},
-			timeout: 200 * time.Millisecond, unknown: true,
-			class: func(t *testing.T, err error) {
-				var netErr net.Error
-				require.ErrorAs(t, err, &netErr)
-				assert.True(t, netErr.Timeout(), "a timeout: %v", err)
-			},
-		},
-		{
-			name: "context cancelled after the request",
-			serve: func(w http.ResponseWriter, r *http.Request, env *faultEnv) {
-				io.Copy(io.Discard, r.Body)
-				env.cancel()
-				hangUp(r)
-			},
-			unknown: true,
-			class:   func(t *testing.T, err error) { assert.ErrorIs(t, err, context.Canceled) },
-		},
-		{
-			// serve answers only a request resent on another connection.
-			name: "stale keep-alive connection", stale: true, serve: status(200),
-			unknown: true, class: noAnswer,
-		},
-		{name: "RST_STREAM PROTOCOL_ERROR", raw: resetStream(h2ProtocolErr), unknown: true, class: noAnswer},
-		{name: "RST_STREAM REFUSED_STREAM", raw: resetStream(h2RefusedErr), unknown: true, class: noAnswer},
-		{name: "GOAWAY", raw: goAwayUnprocessed, unknown: true, class: noAnswer},
-	}
-}
-
-// TestMoneyCallsReachTheProviderAtMostOnce drives every money-moving call
-// through every fault, on HTTP/1.1 and HTTP/2 over TLS, with the SDK's
-// default client and with a caller's HTTP/2 client, and counts on the
-// server that the request arrived exactly once: neither the SDK nor the
-// transport underneath resends it, and the failure matches
-// ErrOutcomeUnknown unless the provider refused the call.
-func TestMoneyCallsReachTheProviderAtMostOnce(t *testing.T) {
-	for _, proto := range []string{"HTTP/1.1", "HTTP/2.0"} {
-		for _, fc := range transportFaults() {
-			if fc.raw != nil && proto != "HTTP/2.0" {
-				continue
-			}
-			for _, client := range tlsClients {
-				for _, mc := range moneyCalls() {
-					t.Run(fmt.Sprintf("%s/%s/%s/%s", proto, fc.name, client.name, mc.name), func(t *testing.T) {
-						var err error
-						if fc.raw != nil {
-							err = fc.runRaw(t, client, mc)
-						} else {
-							err = fc.run(t, proto, client, mc)
-						}
-						require.Error(t, err)
-						assert.Equal(t, fc.unknown, errors.Is(err, ErrOutcomeUnknown), "outcome unknown: %v", err)
-						fc.class(t, err)
-						assertNoSecret(t, mc.name, err)
-					})
-				}
-			}
-		}
-	}
-}
-
-// run makes the call against a net/http TLS server speaking proto and
-// checks the request reached the server exactly once. A fault with a
-// timeout is about a request the client sent and then gave up on; on a
-// loaded machine the timeout can run out before the request has left the
-// client, so such a call is made again, on a new server, with twice the
-// timeout, until its request left in time (at most timeoutTries times).
-func (fc transportFault) run(t *testing.T, proto string, client tlsClient, mc moneyCall) error {
-	timeout := fc.timeout
-	if timeout == 0 {
-		timeout = 10 * time.Second
-	}
-	a := fc.attempt(t, proto, client, mc, timeout)
-	for try := 1; fc.timeout != 0 && !a.wrote && try < timeoutTries; try++ {
-		timeout *= 2
-		a = fc.attempt(t, proto, client, mc, timeout)
-	}
-	assert.Equal(t, 1, len(a.seen)+a.dropped, "requests that reached the server")
-	if fc.stale {
-		assert.Equal(t, 1, a.dropped, "the request went over the kept-alive connection")
-	}
-	for _, r := range a.seen {
-		assert.Equal(t, proto, r.Proto)
-		assert.Positive(t, r.ContentLength, "Content-Length is sent")
-		assert.Empty(t, r.TransferEncoding, "never chunked")
-	}
-	return a.err
-}
-
-// timeoutTries bounds the calls run makes for a fault with a timeout.
-const timeoutTries = 5
-
-// attempt is one call of run: its error, the requests the handler got,
-// the requests the listener dropped, and whether the whole request was
-// written before the call ended.
-type attempt struct {
-	err     error
-	seen    []*http.Request
-	dropped int
-	wrote   bool
-}
-
-func (fc transportFault) attempt(t *testing.T, proto string, client tlsClient, mc moneyCall, timeout time.Duration) attempt {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ln := &trackingListener{}
-	env := &faultEnv{cancel: cancel, ln: ln}
-	var (
-		mu   sync.Mutex
-		seen []*http.Request // the calls' requests the handler got
-	)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/warmup" {
-			return
-		}
-		mu.Lock()
-		seen = append(seen, r)
-		mu.Unlock()
-		fc.serve(w, r, env)
-	}))
-	srv.EnableHTTP2 = proto == "HTTP/2.0"
-	ln.Listener = srv.Listener
-	srv.Listener = ln
-	srv.StartTLS()
-	defer srv.Close()
-
-	pool := x509.NewCertPool()
-	pool.AddCert(srv.Certificate())
-	hc, useClient := client.make(pool, timeout)
-	defer hc.CloseIdleConnections()
-	if fc.stale || fc.timeout != 0 { // a connection set up before the call, without its timeout
-		resp, err := (&http.Client{Transport: hc.Transport}).Get(srv.URL + "/warmup")
-		require.NoError(t, err)
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-	if fc.stale {
-		ln.dropNext()
-	}
-
-	var wrote atomic.Bool
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
-		wrote.Store(info.Err == nil)
-	}})
-	err := mc.send(t, ctx, useClient, WithBaseURL(srv.URL))
-	reached := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(seen) + int(ln.dropped.Load())
-	}
-	// A request the client wrote and then gave up on reaches the handler
-	// all the same, maybe after the call has returned: wait, bounded.
-	for i := 0; i < 500 && wrote.Load() && reached() == 0; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	return attempt{err: err, seen: slices.Clone(seen), dropped: int(ln.dropped.Load()), wrote: wrote.Load()}
-}
-
-// runRaw makes the call against a frame-by-frame HTTP/2 server.
-func (fc transportFault) runRaw(t *testing.T, client tlsClient, mc moneyCall) error {
-	s := startRawH2(t, fc.raw)
-	hc, useClient := client.make(s.pool, 10*time.Second)
-	defer hc.CloseIdleConnections()
-	err := mc.send(t, context.Background(), useClient, WithBaseURL(s.URL))
-	assert.Equal(t, int32(1), s.requests.Load(), "requests that reached the server")
-	return err
-}
-
-// trackingListener keeps the connections it accepts, so that a handler can
-// reset them, and can make each open connection drop the next request that
-// arrives on it, as a server does with a kept-alive connection it has
-// already closed.
-type trackingListener struct {
-	net.Listener
-	mu      sync.Mutex
-	conns   []*trackedConn
-	dropped atomic.Int32 // requests dropped
-}
-
-func (l *trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	tc := &trackedConn{Conn: c, l: l}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.conns = append(l.conns, tc)
-	return tc, nil
-}
-
-// resetAll resets every connection accepted so far.
-func (l *trackingListener) resetAll() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, c := range l.conns {
-		resetConn(c.Conn)
-	}
-}
-
-// dropNext makes every connection accepted so far reset itself when the
-// next request arrives, unread.
-func (l *trackingListener) dropNext() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, c := range l.conns {
-		c.drop.Store(true)
-	}
-}
-
-type trackedConn struct {
-	net.Conn
-	l    *trackingListener
-	drop atomic.Bool
-}
-
 // minRequest is fewer bytes than any request in a TLS record, and more than
 // a SETTINGS ACK or WINDOW_UPDATE frame in one.
 const minRequest = 100
-
-func (c *trackedConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n >= minRequest && c.drop.CompareAndSwap(true, false) {
-		c.l.dropped.Add(1)
-		resetConn(c.Conn)
-		return 0, net.ErrClosed
-	}
-	return n, err
-}
 
 // secretCall is a call that carries a secret or moves money.
 type secretCall struct {
@@ -574,4 +203,167 @@ func TestDefaultClientErrors(t *testing.T) {
 	}
 	assert.Equal(t, texts[1], texts[0])
 	assert.Contains(t, texts[0], `cryptopay: GET /v2/accounts/`+testAccountID+`/callback: Get "http://shop:REDACTED@`)
+}
+
+func TestContextDeadlineEndsAHangingCall(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(neverAnswer))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL)) // the default client: 30 s per try
+	require.NoError(t, err)
+	acct := c.Account(testAccountID, testTransferKey)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = acct.Info(ctx, "")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+
+	ctx, cancel = context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = acct.Transfer(ctx, &TransferParams{Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}}})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "the transfer was sent and never answered")
+	defaultHTTPClient.CloseIdleConnections()
+}
+
+func TestDefaultHTTPClient(t *testing.T) {
+	c, err := NewClient()
+	require.NoError(t, err)
+	hc := c.httpClient
+	assert.Equal(t, 30*time.Second, c.tryTimeout, "each try is bounded")
+	assert.Zero(t, hc.Timeout, "by a context deadline per try, not http.Client.Timeout")
+	tr, ok := hc.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.Equal(t, 64, tr.MaxIdleConnsPerHost, "well above Go's default of 2")
+	assert.Equal(t, 256, tr.MaxIdleConns)
+	assert.NotNil(t, tr.Proxy, "HTTPS_PROXY is honoured")
+	assert.True(t, c.defaultClient)
+
+	ap, err := NewAlphaPoClient(testAlphaKey, testAlphaSecret)
+	require.NoError(t, err)
+	assert.Same(t, hc.Transport, ap.httpClient.Transport, "one pool for every default client")
+}
+
+func TestDefaultClientDoesNotFollowRedirects(t *testing.T) {
+	var elsewhere atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/elsewhere/", func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere"+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	defer defaultHTTPClient.CloseIdleConnections()
+	c, err := NewClient(WithBaseURL(srv.URL))
+	require.NoError(t, err)
+
+	_, err = c.Account(testAccountID, testTransferKey).Transfer(context.Background(), &TransferParams{
+		Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}},
+	})
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "a transfer may be done before a redirect (303: see other)")
+	assert.Zero(t, elsewhere.Load(), "the key in the body went nowhere else")
+}
+
+func TestCallerHTTPClientIsNotModified(t *testing.T) {
+	var tries atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tries.Add(1)
+		w.WriteHeader(503)
+	}))
+	defer srv.Close()
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	hc := &http.Client{Transport: transport, Timeout: 7 * time.Second}
+	before := *hc
+
+	c, err := NewClient(WithHTTPClient(hc), WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+	_, err = c.Account(testAccountID, "").Info(context.Background(), "")
+	assert.ErrorIs(t, err, ErrServer)
+	assert.Equal(t, int32(3), tries.Load())
+	assert.Equal(t, before, *hc)
+	assert.Same(t, hc, c.httpClient)
+}
+
+func TestLogger(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w := newWire(t)
+	w.mock.RegisterResponder(http.MethodGet, apironeAccountURL+"/callback", func(r *http.Request) (*http.Response, error) {
+		w.record(r)
+		if w.count() == 1 {
+			return newJSONResponse(503, `{"message":"busy"}`), nil
+		}
+		return newJSONResponse(200, fixture(t, "apirone/account_callback.json")), nil
+	})
+	c, err := NewClient(WithHTTPClient(w.httpClient()), WithLogger(logger))
+	require.NoError(t, err)
+	c.sleep = w.sleep
+	_, err = c.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
+	require.NoError(t, err)
+	require.Contains(t, w.reqs[0].RawQuery, testTransferKey, "the key is in the query sent")
+
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 2, "one line per try")
+	for i, line := range lines {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
+		assert.Equal(t, "DEBUG", rec["level"])
+		assert.Equal(t, "cryptopay request", rec["msg"])
+		assert.Equal(t, "GET", rec["method"])
+		assert.Equal(t, "/v2/accounts/"+testAccountID+"/callback", rec["path"])
+		assert.Equal(t, float64(i+1), rec["attempt"])
+		assert.Less(t, rec["duration"], float64(time.Minute), "the try's time, with a logger and no observer")
+		assert.NotContains(t, line, testTransferKey)
+	}
+	assert.Contains(t, lines[0], `"status":503`)
+	assert.Contains(t, lines[0], `"error":"cryptopay: GET /v2/accounts/`+testAccountID+`/callback: 503 Service Unavailable: busy"`)
+	assert.Contains(t, lines[1], `"status":200`)
+	assert.NotContains(t, lines[1], `"error"`)
+
+	buf.Reset()
+	quiet, err := NewClient(WithHTTPClient(w.httpClient()), WithLogger(slog.New(slog.NewJSONHandler(&buf, nil))))
+	require.NoError(t, err)
+	_, err = quiet.Account(testAccountID, testTransferKey).CallbackInfo(context.Background(), "btc")
+	require.NoError(t, err)
+	assert.Empty(t, buf.String(), "debug lines stay out of an info-level log")
+}
+
+// TestDefaultClientBoundsEachTry: through the default client each try has
+// its own deadline (30 s; shortened here), so a hung GET is tried again
+// and a hung transfer ends as ErrOutcomeUnknown after its one try.
+func TestDefaultClientBoundsEachTry(t *testing.T) {
+	var n atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			select { // the first request hangs until the client gives up on it
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		fmt.Fprintf(w, `{"account":%q,"balance":[]}`, testAccountID)
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := NewClient(WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	c.tryTimeout = 100 * time.Millisecond
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+	acct := c.Account(testAccountID, testTransferKey)
+
+	_, err = acct.Balance(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), n.Load(), "the hung try, then one that answered")
+
+	n.Store(0)
+	_, err = acct.Transfer(context.Background(), &TransferParams{Currency: "btc", Destinations: []Destination{{Address: "3N2a", Amount: Units(1)}}})
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), n.Load(), "a transfer is tried once")
+	defaultHTTPClient.CloseIdleConnections()
 }

@@ -185,23 +185,3 @@ func TestNewParamsAreChecked(t *testing.T) {
 		})
 	}
 }
-
-// TestRefreshWithoutTokensSignsIn: with the transfer key and no tokens,
-// Refresh signs in.
-func TestRefreshWithoutTokensSignsIn(t *testing.T) {
-	w := newWire(t)
-	w.respond(http.MethodPost, "https://apirone.com/api/v2/auth/login", 200, fixture(t, "apirone/login.json"))
-	wallet := w.apirone().Wallet(testWalletID, testTransferKey)
-	require.NoError(t, wallet.Refresh(context.Background()))
-	assert.NotEmpty(t, wallet.Tokens().Access)
-	assert.Equal(t, 1, w.count())
-}
-
-// TestCryptoQuoteDecodesLeniently: an err that is not a string keeps its
-// JSON text, so a quote with an error never passes for a price.
-func TestCryptoQuoteDecodesLeniently(t *testing.T) {
-	var q []CryptoQuote
-	require.NoError(t, json.Unmarshal([]byte(`[{"currency":"btc","err":{"code":7}},{"currency":"ltc","min":"12","fee":null,"err":null}]`), &q))
-	assert.Equal(t, []CryptoQuote{{Currency: "btc", Err: `{"code":7}`}, {Currency: "ltc", Min: NewAmount(12)}}, q)
-	assert.Error(t, json.Unmarshal([]byte(`[{"min":"1.5"}]`), &q), "min is minor units")
-}

@@ -22,7 +22,9 @@
 //     and stage has, and the order data the live handler saw.
 //  2. Nothing unconfirmed, underpaid or unpaid is reported as paid:
 //     [ConfirmationPolicy.Enough] holds a payment short of its
-//     confirmations (a replayed one by what the API shows), and
+//     confirmations (a replayed one, which carries no count, until the
+//     API shows it confirmed and it is old enough for the count on its
+//     network: [ConfirmationPolicy.ReplayAge]), and
 //     [Expected.Evaluate] refuses an order it cannot judge and never
 //     reports Paid without confirmed money in the expected currency.
 //  3. A payout is sent at most once, and every payout ends sent or
@@ -66,5 +68,9 @@
 // [Expected.Evaluate] adds up exactly what arrived for an order, in minor
 // units or whole coins, and says Paid, Overpaid, Late, WrongCurrency or
 // Underpaid. [ConfirmationPolicy] says how many confirmations a payment
-// needs before the order ships.
+// needs before the order ships. A live callback carries its count; a
+// replayed one only whether the API shows it confirmed, which may be from
+// the first confirmation on, so the policy also asks that it was received
+// at least [ConfirmationPolicy.ReplayAge] ago (90 minutes for Bitcoin at
+// the default 3 confirmations).
 package settle

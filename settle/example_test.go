@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"time"
 
 	"github.com/cryptopay-go/cryptopay"
 	"github.com/cryptopay-go/cryptopay/cryptopaytest"
@@ -26,8 +27,11 @@ func ExampleReplay() {
 	}
 	acct := c.Account(created.Account, created.TransferKey)
 
-	policy := settle.ConfirmationPolicy{} // 3 confirmations, or the API's word for a replayed payment
-	credited := map[string]bool{}         // the shop's database, keyed by DedupeKey
+	// 3 confirmations; a replayed payment: confirmed by the API and
+	// received 90 minutes ago or more (ReplayAge). Now is the fake's
+	// clock here; a shop leaves it nil (time.Now).
+	policy := settle.ConfirmationPolicy{Now: srv.Now}
+	credited := map[string]bool{} // the shop's database, keyed by DedupeKey
 	handlePayment := func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		if !policy.Enough(cb) {
 			return cryptopay.ErrNotYet
@@ -58,6 +62,9 @@ func ExampleReplay() {
 	var saved []byte // the cursor between runs
 	for run := 1; run <= 2; run++ {
 		fmt.Printf("run %d\n", run)
+		if _, err := srv.Advance(ctx, 2*time.Hour); err != nil { // the cron job runs every two hours
+			panic(err)
+		}
 		// The cron job.
 		var cur settle.Cursor
 		if err := cur.UnmarshalText(saved); err != nil { // nothing saved yet: from the beginning
@@ -84,7 +91,9 @@ func ExampleReplay() {
 
 func ExampleConfirmationPolicy_Enough() {
 	// Ship Bitcoin after 1 confirmation, anything on Tron after 20, the
-	// rest after DefaultConfirmations (3).
+	// rest after DefaultConfirmations (3). A replayed payment carries no
+	// count: it ships once the API shows it confirmed and it is ReplayAge
+	// old (30 minutes for Bitcoin at 1 confirmation).
 	policy := settle.ConfirmationPolicy{PerCurrency: map[string]int64{"btc": 1, "trx": 20}}
 
 	// In the function the PaymentCallbackHandler and Replay call:
@@ -92,18 +101,23 @@ func ExampleConfirmationPolicy_Enough() {
 	// the payment for its next run); nil answers "*ok*" and ends the
 	// callbacks.
 	ship := func(cb *cryptopay.PaymentCallback) error {
-		if !policy.Enough(cb) {
+		switch {
+		case cb.Replayed && !policy.Enough(cb): // the history does not count confirmations
+			return fmt.Errorf("%w: %s: replayed, not confirmed or younger than %s", cryptopay.ErrNotYet, cb.Currency, policy.ReplayAge(cb.Currency))
+		case !policy.Enough(cb):
 			return fmt.Errorf("%w: %s: %d of %d confirmations", cryptopay.ErrNotYet, cb.Currency, cb.Confirmations, policy.Required(cb.Currency))
 		}
 		return nil // ship the order here
 	}
+	received := func(ago time.Duration) time.Time { return time.Now().Add(-ago) }
 	for _, cb := range []*cryptopay.PaymentCallback{
 		{Currency: "btc", Confirmations: 0},
 		{Currency: "btc", Confirmations: 1},
 		{Currency: "usdt@trx", Confirmations: 15},
 		{Currency: "ltc", Confirmations: 3},
-		{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true},
-		{Currency: "btc", Confirmations: 0, Replayed: true},
+		{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true, ReceivedAt: received(time.Hour)},
+		{Currency: "btc", Confirmations: 1, Replayed: true, APIConfirmed: true, ReceivedAt: received(10 * time.Minute)},
+		{Currency: "btc", Confirmations: 0, Replayed: true, ReceivedAt: received(time.Hour)},
 	} {
 		fmt.Println(ship(cb))
 	}
@@ -113,5 +127,6 @@ func ExampleConfirmationPolicy_Enough() {
 	// cryptopay: not yet: usdt@trx: 15 of 20 confirmations
 	// <nil>
 	// <nil>
-	// cryptopay: not yet: btc: 0 of 1 confirmations
+	// cryptopay: not yet: btc: replayed, not confirmed or younger than 30m0s
+	// cryptopay: not yet: btc: replayed, not confirmed or younger than 30m0s
 }

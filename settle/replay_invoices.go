@@ -3,6 +3,7 @@ package settle
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/cryptopay-go/cryptopay"
@@ -27,7 +28,8 @@ import (
 // newest first, 100 a page, and stops at the first invoice created before
 // cur.Time: a run costs one request per 100 invoices created since the
 // cursor, and a first run (the zero cursor) reads every invoice of the
-// account. The invoices since the cursor are held in memory for the run.
+// account. Should the list not come newest first (its documentation does
+// not say), it reads the whole list each run rather than miss one. The invoices since the cursor are held in memory for the run.
 // It needs the transfer key or a Login.
 //
 // GET /v2/accounts/{account}/invoices
@@ -44,7 +46,7 @@ func ReplayInvoices(ctx context.Context, src InvoiceSource, cur Cursor, fn func(
 	track := newTracker(cur, KindInvoices)
 	var report Report
 	var failed []error
-	for _, inv := range oldestFirst(invoices) {
+	for _, inv := range invoices {
 		cb := cryptopay.InvoiceCallback{Invoice: inv.ID, Status: inv.Status}
 		key := cb.DedupeKey()
 		if track.seen(key) {
@@ -69,19 +71,30 @@ func ReplayInvoices(ctx context.Context, src InvoiceSource, cur Cursor, fn func(
 const invoicePage = 100
 
 // invoicesSince lists src's invoices with a callback URL created at or
-// after from, newest first, reading pages until one older than from. An
-// invoice listed twice (the list moved while it was read) is kept once.
+// after from, oldest first. While the list shows itself newest first
+// (each page read whole before deciding), it stops at the first invoice
+// older than from; once an invoice is newer than the one before it, it
+// reads to the end. An invoice listed twice
+// (the list moved while it was read) is kept once.
 func invoicesSince(ctx context.Context, src InvoiceSource, from time.Time) ([]cryptopay.Invoice, error) {
 	var out []cryptopay.Invoice
 	listed := map[string]bool{}
+	newestFirst, previous := true, time.Time{}
 	for offset := 0; ; offset += invoicePage {
 		page, err := src.Invoices(ctx, &cryptopay.PageParams{Limit: invoicePage, Offset: offset})
 		if err != nil {
 			return out, err
 		}
+		for _, inv := range page.Invoices { // the page's order decides before any stop
+			newestFirst = newestFirst && (previous.IsZero() || !inv.Created.After(previous))
+			previous = inv.Created.Time
+		}
 		for _, inv := range page.Invoices {
 			if inv.Created.Before(from) {
-				return out, nil
+				if newestFirst {
+					return oldestFirst(out), nil
+				}
+				continue
 			}
 			if inv.CallbackURL != "" && !listed[inv.ID] {
 				listed[inv.ID] = true
@@ -89,6 +102,10 @@ func invoicesSince(ctx context.Context, src InvoiceSource, from time.Time) ([]cr
 			}
 		}
 		if len(page.Invoices) < invoicePage || offset+invoicePage >= page.Pagination.Total {
+			if newestFirst {
+				return oldestFirst(out), nil
+			}
+			slices.SortStableFunc(out, func(x, y cryptopay.Invoice) int { return x.Created.Compare(y.Created.Time) })
 			return out, nil
 		}
 	}

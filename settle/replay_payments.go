@@ -47,10 +47,15 @@ import (
 //   - Replayed is true, ReceivedAt is when the history recorded the
 //     receipt, and APIConfirmed says whether the history shows it
 //     confirmed. Confirmations is 1 when it does and 0 when not: the
-//     history says whether a receipt is confirmed, not how many times.
+//     history says whether a receipt is confirmed, not how many times,
+//     and may show it confirmed from its first confirmation on.
 //     ConfirmationPolicy.Enough accepts a replayed payment the API shows
-//     confirmed and holds one it shows unconfirmed, so a function that
-//     asks the policy serves both paths.
+//     confirmed that was received at least ConfirmationPolicy.ReplayAge
+//     ago (the policy's count in blocks of its network, with a margin),
+//     and holds the others: fn returns ErrNotYet for a younger one, this
+//     run reports it deferred, and a later run or the live callback, with
+//     its real count, credits it. So a function that asks the policy
+//     serves both paths.
 //   - Value, InputAddress: from the receipt's history item, one callback
 //     per address it paid; InputTransactionHash is its first
 //     transaction; Account (or Wallet), Currency and Payment (the item
@@ -71,10 +76,13 @@ import (
 // since the cursor is one request. Each receipt not yet delivered costs a
 // history item, and each address those receipts paid one callback read
 // (remembered for the run; see WithAddressCache), with at most
-// WithConcurrency reads in flight. Memory stays flat in the number of
-// receipts, except that the cursor lists every receipt delivered after the
-// oldest one it stays at. The callback reads need the transfer key or a
-// Login.
+// WithConcurrency reads in flight: at most one request per receipt, per
+// page and per distinct address, as long as the address cache holds every
+// address paid (or, past its size, the addresses paid between two receipts
+// of one address). Memory stays flat in the number of receipts: two pages
+// and the address cache, except that the cursor lists every receipt
+// delivered after the oldest one it stays at. The callback reads need the
+// transfer key or a Login.
 //
 // GET /v2/accounts/{account}/history, /v2/accounts/{account}/history/{id},
 // /v2/accounts/{account}/addresses/{address}/callback (or the
@@ -145,7 +153,7 @@ func (r *paymentRun) deliverPage(ctx context.Context, page []cryptopay.HistoryEn
 		}
 	}
 	items, read, readErr := readAll(ctx, r.opts.concurrency, ids, r.src.HistoryItem)
-	items, ids = items[:read], ids[:read]
+	items = items[:read]
 	if err := r.readCallbacks(ctx, items); err != nil {
 		return err
 	}

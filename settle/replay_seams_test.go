@@ -198,8 +198,10 @@ func TestReplayCreditsWithDefaultPolicy(t *testing.T) {
 	acct := newShopAccount(t, srv)
 	deep := deposits(t, srv, acct, 1, 50)
 	fresh := deposits(t, srv, acct, 1, 0)
+	_, err := srv.Advance(ctx, 2*time.Hour) // the replay runs long after the payments: the deep one is old
+	require.NoError(t, err)
 
-	policy := settle.ConfirmationPolicy{}
+	policy := settle.ConfirmationPolicy{Now: srv.Now}
 	credits := map[string]int{}
 	handle := func(_ context.Context, cb *cryptopay.PaymentCallback) error {
 		if !policy.Enough(cb) {
@@ -215,7 +217,7 @@ func TestReplayCreditsWithDefaultPolicy(t *testing.T) {
 		cur = rep.Cursor
 	}
 	assert.Equal(t, map[string]int{deep: 1}, credits, "the deep one once; the fresh one held")
-	_, err := srv.Mine(ctx, 1)
+	_, err = srv.Mine(ctx, 1)
 	require.NoError(t, err)
 	rep, err := settle.Replay(ctx, acct, cur, handle)
 	require.NoError(t, err)
@@ -265,6 +267,7 @@ func TestReplayGetCallbackData(t *testing.T) {
 	assert.Equal(t, live[0].DedupeKey(), replayed[0].DedupeKey())
 	assert.True(t, replayed[0].Replayed)
 	assert.True(t, replayed[0].APIConfirmed)
+	assert.Equal(t, int64(1), replayed[0].Confirmations, "the history tells confirmed, not how many times")
 	assert.False(t, live[0].Replayed)
 	page, err := acct.History(ctx, nil)
 	require.NoError(t, err)

@@ -69,15 +69,17 @@ func contains(s, part string) bool {
 }
 
 // catchUp is an account of a fake server holding receipts confirmed
-// receipts paid into addresses distinct addresses (round robin), whose
-// callbacks reached no one, and a client that counts its requests.
+// receipts paid into addresses distinct addresses (round robin when
+// spread, else each address's receipts in a row, as a customer pays an
+// order in parts), whose callbacks were answered, and a client that
+// counts its requests.
 type catchUp struct {
 	srv  *cryptopaytest.Server
 	acct *cryptopay.Account
 	reqs *counting
 }
 
-func newCatchUp(tb testing.TB, receipts, addresses int) *catchUp {
+func newCatchUp(tb testing.TB, receipts, addresses int, spread bool) *catchUp {
 	tb.Helper()
 	ctx := context.Background()
 	srv := cryptopaytest.NewServer()
@@ -103,7 +105,11 @@ func newCatchUp(tb testing.TB, receipts, addresses int) *catchUp {
 	}
 	start := srv.Now().Add(-time.Duration(receipts) * time.Second)
 	for i := range receipts {
-		_, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: addrs[i%addresses], Amount: cryptopay.NewAmount(1000),
+		to := addrs[i*addresses/receipts]
+		if spread {
+			to = addrs[i%addresses]
+		}
+		_, err := srv.Deposit(ctx, cryptopaytest.DepositParams{Address: to, Amount: cryptopay.NewAmount(1000),
 			Confirmations: 1, Date: start.Add(time.Duration(i) * time.Second)})
 		if err != nil {
 			tb.Fatal(err)
@@ -119,7 +125,7 @@ func newCatchUp(tb testing.TB, receipts, addresses int) *catchUp {
 func TestReplayRequests(t *testing.T) {
 	settle.SetHistoryPage(t.Cleanup, 7)
 	const receipts, addresses = 50, 20
-	c := newCatchUp(t, receipts, addresses)
+	c := newCatchUp(t, receipts, addresses, true)
 	ctx := context.Background()
 	var delivered int
 	fn := func(context.Context, *cryptopay.PaymentCallback) error { delivered++; return nil }
@@ -148,14 +154,34 @@ func TestReplayRequests(t *testing.T) {
 	}
 }
 
+// The address cache reads each address once a run, several receipts of a
+// page included, and stays within its size: past it, it forgets and reads
+// again.
+func TestReplayAddressCache(t *testing.T) {
+	settle.SetHistoryPage(t.Cleanup, 7)
+	c := newCatchUp(t, 30, 5, true)
+	ctx := context.Background()
+	fn := func(context.Context, *cryptopay.PaymentCallback) error { return nil }
+	_, err := settle.Replay(ctx, c.acct, settle.Cursor{}, fn)
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), c.reqs.callbacks.Load(), "5 addresses, each paid in every page")
+
+	c.reqs.reset()
+	rep, err := settle.Replay(ctx, c.acct, settle.Cursor{}, fn, settle.WithAddressCache(2))
+	require.NoError(t, err)
+	assert.Equal(t, 30, rep.Delivered)
+	assert.Greater(t, c.reqs.callbacks.Load(), int64(5), "a cache of 2 cannot hold 5 addresses: it reads again")
+}
+
 // BenchmarkReplay is a first catch-up over 10,000 and 100,000 confirmed
-// receipts paid into a quarter as many addresses, on the in-memory server:
+// receipts paid into a quarter as many addresses (four in a row each), on
+// the in-memory server:
 // time, requests and the live heap the replay holds (measured after a
 // collection every tenth of the run, less the heap before it).
 func BenchmarkReplay(b *testing.B) {
 	for _, receipts := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(receipts), func(b *testing.B) {
-			c := newCatchUp(b, receipts, receipts/4)
+			c := newCatchUp(b, receipts, receipts/4, false)
 			ctx := context.Background()
 			runtime.GC()
 			var before runtime.MemStats
@@ -190,7 +216,7 @@ func BenchmarkReplay(b *testing.B) {
 // addresses) when every request takes 2 ms more, as a distant API's do:
 // the detail reads in flight at once (WithConcurrency) divide the time.
 func BenchmarkReplayLatency(b *testing.B) {
-	c := newCatchUp(b, 2000, 500)
+	c := newCatchUp(b, 2000, 500, false)
 	c.reqs.latency = 2 * time.Millisecond
 	for _, n := range []int{1, 4, 16} {
 		b.Run(fmt.Sprintf("concurrency=%d", n), func(b *testing.B) {

@@ -37,17 +37,6 @@ func (s *simLayer) countNotYet(err error) {
 	}
 }
 
-// replayTrustsHistory: settle.ConfirmationPolicy.Enough accepts a
-// replayed payment that the history shows confirmed, whatever the policy
-// asks, and the history shows a payment confirmed from its first
-// confirmation on (cryptopaytest; Apirone's threshold is not documented).
-// So a replay credits a BTC payment at 1 or 2 of the policy's 3
-// confirmations when its live callbacks were missed (100 seeds: 66 fail;
-// seed 1: "payment btc:… of order 1 credited at 1 confirmations, 3
-// required"). Until that is settled, the check holds a replayed credit
-// to 1 confirmation only; false restores the policy's bar.
-const replayTrustsHistory = true
-
 // enough reports whether the payment cb reports may be credited.
 func (s *simLayer) enough(cb *cryptopay.PaymentCallback) bool {
 	return s.policy.Enough(cb)

@@ -44,13 +44,11 @@ var errSimDown = errors.New("shop: database is down")
 
 // simCredit is what the shop's books hold for one payment.
 type simCredit struct {
-	order string
-	value cryptopay.Amount
-	times int // how many times it was credited: must be 1
-	confs int // the payment's real confirmations when it was credited
-	// replayed: credited from a replayed callback (see
-	// replayTrustsHistory).
-	replayed bool
+	order    string
+	value    cryptopay.Amount
+	times    int  // how many times it was credited: must be 1
+	confs    int  // the payment's real confirmations when it was credited
+	replayed bool // credited from a replayed callback
 }
 
 // simShop is the merchant: orders, each with its address, the books, and

@@ -27,7 +27,8 @@ type PaymentSource interface {
 // InvoiceSource is what ReplayInvoices reads: *cryptopay.Account
 // satisfies it.
 type InvoiceSource interface {
-	// Invoices returns one page of the account's invoices, newest first.
+	// Invoices returns one page of the account's invoices (newest first,
+	// as far as Apirone shows).
 	Invoices(ctx context.Context, p *cryptopay.PageParams) (*cryptopay.InvoicePage, error)
 }
 

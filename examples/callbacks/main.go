@@ -68,7 +68,7 @@ func mountApirone(mux *http.ServeMux, l *ledger, minConf int64) {
 	mux.Handle("/apirone/payment", cryptopay.PaymentCallbackHandler(func(ctx context.Context, cb *cryptopay.PaymentCallback) error {
 		if cb.Confirmations < minConf {
 			log.Printf("apirone: %s %s to %s has %d of %d confirmations: waiting", cb.Value, cb.Currency, cb.InputAddress, cb.Confirmations, minConf)
-			return errNotYet // not "*ok*": Apirone calls again on the next block
+			return cryptopay.ErrNotYet // 500, not "*ok*": Apirone calls again on the next block; logged at debug level, not as a failure
 		}
 		l.once(cb.DedupeKey(), func() {
 			log.Printf("apirone: credit order %q with %s minor units of %s (tx %s)", cb.Data["order"], cb.Value, cb.Currency, cb.InputTransactionHash)
@@ -136,8 +136,6 @@ func received(cb *cryptopay.AlphaPoTransaction) string {
 	}
 	return r.Amount.String() + " " + r.Currency
 }
-
-var errNotYet = errors.New("not enough confirmations yet")
 
 // ledger applies each event once. A real service keeps the keys in its
 // database, written in the same transaction as the order update (e.g. a

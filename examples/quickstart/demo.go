@@ -51,10 +51,6 @@ func demo(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
-// errNotYet makes the shop's handler answer 500, so that Apirone sends the
-// callback again with the next block.
-var errNotYet = errors.New("waiting for a confirmation")
-
 // newShop starts the merchant's callback endpoint: the SDK's
 // PaymentCallbackHandler, which accepts only callbacks carrying the secret
 // the shop put in the callback data (WithCallbackSecret) and answers
@@ -68,7 +64,7 @@ func newShop(r *report) *httptest.Server {
 		r.say("shop: callback for order %s: %s, %d confirmation(s)", cb.Data["order"], money(cb.Value, cb.Currency, "satoshi"), cb.Confirmations)
 		if cb.Confirmations < 1 {
 			r.say("shop: not shipping before a confirmation; not answering *ok* yet")
-			return errNotYet
+			return cryptopay.ErrNotYet // 500: Apirone sends the callback again with the next block
 		}
 		mu.Lock()
 		defer mu.Unlock()

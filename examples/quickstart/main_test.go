@@ -22,7 +22,7 @@ func TestDemoRunsTheMerchantFlow(t *testing.T) {
 	for _, want := range []string{
 		"shop: callback for order 1042: 150000 satoshi (0.00150000 BTC), 0 confirmation(s)",
 		"shop: not shipping before a confirmation; not answering *ok* yet",
-		"callback not acknowledged (answer 500 \"callback not processed\"): Apirone sends it again with the next block",
+		"callback not acknowledged (answer 500 \"callback deferred\"): Apirone sends it again with the next block",
 		"shop: callback for order 1042: 150000 satoshi (0.00150000 BTC), 1 confirmation(s)",
 		"shop: order 1042 is paid; shipping it and answering *ok*",
 		"callback acknowledged: Apirone stops sending it",

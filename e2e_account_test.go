@@ -113,29 +113,3 @@ func TestEndToEndMerchantFlow(t *testing.T) {
 	require.Len(t, log.Log, 1)
 	assert.Equal(t, "*ok*", log.Log[0].Response.Content)
 }
-
-func TestEndToEndAlphaPoTakeAddress(t *testing.T) {
-	ctx := context.Background()
-	srv := cryptopaytest.NewServer()
-	defer srv.Close()
-	key, secret := srv.AlphaPoCredentials()
-	params := &cryptopay.TakeAddressParams{Currency: "BTC", ForeignID: "customer-17", EndUserReference: "customer-17", ConvertTo: "EUR"}
-
-	good, err := cryptopay.NewAlphaPoClient(key, secret, cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	require.NoError(t, err)
-	taken, err := good.TakeAddress(ctx, params)
-	require.NoError(t, err)
-	assert.NotEmpty(t, taken.Address)
-	assert.Equal(t, "customer-17", taken.ForeignID)
-	assert.Equal(t, "EUR", taken.ConvertTo)
-
-	bad, err := cryptopay.NewAlphaPoClient(key, "not-the-secret", cryptopay.WithBaseURL(srv.AlphaPoURL()))
-	require.NoError(t, err)
-	_, err = bad.TakeAddress(ctx, params)
-	require.ErrorIs(t, err, cryptopay.ErrUnauthorized)
-	var ae *cryptopay.APIError
-	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, http.StatusForbidden, ae.StatusCode)
-	assert.Equal(t, "bad_header_signature", ae.Code)
-	assert.NotContains(t, err.Error(), "not-the-secret")
-}
