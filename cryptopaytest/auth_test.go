@@ -39,6 +39,16 @@ func (e *env) login() cryptopay.Tokens {
 	return e.acct.Tokens()
 }
 
+// stoppedClock stops the server's clock at the wall clock's time (Advance
+// still moves it), so that a token's exp claim is exactly its issue time
+// plus its lifetime when a test reads the server's time after the call:
+// on the running clock a second could begin in between. The SDK, on the
+// wall clock, sees the tokens as a client of a real server would.
+func stoppedClock() cryptopaytest.Option {
+	now := time.Now()
+	return cryptopaytest.WithClock(func() time.Time { return now })
+}
+
 // tokenOnly is a handle on the account without its transfer key, so its
 // protected calls can only use tokens (and renew them only by refresh).
 func (e *env) tokenOnly(tk cryptopay.Tokens) *cryptopay.Account {
@@ -108,7 +118,7 @@ func TestLoginRefusesWrongPassword(t *testing.T) {
 // An expired access token gets 401; the client then trades its refresh
 // token for new ones and repeats the call.
 func TestExpiredTokenIsRenewedAfter401(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, stoppedClock())
 	first := e.login()
 	acct := e.tokenOnly(first)
 
@@ -135,7 +145,7 @@ func TestExpiredTokenIsRenewedAfter401(t *testing.T) {
 // The client renews a stored token whose exp claim is less than 30 s away
 // before using it.
 func TestShortLivedTokenIsRenewedBeforeUse(t *testing.T) {
-	e := newEnv(t, cryptopaytest.WithTokenLifetime(20*time.Second))
+	e := newEnv(t, cryptopaytest.WithTokenLifetime(20*time.Second), stoppedClock())
 	first := e.login()
 	assert.Equal(t, float64(e.srv.Now().Add(20*time.Second).Unix()), claims(t, first.Access)["exp"])
 	status, _ := e.bearerGet(first.Access)

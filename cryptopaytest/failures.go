@@ -1,7 +1,7 @@
 package cryptopaytest
 
 import (
-	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,8 +13,10 @@ import (
 type Failure struct {
 	// Status answers with this HTTP status.
 	Status int
-	// Body is the answer's body; "" means Apirone's {"message": "<status
-	// text>"} as JSON.
+	// Body is the answer's body; "" means the status text in the error
+	// shape of the call's API: {"error": "<status text>"} on an AlphaPo
+	// route, {"message": "<status text>"} on an Apirone one, so a client
+	// reads it as the provider's message.
 	Body string
 	// Drop closes the connection without answering: the client sees a
 	// transport error. Note that Go's http.Transport resends a GET (any
@@ -112,13 +114,13 @@ func (s *Server) withFailures(next http.Handler) http.Handler {
 		if f.Drop {
 			panic(http.ErrAbortHandler) // net/http closes the connection unanswered
 		}
-		body := f.Body
-		if body == "" {
-			body = fmt.Sprintf(`{"message":%q}`, http.StatusText(f.Status))
+		if f.Body == "" {
+			writeJSON(w, errorReply(r, f.Status, http.StatusText(f.Status)))
+			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(f.Status)
-		w.Write([]byte(body))
+		io.WriteString(w, f.Body)
 	})
 }
 

@@ -101,3 +101,17 @@ func TestFailNextAlphaPo(t *testing.T) {
 	_, err = ap.TakeAddress(ctx, takeParams("BTC"))
 	assert.NoError(t, err)
 }
+
+// FailNext's default body is in the shape of the API the call is on: an
+// AlphaPo client reads the status text from AlphaPo's "error".
+func TestFailNextDefaultBodyAlphaPo(t *testing.T) {
+	srv := cryptopaytest.NewServer()
+	defer srv.Close()
+	key, secret := srv.AlphaPoCredentials()
+	ap := alphaPoClient(t, srv, key, secret)
+	srv.FailNext("POST /v2/addresses/take", 1, cryptopaytest.Failure{Status: http.StatusServiceUnavailable})
+
+	_, err := ap.TakeAddress(ctx, takeParams("BTC"))
+	require.ErrorIs(t, err, cryptopay.ErrServer)
+	assert.Equal(t, "Service Unavailable", apiError(t, err).Message)
+}

@@ -270,17 +270,18 @@ func differences(t *testing.T, fixture, route string, body []byte) []string {
 	require.NoError(t, err)
 	var out []string
 	for _, d := range compare("", decodeJSON(t, ref), decodeJSON(t, body), opaqueIn(fixture)) {
-		path := d
-		if i := strings.IndexAny(d, ":"); i >= 0 {
-			path = d[:i]
-		}
-		path = strings.TrimPrefix(strings.TrimPrefix(path, "missing "), "extra ")
-		if !allowed(fixture, route, path) {
+		if !allowed(fixture, route, pathOf(d)) {
 			out = append(out, d)
 		}
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// pathOf returns the path a difference compare wrote is about.
+func pathOf(difference string) string {
+	path, _, _ := strings.Cut(difference, ":")
+	return strings.TrimPrefix(strings.TrimPrefix(path, "missing "), "extra ")
 }
 
 // answer is one call the fake answered.
@@ -608,4 +609,142 @@ func driveAlphaPo(t *testing.T, srv *cryptopaytest.Server, ap *cryptopay.AlphaPo
 	require.NoError(t, err)
 	_, err = srv.Mine(ctx, 2)
 	require.NoError(t, err)
+}
+
+// errorShape is an error body a provider documents, and the page that
+// documents it.
+type errorShape struct {
+	body, source string
+}
+
+// errorShapes are each provider's error bodies: every error the fake
+// answers on a provider's route has the keys and JSON types of one of
+// them (the values are the pages' examples).
+var errorShapes = map[string][]errorShape{
+	"apirone": {
+		{`{"message": "Invalid wallet."}`, "any status >= 400: Apirone's pages list the statuses only (https://apirone.com/docs/account); its errors carry \"message\", the one member the Apirone client reads"},
+	},
+	"alphapo": {
+		{`{"error": "Bad signature header", "code": "bad_header_signature"}`, "auth and format errors: https://docs.cryptoprocessing.com/api-reference/errors"},
+		{`{"errors": {"currency": "This field is required."}}`, "validation errors, a message per field: https://docs.cryptoprocessing.com/api-reference/errors"},
+	},
+}
+
+// errorAllowed are the differences from errorShapes the fake may have,
+// by provider and path, with the reason.
+var errorAllowed = map[string]map[string]string{
+	"alphapo": {"code": "the page gives codes for its auth and format errors only; the fake's own errors (not found, FailNext) carry none"},
+}
+
+// errorDifferences returns how body differs from the provider's error
+// shape it is closest to; none when it has one of them.
+func errorDifferences(t *testing.T, provider string, body []byte) []string {
+	t.Helper()
+	fieldsOf := func(path string) bool { return path == "errors" } // keys are the request's fields
+	var best []string
+	for i, shape := range errorShapes[provider] {
+		var diffs []string
+		for _, d := range compare("", decodeJSON(t, []byte(shape.body)), decodeJSON(t, body), fieldsOf) {
+			if _, ok := errorAllowed[provider][pathOf(d)]; !ok {
+				diffs = append(diffs, d)
+			}
+		}
+		if i == 0 || len(diffs) < len(best) {
+			best = diffs
+		}
+	}
+	return best
+}
+
+// TestFakeErrorBodiesMatchProviders makes the fake refuse calls on each
+// API in every way it can (FailNext's default body, an unknown route or
+// method, bad auth, bad content, a validation error, not found) and
+// checks each error body has its own provider's shape: an AlphaPo client
+// reads only "error", "code" and "errors", an Apirone client "message".
+func TestFakeErrorBodiesMatchProviders(t *testing.T) {
+	rec := &recorder{}
+	hc := &http.Client{Transport: rec}
+	srv := cryptopaytest.NewServer()
+	defer srv.Close()
+	driveApironeErrors(t, srv, hc)
+	driveAlphaPoErrors(t, srv, hc)
+
+	seen := map[string]int{}
+	for _, a := range rec.answers {
+		if a.status < 400 {
+			continue
+		}
+		provider := "apirone"
+		if strings.HasPrefix(a.req.URL.Path, "/alphapo/") {
+			provider = "alphapo"
+		}
+		seen[provider]++
+		assert.Empty(t, errorDifferences(t, provider, a.body), "%s %s: %d %s", a.req.Method, a.req.URL.Path, a.status, a.body)
+	}
+	assert.Equal(t, map[string]int{"apirone": 6, "alphapo": 9}, seen, "error answers compared")
+}
+
+// driveApironeErrors gets an error answer from each kind of Apirone
+// refusal, through hc.
+func driveApironeErrors(t *testing.T, srv *cryptopaytest.Server, hc *http.Client) {
+	t.Helper()
+	c := srv.Client(cryptopay.WithHTTPClient(hc), cryptopay.WithRetry(cryptopay.RetryPolicy{MaxAttempts: 1}))
+	created, err := c.CreateAccount(ctx)
+	require.NoError(t, err)
+	acct := c.Account(created.Account, created.TransferKey)
+	srv.FailNext("GET /v2/accounts/{account}/balance", 1, cryptopaytest.Failure{Status: http.StatusServiceUnavailable})
+	_, err = acct.Balance(ctx, nil)
+	require.Error(t, err)
+	_, err = c.Account(created.Account, "wrong-key").Transfer(ctx, &cryptopay.TransferParams{Currency: "btc", Destinations: []cryptopay.Destination{{Address: external, Amount: cryptopay.Units(1000)}}})
+	require.Error(t, err)
+	_, err = c.Account("apr-unknown", "").Info(ctx, "")
+	require.Error(t, err)
+	_, err = acct.GenerateAddress(ctx, &cryptopay.GenerateAddressParams{Currency: "nope"})
+	require.Error(t, err)
+	for _, method := range []string{http.MethodGet, http.MethodDelete} {
+		req, err := http.NewRequest(method, srv.ApironeURL()+"/v2/no-such-route", nil)
+		require.NoError(t, err)
+		roundTrip(t, hc, req)
+	}
+}
+
+// driveAlphaPoErrors gets an error answer from each kind of AlphaPo
+// refusal, through hc.
+func driveAlphaPoErrors(t *testing.T, srv *cryptopaytest.Server, hc *http.Client) {
+	t.Helper()
+	key, secret := srv.AlphaPoCredentials()
+	signed := func(method, path, body string) {
+		req, err := http.NewRequest(method, srv.AlphaPoURL()+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("X-Processing-Key", key)
+		req.Header.Set("X-Processing-Signature", cryptopay.NewSigner(secret).Sign([]byte(body)))
+		roundTrip(t, hc, req)
+	}
+	srv.FailNext("POST /v2/addresses/take", 1, cryptopaytest.Failure{Status: http.StatusServiceUnavailable})
+	signed(http.MethodPost, "/v2/addresses/take", `{"currency":"BTC","foreign_id":"c-1","end_user_reference":"c-1"}`)
+	srv.FailNext("GET /v2/ping", 1, cryptopaytest.Failure{Status: http.StatusInternalServerError})
+	signed(http.MethodGet, "/v2/ping", "")
+	signed(http.MethodPost, "/v2/addresses/take", `not JSON`)
+	signed(http.MethodPost, "/v2/addresses/take", `{}`)
+	signed(http.MethodGet, "/v2/transactions/info", `{"id":999999}`)
+	signed(http.MethodPost, "/v2/no-such-route", `{}`)
+	signed(http.MethodGet, "/v2/addresses/take", `{}`)
+
+	req, err := http.NewRequest(http.MethodPost, srv.AlphaPoURL()+"/v2/accounts/list", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	roundTrip(t, hc, req) // no key header
+	badSig, err := http.NewRequest(http.MethodPost, srv.AlphaPoURL()+"/v2/accounts/list", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	badSig.Header.Set("X-Processing-Key", key)
+	badSig.Header.Set("X-Processing-Signature", cryptopay.NewSigner("wrong-secret").Sign([]byte(`{}`)))
+	roundTrip(t, hc, badSig)
+}
+
+// roundTrip sends req through hc and drops the answer (the recorder
+// behind hc keeps it).
+func roundTrip(t *testing.T, hc *http.Client, req *http.Request) {
+	t.Helper()
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
 }

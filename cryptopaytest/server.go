@@ -137,7 +137,7 @@ func NewServer(opts ...Option) *Server {
 	s.routeApirone(mux)
 	s.routeAlphaPo(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, reply{http.StatusNotFound, message("Not found.")})
+		writeJSON(w, errorReply(r, http.StatusNotFound, "Not found."))
 	})
 	s.srv = httptest.NewUnstartedServer(s.handler(mux))
 	if s.listener != nil {
@@ -253,6 +253,16 @@ type apironeError struct {
 
 func message(text string) apironeError { return apironeError{Message: text} }
 
+// errorReply is an error answer to r in the shape of r's API: AlphaPo's
+// {"error": text} on an AlphaPo route, Apirone's {"message": text} on any
+// other, as each client reads only its own provider's members.
+func errorReply(r *http.Request, status int, text string) reply {
+	if isAlphaPo(r) {
+		return reply{status, alphaPoError{Error: text}}
+	}
+	return reply{status, message(text)}
+}
+
 func badRequest(text string) reply { return reply{http.StatusBadRequest, message(text)} }
 
 func writeJSON(w http.ResponseWriter, rep reply) {
@@ -277,6 +287,9 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, err
 }
+
+// isAlphaPo reports whether r calls the AlphaPo API.
+func isAlphaPo(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, alphaPoPrefix+"/") }
 
 // apiPath returns the request's path relative to its API's base: "/v2/..."
 // for Apirone, "/v2/addresses/take" for AlphaPo.
