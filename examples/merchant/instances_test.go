@@ -55,6 +55,7 @@ func TestInstancesSharePostgres(t *testing.T) {
 	}
 
 	orders := payOrders(t, srv, fan, shops)
+	later(t, srv, time.Hour) // the missed payments are old enough for a replay to credit them (ReplayAge)
 	catchUpTogether(t, srv, shops[1], shops[2])
 	fan.down.Store(false)
 	mine(t, srv, 1) // the callbacks missed come again, to all three
