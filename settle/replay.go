@@ -3,7 +3,7 @@ package settle
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"maps"
 
 	"github.com/cryptopay-go/cryptopay"
 )
@@ -156,29 +156,11 @@ func checkKind(cur Cursor, want Kind) error {
 	return nil
 }
 
-// callbackFields are the query parameters of a GET callback that are
-// callback fields, not data (see cryptopay.ParsePaymentCallback).
-var callbackFields = []string{
-	"value", "input_address", "confirmations", "input_transaction_hash", "account", "wallet",
-	"currency", "transaction_hash", "payment", "destinations",
-}
-
 // liveData is the Data the handler passes on for a callback configured
-// as cb: its data, and for a GET callback the URL's query parameters too
-// (the handler reads them as data; the URL's value wins, as it comes
-// first), without the secret keys.
+// as cb (cryptopay.Callback.DeliveredData: for a GET callback its URL's
+// query too), without the secret keys.
 func liveData(cb *cryptopay.Callback, secretKeys []string) map[string]string {
-	data := make(map[string]string, len(cb.Data))
-	for k, v := range cb.Data {
-		data[k] = v
-	}
-	if strings.EqualFold(cb.Method, "GET") {
-		for k, v := range queryOf(cb.URL) {
-			if !contains(callbackFields, k) {
-				data[k] = v[0]
-			}
-		}
-	}
+	data := maps.Clone(cb.DeliveredData())
 	for _, k := range secretKeys {
 		delete(data, k)
 	}

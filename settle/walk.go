@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -124,15 +123,3 @@ func readAll[T any](ctx context.Context, n int, keys []string, read func(context
 	}
 	return out, len(keys), nil
 }
-
-// queryOf returns the query parameters of rawURL; none when it does not
-// parse.
-func queryOf(rawURL string) url.Values {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil
-	}
-	return u.Query()
-}
-
-func contains(list []string, s string) bool { return slices.Contains(list, s) }
